@@ -1,0 +1,154 @@
+/*
+ * hdrname.c  Header names: ids, canonical spellings and compact forms
+ * (RFC 3261 7.3.3 and 20; RFC 3515, 3841, 3892, 4028, 6665, 8224).
+ */
+#include "tz/tz_hdr.h"
+
+struct hname {
+	const char *name;
+	uint8_t len;
+	uint8_t id;
+};
+
+#define H(s, id)                                                               \
+	{                                                                      \
+		s, sizeof(s) - 1, id                                           \
+	}
+
+/* Sorted by length so a lookup only compares names of its own length. */
+static const struct hname names[] = {
+        /* RFC3261 7.3.3 and later RFCs: compact forms */
+        H("a", TZ_HDR_ACCEPT_CONTACT),
+        H("b", TZ_HDR_REFERRED_BY),
+        H("c", TZ_HDR_CONTENT_TYPE),
+        H("d", TZ_HDR_REQUEST_DISPOSITION),
+        H("e", TZ_HDR_CONTENT_ENCODING),
+        H("f", TZ_HDR_FROM),
+        H("i", TZ_HDR_CALL_ID),
+        H("j", TZ_HDR_REJECT_CONTACT),
+        H("k", TZ_HDR_SUPPORTED),
+        H("l", TZ_HDR_CONTENT_LENGTH),
+        H("m", TZ_HDR_CONTACT),
+        H("o", TZ_HDR_EVENT),
+        H("r", TZ_HDR_REFER_TO),
+        H("s", TZ_HDR_SUBJECT),
+        H("t", TZ_HDR_TO),
+        H("u", TZ_HDR_ALLOW_EVENTS),
+        H("v", TZ_HDR_VIA),
+        H("x", TZ_HDR_SESSION_EXPIRES),
+        H("y", TZ_HDR_IDENTITY),
+        H("To", TZ_HDR_TO),
+        H("Via", TZ_HDR_VIA),
+        H("CSeq", TZ_HDR_CSEQ),
+        H("Date", TZ_HDR_DATE),
+        H("From", TZ_HDR_FROM),
+        H("Path", TZ_HDR_PATH),
+        H("RAck", TZ_HDR_RACK),
+        H("RSeq", TZ_HDR_RSEQ),
+        H("Allow", TZ_HDR_ALLOW),
+        H("Event", TZ_HDR_EVENT),
+        H("Route", TZ_HDR_ROUTE),
+        H("Accept", TZ_HDR_ACCEPT),
+        H("Min-SE", TZ_HDR_MIN_SE),
+        H("Reason", TZ_HDR_REASON),
+        H("Server", TZ_HDR_SERVER),
+        H("Call-ID", TZ_HDR_CALL_ID),
+        H("Contact", TZ_HDR_CONTACT),
+        H("Expires", TZ_HDR_EXPIRES),
+        H("Privacy", TZ_HDR_PRIVACY),
+        H("Require", TZ_HDR_REQUIRE),
+        H("Subject", TZ_HDR_SUBJECT),
+        H("Warning", TZ_HDR_WARNING),
+        H("Identity", TZ_HDR_IDENTITY),
+        H("Priority", TZ_HDR_PRIORITY),
+        H("Refer-To", TZ_HDR_REFER_TO),
+        H("Replaces", TZ_HDR_REPLACES),
+        H("Reply-To", TZ_HDR_REPLY_TO),
+        H("SIP-ETag", TZ_HDR_SIP_ETAG),
+        H("Supported", TZ_HDR_SUPPORTED),
+        H("Timestamp", TZ_HDR_TIMESTAMP),
+        H("Call-Info", TZ_HDR_CALL_INFO),
+        H("Alert-Info", TZ_HDR_ALERT_INFO),
+        H("Error-Info", TZ_HDR_ERROR_INFO),
+        H("User-Agent", TZ_HDR_USER_AGENT),
+        H("Min-Expires", TZ_HDR_MIN_EXPIRES),
+        H("In-Reply-To", TZ_HDR_IN_REPLY_TO),
+        H("Referred-By", TZ_HDR_REFERRED_BY),
+        H("Retry-After", TZ_HDR_RETRY_AFTER),
+        H("Unsupported", TZ_HDR_UNSUPPORTED),
+        H("SIP-If-Match", TZ_HDR_SIP_IF_MATCH),
+        H("MIME-Version", TZ_HDR_MIME_VERSION),
+        H("Max-Forwards", TZ_HDR_MAX_FORWARDS),
+        H("Organization", TZ_HDR_ORGANIZATION),
+        H("Allow-Events", TZ_HDR_ALLOW_EVENTS),
+        H("Content-Type", TZ_HDR_CONTENT_TYPE),
+        H("Record-Route", TZ_HDR_RECORD_ROUTE),
+        H("Authorization", TZ_HDR_AUTHORIZATION),
+        H("Proxy-Require", TZ_HDR_PROXY_REQUIRE),
+        H("Service-Route", TZ_HDR_SERVICE_ROUTE),
+        H("Accept-Contact", TZ_HDR_ACCEPT_CONTACT),
+        H("Reject-Contact", TZ_HDR_REJECT_CONTACT),
+        H("Content-Length", TZ_HDR_CONTENT_LENGTH),
+        H("Accept-Encoding", TZ_HDR_ACCEPT_ENCODING),
+        H("Accept-Language", TZ_HDR_ACCEPT_LANGUAGE),
+        H("Session-Expires", TZ_HDR_SESSION_EXPIRES),
+        H("Content-Encoding", TZ_HDR_CONTENT_ENCODING),
+        H("Content-Language", TZ_HDR_CONTENT_LANGUAGE),
+        H("WWW-Authenticate", TZ_HDR_WWW_AUTHENTICATE),
+        H("Proxy-Authenticate", TZ_HDR_PROXY_AUTHENTICATE),
+        H("Subscription-State", TZ_HDR_SUBSCRIPTION_STATE),
+        H("Authentication-Info", TZ_HDR_AUTHENTICATION_INFO),
+        H("Content-Disposition", TZ_HDR_CONTENT_DISPOSITION),
+        H("P-Asserted-Identity", TZ_HDR_P_ASSERTED_IDENTITY),
+        H("Proxy-Authorization", TZ_HDR_PROXY_AUTHORIZATION),
+        H("Request-Disposition", TZ_HDR_REQUEST_DISPOSITION),
+        H("P-Preferred-Identity", TZ_HDR_P_PREFERRED_IDENTITY),
+};
+
+#define NNAMES (sizeof(names) / sizeof(names[0]))
+
+static inline char lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+}
+
+bool tz_span_eqi(const char *base, struct tz_span s, const char *str)
+{
+	const char *p = base + s.off;
+	uint32_t i;
+
+	for (i = 0; i < s.len; i++)
+		if (str[i] == '\0' || lower(p[i]) != lower(str[i]))
+			return false;
+	return str[i] == '\0';
+}
+
+enum tz_hdr_id tz_hdr_id_lookup(const char *name, size_t len)
+{
+	size_t i;
+
+	/* RFC3261 7.3.1: field names are case-insensitive. */
+	for (i = 0; i < NNAMES && names[i].len <= len; i++) {
+		const char *n = names[i].name;
+		size_t k;
+		if (names[i].len != len || lower(n[0]) != lower(name[0]))
+			continue;
+		for (k = 1; k < len && lower(n[k]) == lower(name[k]); k++)
+			;
+		if (k == len)
+			return (enum tz_hdr_id)names[i].id;
+	}
+	return TZ_HDR_OTHER;
+}
+
+const char *tz_hdr_name(enum tz_hdr_id id)
+{
+	size_t i;
+
+	/* Long forms follow the compact ones, so the last match wins. */
+	const char *found = NULL;
+	for (i = 0; i < NNAMES; i++)
+		if (names[i].id == id)
+			found = names[i].name;
+	return found;
+}

@@ -1,0 +1,62 @@
+/*
+ * param.c  Header parameters and list separators shared by every header
+ * decoder (RFC 3261 7.3.1, 25.1: SEMI, EQUAL, COMMA, generic-param).
+ */
+#include <errno.h>
+
+#include "tz/tz_hdr.h"
+#include "chars.h"
+
+/* RFC3261 25.1: gen-value = token / host / quoted-string */
+static uint32_t gen_value_end(const char *b, uint32_t p, uint32_t end)
+{
+	if (p < end && b[p] == '"')
+		return tz_skip_quoted(b, p, end);
+	while (p < end && (chr_is((unsigned char)b[p], C_TOKEN) ||
+	                   b[p] == ':' || b[p] == '[' || b[p] == ']'))
+		p++;
+	return p;
+}
+
+int tz_param_next(const char *base, uint32_t *posp, uint32_t end,
+                  struct tz_param *param)
+{
+	uint32_t p = skip_lws(base, *posp, end), n, v;
+
+	/* RFC3261 25.1: SEMI = SWS ";" SWS */
+	if (p >= end || base[p] != ';') {
+		*posp = p;
+		return -ENOENT;
+	}
+	p = skip_lws(base, p + 1, end);
+	n = skip_cls(base, p, end, C_TOKEN);
+	if (n == p)
+		return -EBADMSG;
+	param->name = tz_span_of(base, base + p, base + n);
+	param->value = (struct tz_span){n, 0};
+	param->has_value = false;
+	p = skip_lws(base, n, end);
+	/* RFC3261 25.1: EQUAL = SWS "=" SWS */
+	if (p < end && base[p] == '=') {
+		p = skip_lws(base, p + 1, end);
+		v = gen_value_end(base, p, end);
+		if (v == 0 || v == p)
+			return -EBADMSG;
+		param->value = tz_span_of(base, base + p, base + v);
+		param->has_value = true;
+		n = v;
+	}
+	*posp = n;
+	return 0;
+}
+
+bool tz_list_next(const char *base, uint32_t *posp, uint32_t end)
+{
+	uint32_t p = skip_lws(base, *posp, end);
+
+	/* RFC3261 7.3.1: COMMA = SWS "," SWS between list elements */
+	if (p >= end || base[p] != ',')
+		return false;
+	*posp = skip_lws(base, p + 1, end);
+	return true;
+}

@@ -1,0 +1,88 @@
+/*
+ * scalar.c  Single-value headers the parser decodes eagerly: numbers
+ * (Content-Length, Max-Forwards), Call-ID and CSeq (RFC 3261 20.8, 20.14,
+ * 20.16, 20.22, 25.1).
+ */
+#include <errno.h>
+
+#include "tz/tz_hdr.h"
+#include "chars.h"
+
+/* Read 1*DIGIT at *pp; values above @max give -ERANGE (no overflow). */
+static int digits(const char *b, uint32_t *pp, uint32_t end, uint64_t max,
+                  uint64_t *out)
+{
+	uint32_t p = *pp;
+	uint64_t v = 0;
+	bool over = false;
+
+	if (p >= end || !chr_is((unsigned char)b[p], C_DIGIT))
+		return -EBADMSG;
+	for (; p < end && chr_is((unsigned char)b[p], C_DIGIT); p++) {
+		uint64_t d = (uint64_t)(b[p] - '0');
+		if (!over) {
+			over = d > max || v > (max - d) / 10;
+			v = v * 10 + d;
+		}
+	}
+	*pp = p;
+	*out = v;
+	return over ? -ERANGE : 0;
+}
+
+int tz_hdr_uint(const char *base, struct tz_span val, uint64_t max,
+                uint64_t *out)
+{
+	uint32_t p = skip_lws(base, val.off, val.off + val.len);
+	uint32_t end = val.off + val.len;
+	int err = digits(base, &p, end, max, out);
+
+	if (err == -EBADMSG)
+		return err;
+	if (skip_lws(base, p, end) != end)
+		return -EBADMSG;
+	return err;
+}
+
+bool tz_callid_check(const char *base, struct tz_span val)
+{
+	uint32_t p = val.off, end = val.off + val.len, e;
+
+	/* RFC3261 25.1: callid = word [ "@" word ] */
+	e = skip_cls(base, p, end, C_WORD);
+	if (e == p)
+		return false;
+	if (e < end && base[e] == '@') {
+		p = e + 1;
+		e = skip_cls(base, p, end, C_WORD);
+		if (e == p)
+			return false;
+	}
+	return e == end;
+}
+
+int tz_cseq_decode(const char *base, struct tz_span val, uint32_t *num,
+                   struct tz_span *method)
+{
+	uint32_t end = val.off + val.len;
+	uint32_t p = skip_lws(base, val.off, end), m;
+	uint64_t v;
+	int err;
+
+	/* RFC3261 20.16: CSeq = 1*DIGIT LWS Method; the number is a 32-bit
+	 * unsigned integer (8.1.1.5). */
+	err = digits(base, &p, end, UINT32_MAX, &v);
+	if (err == -EBADMSG)
+		return err;
+	m = skip_lws(base, p, end);
+	if (m == p)
+		return -EBADMSG;
+	p = skip_cls(base, m, end, C_TOKEN);
+	if (p == m || skip_lws(base, p, end) != end)
+		return -EBADMSG;
+	if (err)
+		return err;
+	*num = (uint32_t)v;
+	*method = tz_span_of(base, base + m, base + p);
+	return 0;
+}

@@ -1,0 +1,350 @@
+/*
+ * uri.c  URI reading: SIP/SIPS (RFC 3261 19.1.1, 25.1), tel (RFC 3966 3),
+ * other absoluteURIs (RFC 3261 25.1, RFC 2396 3), and host checks shared
+ * with Via (RFC 3261 25.1 hostport, RFC 5118).
+ */
+#include <errno.h>
+
+#include "tz/tz_hdr.h"
+#include "tz/tz_uri.h"
+#include "chars.h"
+
+/* RFC3261 25.1: escaped = "%" HEXDIG HEXDIG, at b[i] */
+static bool escape_ok(const char *b, uint32_t i, uint32_t end)
+{
+	return end - i >= 3 && chr_is((unsigned char)b[i + 1], C_HEX) &&
+	       chr_is((unsigned char)b[i + 2], C_HEX);
+}
+
+/*
+ * Check that base[i, end) holds only bytes of class @cls or escapes
+ * ("%" HEXDIG HEXDIG), and is not empty when @nonempty.
+ */
+static bool run_ok(const char *b, uint32_t i, uint32_t end, uint16_t cls,
+                   bool nonempty)
+{
+	if (nonempty && i >= end)
+		return false;
+	while (i < end) {
+		unsigned char c = (unsigned char)b[i];
+		if (c == '%') {
+			if (!escape_ok(b, i, end))
+				return false;
+			i += 3;
+			continue;
+		}
+		if (!chr_is(c, cls))
+			return false;
+		i++;
+	}
+	return true;
+}
+
+bool tz_ipv4_check(const char *p, size_t len)
+{
+	size_t i = 0;
+
+	for (int part = 0; part < 4; part++) {
+		unsigned v = 0, n = 0;
+		if (part > 0) {
+			if (i >= len || p[i] != '.')
+				return false;
+			i++;
+		}
+		while (i < len && p[i] >= '0' && p[i] <= '9' && n < 4) {
+			v = v * 10 + (unsigned)(p[i] - '0');
+			i++;
+			n++;
+		}
+		/* RFC3261 25.1: dec-octet is 0-255, 1 to 3 digits */
+		if (n == 0 || n > 3 || v > 255)
+			return false;
+	}
+	return i == len;
+}
+
+bool tz_ipv6_check(const char *p, size_t len)
+{
+	size_t i = 0, groups = 0;
+	bool dcolon = false;
+
+	/* RFC3261 25.1: IPv6address = hexpart [ ":" IPv4address ];
+	 * hexpart = hexseq / hexseq "::" [ hexseq ] / "::" [ hexseq ];
+	 * hex4 = 1*4HEXDIG. 45 bytes is the longest form, plus one colon of
+	 * RFC 5118 tolerance. */
+	if (len < 2 || len > 46)
+		return false;
+	while (i < len) {
+		size_t s = i;
+		if (p[i] == ':') {
+			while (i < len && p[i] == ':')
+				i++;
+			if (i - s == 1) {
+				/* a single colon only between two groups */
+				if (s == 0 || i == len)
+					return false;
+				continue;
+			}
+			/* RFC5118 4.10: tolerate ":::" before an IPv4 tail */
+			if (dcolon || i - s > 3 ||
+			    (i - s == 3 && !tz_ipv4_check(p + i, len - i)))
+				return false;
+			dcolon = true;
+			continue;
+		}
+		while (i < len && chr_is((unsigned char)p[i], C_HEX))
+			i++;
+		if (i < len && p[i] == '.') {
+			/* the IPv4 tail ends the address and counts twice */
+			if (s == 0 || !tz_ipv4_check(p + s, len - s))
+				return false;
+			groups += 2;
+			break;
+		}
+		if (i == s || i - s > 4 || (i < len && p[i] != ':'))
+			return false;
+		groups++;
+	}
+	return dcolon ? groups <= 7 : groups == 8;
+}
+
+static bool hostname_ok(const char *p, size_t len)
+{
+	size_t i = 0, label_start = 0;
+
+	if (len == 0 || len > 255)
+		return false;
+	/* RFC3261 25.1: hostname = *( domainlabel "." ) toplabel [ "." ] */
+	if (p[len - 1] == '.')
+		len--;
+	if (len == 0)
+		return false;
+	for (i = 0; i <= len; i++) {
+		if (i == len || p[i] == '.') {
+			size_t n = i - label_start;
+			if (n == 0 || p[label_start] == '-' || p[i - 1] == '-')
+				return false;
+			if (i == len &&
+			    !chr_is((unsigned char)p[label_start], C_ALPHA))
+				return false; /* toplabel starts with ALPHA */
+			label_start = i + 1;
+			continue;
+		}
+		if (!chr_is((unsigned char)p[i], C_ALPHA | C_DIGIT) &&
+		    p[i] != '-')
+			return false;
+	}
+	return true;
+}
+
+enum tz_host_type tz_host_check(const char *p, size_t len)
+{
+	if (len >= 2 && p[0] == '[')
+		return p[len - 1] == ']' && tz_ipv6_check(p + 1, len - 2)
+		               ? TZ_HOST_IPV6
+		               : TZ_HOST_NONE;
+	if (len > 0 && p[0] >= '0' && p[0] <= '9' && tz_ipv4_check(p, len))
+		return TZ_HOST_IPV4;
+	return hostname_ok(p, len) ? TZ_HOST_NAME : TZ_HOST_NONE;
+}
+
+/* Parse "host [":" port]" in b[i, end). */
+static int hostport_parse(struct tz_uri *uri, const char *b, uint32_t i,
+                          uint32_t end)
+{
+	uint32_t h = i, he;
+
+	if (i < end && b[i] == '[') {
+		while (i < end && b[i] != ']')
+			i++;
+		if (i == end)
+			return -EBADMSG;
+		i++;
+	} else {
+		while (i < end && b[i] != ':')
+			i++;
+	}
+	he = i;
+	uri->host_type = tz_host_check(b + h, he - h);
+	if (uri->host_type == TZ_HOST_NONE)
+		return -EBADMSG;
+	uri->host = tz_span_of(b, b + h, b + he);
+	uri->port = -1;
+	if (i < end) {
+		uint64_t v;
+		/* RFC3261 25.1: port = 1*DIGIT; no LWS inside a URI */
+		if (b[i] != ':' || i + 1 == end ||
+		    skip_cls(b, i + 1, end, C_DIGIT) != end ||
+		    tz_hdr_uint(b, (struct tz_span){i + 1, end - i - 1}, 65535,
+		                &v))
+			return -EBADMSG;
+		uri->port = (int32_t)v;
+	}
+	return 0;
+}
+
+/* RFC3261 25.1: uri-parameters = *( ";" uri-parameter ) */
+static bool params_ok(const char *b, uint32_t i, uint32_t end)
+{
+	if (i >= end)
+		return false; /* a ';' with nothing after it */
+	while (i < end) {
+		uint32_t s = i, e = i;
+		while (e < end && b[e] != ';')
+			e++;
+		/* pname = 1*paramchar; pvalue = 1*paramchar */
+		uint32_t eq = s;
+		while (eq < e && b[eq] != '=')
+			eq++;
+		if (!run_ok(b, s, eq, C_PARAM | C_UNRES, true))
+			return false;
+		if (eq < e && !run_ok(b, eq + 1, e, C_PARAM | C_UNRES, true))
+			return false;
+		i = e + 1;
+		if (e == end)
+			break;
+		if (i == end)
+			return false; /* trailing ';' */
+	}
+	return true;
+}
+
+/* RFC3261 25.1: headers = "?" header *( "&" header ) */
+static bool headers_ok(const char *b, uint32_t i, uint32_t end)
+{
+	if (i == end)
+		return false;
+	while (i < end) {
+		uint32_t e = i, eq;
+		while (e < end && b[e] != '&')
+			e++;
+		eq = i;
+		while (eq < e && b[eq] != '=')
+			eq++;
+		if (eq == e || !run_ok(b, i, eq, C_HNV | C_UNRES, true) ||
+		    !run_ok(b, eq + 1, e, C_HNV | C_UNRES, false))
+			return false;
+		if (e < end && e + 1 == end)
+			return false;
+		i = e + 1;
+	}
+	return true;
+}
+
+static int sip_parse(struct tz_uri *uri, const char *b, uint32_t i,
+                     uint32_t end)
+{
+	uint32_t at = i, hp_end, q;
+
+	while (at < end && b[at] != '@')
+		at++;
+	if (at < end) {
+		uint32_t colon = i;
+		while (colon < at && b[colon] != ':')
+			colon++;
+		/* RFC3261 25.1: user = 1*( unreserved / escaped /
+		 * user-unreserved ); password after ':' */
+		if (!run_ok(b, i, colon, C_UNRES | C_USER, true))
+			return -EBADMSG;
+		uri->user = tz_span_of(b, b + i, b + colon);
+		if (colon < at) {
+			if (!run_ok(b, colon + 1, at, C_UNRES | C_PASS, false))
+				return -EBADMSG;
+			uri->password = tz_span_of(b, b + colon + 1, b + at);
+		}
+		uri->has_userinfo = true;
+		i = at + 1;
+	}
+	q = i;
+	if (q < end && b[q] == '[') {
+		while (q < end && b[q] != ']')
+			q++;
+	}
+	hp_end = q;
+	while (hp_end < end && b[hp_end] != ';' && b[hp_end] != '?')
+		hp_end++;
+	if (hostport_parse(uri, b, i, hp_end) < 0)
+		return -EBADMSG;
+	q = hp_end;
+	if (q < end && b[q] == ';') {
+		uint32_t pe = q + 1;
+		while (pe < end && b[pe] != '?')
+			pe++;
+		if (!params_ok(b, q + 1, pe))
+			return -EBADMSG;
+		uri->params = tz_span_of(b, b + q + 1, b + pe);
+		q = pe;
+	}
+	if (q < end) {
+		if (!headers_ok(b, q + 1, end))
+			return -EBADMSG;
+		uri->headers = tz_span_of(b, b + q + 1, b + end);
+	}
+	return 0;
+}
+
+/* RFC3966 3: telephone-subscriber = global-number / local-number */
+static int tel_parse(struct tz_uri *uri, const char *b, uint32_t i,
+                     uint32_t end)
+{
+	uint32_t e = i, s = i;
+
+	if (e < end && b[e] == '+')
+		e++;
+	while (e < end && b[e] != ';') {
+		if (!chr_is((unsigned char)b[e], C_PHONE))
+			return -EBADMSG;
+		e++;
+	}
+	if (e == s || (b[s] == '+' && e == s + 1))
+		return -EBADMSG;
+	uri->user = tz_span_of(b, b + s, b + e);
+	if (e < end) {
+		if (!params_ok(b, e + 1, end))
+			return -EBADMSG;
+		uri->params = tz_span_of(b, b + e + 1, b + end);
+	}
+	return 0;
+}
+
+int tz_uri_parse(struct tz_uri *uri, const char *base, uint32_t off,
+                 uint32_t len)
+{
+	uint32_t i = off, end = off + len, colon;
+	struct tz_span scheme;
+
+	memset(uri, 0, sizeof(*uri));
+	uri->port = -1;
+	/* RFC3261 25.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
+	if (len == 0 || !chr_is((unsigned char)base[i], C_ALPHA))
+		return -EBADMSG;
+	colon = i;
+	while (colon < end &&
+	       (chr_is((unsigned char)base[colon], C_ALPHA | C_DIGIT) ||
+	        base[colon] == '+' || base[colon] == '-' || base[colon] == '.'))
+		colon++;
+	if (colon == end || base[colon] != ':' || colon + 1 == end)
+		return -EBADMSG;
+	scheme = tz_span_of(base, base + i, base + colon);
+	uri->scheme_s = scheme;
+	i = colon + 1;
+	if (tz_span_eqi(base, scheme, "sip")) {
+		uri->scheme = TZ_URI_SIP;
+		return sip_parse(uri, base, i, end);
+	}
+	if (tz_span_eqi(base, scheme, "sips")) {
+		uri->scheme = TZ_URI_SIPS;
+		return sip_parse(uri, base, i, end);
+	}
+	if (tz_span_eqi(base, scheme, "tel")) {
+		uri->scheme = TZ_URI_TEL;
+		return tel_parse(uri, base, i, end);
+	}
+	/* RFC3261 25.1: absoluteURI = scheme ":" ( hier-part / opaque-part );
+	 * both are runs of uric (reserved / unreserved / escaped). */
+	uri->scheme = TZ_URI_OTHER;
+	if (!run_ok(base, i, end, C_RESERVED | C_UNRES, true))
+		return -EBADMSG;
+	uri->host = tz_span_of(base, base + i, base + end);
+	return 0;
+}
