@@ -1,0 +1,45 @@
+/*
+ * main.c  The trapezoid command: dispatch to subcommands.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+
+#ifndef TZ_VERSION
+#define TZ_VERSION "0.0.0"
+#endif
+
+static const char usage[] =
+        "usage: trapezoid COMMAND [ARGS]\n"
+        "\n"
+        "commands:\n"
+        "  parse [FILE|-]   check one SIP message (datagram semantics);\n"
+        "                   prints \"ok {json}\" (exit 0) or\n"
+        "                   \"reject CODE REASON\" (exit 1)\n"
+        "  version          print the version\n"
+        "\n"
+        "The server (serve), user, forward, cdr and status commands of\n"
+        "docs/ are not built yet.\n";
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "parse"))
+		return cmd_parse(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+		printf("trapezoid %s\n", TZ_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	fprintf(stderr, "trapezoid: unknown command '%s'\n\n%s", argv[1],
+	        usage);
+	return 2;
+}
