@@ -190,6 +190,21 @@ int tz_via_decode(struct tz_via *via, const char *base, uint32_t *posp,
 bool tz_list_next(const char *base, uint32_t *posp, uint32_t end);
 
 /**
+ * Split any comma-separated header value (RFC 3261 7.3.1) without knowing
+ * its grammar: commas inside quoted strings (with \-escapes) and inside
+ * <...> do not separate. Use it for list headers only: in Date or in a
+ * digest challenge a comma is not an element separator.
+ *
+ * @param posp in: where to start (0-based offset into base, within the
+ *             value); out: past the element and its separator.
+ * @param elem the element, without surrounding LWS.
+ * @return 0 for an element (possibly empty: "a,,b"); -ENOENT when *posp
+ *         is at the end; -EBADMSG for an unterminated quote or '<'.
+ */
+int tz_hdr_list_split(const char *base, uint32_t *posp, uint32_t end,
+                      struct tz_span *elem);
+
+/**
  * Read 1*DIGIT with optional surrounding LWS as the whole of
  * base[off, off + len), refusing values above @p max.
  *

@@ -60,3 +60,34 @@ bool tz_list_next(const char *base, uint32_t *posp, uint32_t end)
 	*posp = skip_lws(base, p + 1, end);
 	return true;
 }
+
+int tz_hdr_list_split(const char *base, uint32_t *posp, uint32_t end,
+                      struct tz_span *elem)
+{
+	uint32_t p = skip_lws(base, *posp, end), s = p, e;
+
+	if (p >= end)
+		return -ENOENT;
+	while (p < end && base[p] != ',') {
+		if (base[p] == '"') {
+			p = tz_skip_quoted(base, p, end);
+			if (p == 0)
+				return -EBADMSG;
+		} else if (base[p] == '<') {
+			/* RFC3261 25.1: no quotes or LWS inside <...> */
+			while (p < end && base[p] != '>')
+				p++;
+			if (p++ >= end)
+				return -EBADMSG;
+		} else {
+			p++;
+		}
+	}
+	/* trailing LWS belongs to the separator, not to the element */
+	e = p;
+	while (e > s && (is_wsp(base[e - 1]) || base[e - 1] == '\n'))
+		e -= base[e - 1] == '\n' ? 2 : 1;
+	*elem = tz_span_of(base, base + s, base + e);
+	*posp = p < end ? p + 1 : end;
+	return 0;
+}

@@ -952,6 +952,51 @@ static int test_cseq_decode(void)
 	return 0;
 }
 
+/* Generic comma splitting: quotes and <...> protect commas. */
+static int test_hdr_list_split(void)
+{
+	static const struct {
+		const char *in;
+		int n; /* elements, or -1 when malformed */
+		const char *elems[4];
+	} cases[] = {
+	        {"a, b ,c", 3, {"a", "b", "c"}},
+	        {"\"x, y\" <sip:a@b>;q=1, <sip:c,d@e>",
+	         2,
+	         {"\"x, y\" <sip:a@b>;q=1", "<sip:c,d@e>"}},
+	        {"\"a\\\",b\", c", 2, {"\"a\\\",b\"", "c"}},
+	        {"a,,b", 3, {"a", "", "b"}},
+	        {"a ,\r\n b", 2, {"a", "b"}},
+	        {"one", 1, {"one"}},
+	        {"", 0, {NULL}},
+	        {"\"open, x", -1, {NULL}},
+	        {"<sip:a@b, x", -1, {NULL}},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *in = cases[i].in;
+		uint32_t pos = 0, end = (uint32_t)strlen(in);
+		struct tz_span e;
+		int n = 0, ret;
+
+		while ((ret = tz_hdr_list_split(in, &pos, end, &e)) == 0) {
+			if (n < 4 && cases[i].elems[n])
+				TZ_EXPECT_SPAN(in, e, cases[i].elems[n]);
+			n++;
+			if (n > 8)
+				break;
+		}
+		if (cases[i].n < 0) {
+			TZ_EXPECT_INT(ret, -EBADMSG);
+		} else {
+			TZ_EXPECT_INT(ret, -ENOENT);
+			TZ_EXPECT_INT(n, cases[i].n);
+		}
+	}
+	return 0;
+}
+
 static const struct tz_test tests[] = {
         TZ_TEST(test_hdr_compact),        TZ_TEST(test_hdr_lookup),
         TZ_TEST(test_hdr_name_roundtrip), TZ_TEST(test_param_next),
@@ -959,6 +1004,7 @@ static const struct tz_test tests[] = {
         TZ_TEST(test_naddr_list_walk),    TZ_TEST(test_via_table),
         TZ_TEST(test_via_list),           TZ_TEST(test_hdr_uint),
         TZ_TEST(test_callid_check),       TZ_TEST(test_cseq_decode),
+        TZ_TEST(test_hdr_list_split),
 };
 
 int main(int argc, char **argv)

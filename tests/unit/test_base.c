@@ -1,0 +1,111 @@
+/*
+ * test_base.c  Memory (reference counts, destructors, OOM mode) and
+ * output buffers.
+ */
+#include <errno.h>
+
+#include "tz_test.h"
+#include "tz/tz_buf.h"
+#include "tz/tz_mem.h"
+
+static int destroyed;
+
+static void obj_destroy(void *data)
+{
+	int *v = data;
+	destroyed += *v;
+}
+
+static int test_mem_refcount(void)
+{
+	int *o = tz_mem_zalloc(sizeof(*o), obj_destroy);
+
+	if (!o)
+		return -ENOMEM;
+	destroyed = 0;
+	*o = 7;
+	TZ_EXPECT_INT(tz_mem_nrefs(o), 1);
+	TZ_EXPECT(tz_mem_ref(o) == o);
+	TZ_EXPECT_INT(tz_mem_nrefs(o), 2);
+	TZ_EXPECT(tz_mem_deref(o) == NULL);
+	TZ_EXPECT_INT(destroyed, 0);
+	tz_mem_deref(o);
+	TZ_EXPECT_INT(destroyed, 7);
+	TZ_EXPECT(tz_mem_deref(NULL) == NULL);
+	TZ_EXPECT(tz_mem_ref(NULL) == NULL);
+	return 0;
+}
+
+/* The OOM switch fails exactly the N-th allocation and later ones. */
+static int test_mem_fail_after(void)
+{
+	void *a, *b;
+
+	tz_mem_fail_after(1);
+	a = tz_malloc(8);
+	b = tz_malloc(8);
+	TZ_EXPECT(a != NULL);
+	TZ_EXPECT(b == NULL);
+	TZ_EXPECT(tz_mem_failed());
+	tz_mem_fail_after(-1);
+	TZ_EXPECT(!tz_mem_failed());
+	tz_free(a);
+	return 0;
+}
+
+/* Growth through many reallocations; under --oom every step fails once. */
+static int test_buf_grow(void)
+{
+	struct tz_buf b;
+	int i, err = 0;
+
+	tz_buf_init(&b);
+	for (i = 0; i < 200; i++)
+		err = tz_buf_printf(&b, "%03d,", i);
+	tz_buf_put_u64(&b, UINT64_MAX);
+	if (b.err) {
+		err = b.err;
+		tz_buf_free(&b);
+		return err;
+	}
+	TZ_EXPECT_INT(err, 0);
+	TZ_EXPECT_INT(b.len, 800 + 20);
+	TZ_EXPECT_MEM(b.p, 8, "000,001,");
+	TZ_EXPECT_MEM(b.p + 800, 20, "18446744073709551615");
+	tz_buf_free(&b);
+	return 0;
+}
+
+/* A fixed buffer reports -EOVERFLOW, and the error sticks. */
+static int test_buf_fixed(void)
+{
+	char mem[8];
+	struct tz_buf b;
+
+	tz_buf_init_fixed(&b, mem, sizeof(mem));
+	TZ_EXPECT_INT(tz_buf_puts(&b, "abcde"), 0);
+	TZ_EXPECT_INT(tz_buf_puts(&b, "fghi"), -EOVERFLOW);
+	TZ_EXPECT_INT(tz_buf_putc(&b, 'x'), -EOVERFLOW);
+	TZ_EXPECT_INT(b.len, 5);
+	TZ_EXPECT_MEM(b.p, b.len, "abcde");
+	tz_buf_reset(&b);
+	TZ_EXPECT_INT(tz_buf_put_span(&b, "xxSIPxx", (struct tz_span){2, 3}),
+	              0);
+	TZ_EXPECT_INT(tz_buf_put_u64(&b, 0), 0);
+	TZ_EXPECT_MEM(b.p, b.len, "SIP0");
+	tz_buf_free(&b); /* fixed: nothing to free */
+	return 0;
+}
+
+static const struct tz_test tests[] = {
+        TZ_TEST(test_mem_refcount),
+        TZ_TEST(test_mem_fail_after),
+        TZ_TEST(test_buf_grow),
+        TZ_TEST(test_buf_fixed),
+};
+
+int main(int argc, char **argv)
+{
+	return tz_test_main(tests, sizeof(tests) / sizeof(tests[0]), argc,
+	                    argv);
+}
