@@ -46,6 +46,10 @@ static int via_param(struct tz_via *via, const char *b,
 	const char *v = b + prm->value.off;
 	uint64_t n;
 
+	/* only names of these lengths are interpreted: skip the rest fast */
+	if (prm->name.len != 6 && prm->name.len != 8 && prm->name.len != 5 &&
+	    prm->name.len != 3)
+		return 0;
 	if (tz_span_eqi(b, prm->name, "branch")) {
 		if (!prm->has_value || *v == '"' || (via->has & TZ_VIA_BRANCH))
 			return -EBADMSG;
