@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 
+#include "tz/tz_build.h"
 #include "tz/tz_msg.h"
 #include "chars.h"
 
@@ -28,18 +29,7 @@ void tz_msg_init(struct tz_msg *msg, struct tz_hdr *hdrs, uint32_t cap)
 
 const char *tz_msg_status_phrase(uint16_t status)
 {
-	switch (status) {
-	case 400:
-		return "Bad Request";
-	case 414:
-		return "Request-URI Too Long";
-	case 505:
-		return "Version Not Supported";
-	case 513:
-		return "Message Too Large";
-	default:
-		return "Dropped";
-	}
+	return status ? tz_status_phrase(status) : "Dropped";
 }
 
 /*
