@@ -5,6 +5,10 @@
 #include <errno.h>
 
 #include "tz_test.h"
+#include <stdalign.h>
+#include <stddef.h>
+
+#include "tz/tz_arena.h"
 #include "tz/tz_buf.h"
 #include "tz/tz_mem.h"
 
@@ -97,11 +101,51 @@ static int test_buf_fixed(void)
 	return 0;
 }
 
+/* The caller's block first, then heap blocks, all freed at once. */
+static int test_arena(void)
+{
+	char first[256];
+	struct tz_arena a;
+	long live = tz_mem_live();
+	char *x, *y, *z;
+	int i;
+
+	tz_arena_init(&a, first, sizeof(first));
+	x = tz_arena_alloc(&a, 10);
+	TZ_EXPECT(x >= first && x < first + sizeof(first));
+	TZ_EXPECT_INT((uintptr_t)x % alignof(max_align_t), 0);
+	TZ_EXPECT_INT(tz_mem_live(), live); /* no heap yet */
+	y = tz_arena_alloc(&a, 5000);       /* larger than a heap block */
+	if (!y) {
+		tz_arena_free(&a);
+		return -ENOMEM;
+	}
+	TZ_EXPECT(y < first || y >= first + sizeof(first));
+	TZ_EXPECT_INT(y[4999], 0);
+	for (i = 0; i < 100; i++) {
+		z = tz_arena_alloc(&a, 100);
+		if (!z) {
+			tz_arena_free(&a);
+			return -ENOMEM;
+		}
+		memset(z, 0x5a, 100);
+	}
+	TZ_EXPECT(tz_mem_live() > live);
+	tz_arena_free(&a);
+	TZ_EXPECT_INT(tz_mem_live(), live);
+	/* empty again over the first block */
+	x = tz_arena_alloc(&a, 16);
+	TZ_EXPECT(x >= first && x < first + sizeof(first));
+	tz_arena_free(&a);
+	return 0;
+}
+
 static const struct tz_test tests[] = {
         TZ_TEST(test_mem_refcount),
         TZ_TEST(test_mem_fail_after),
         TZ_TEST(test_buf_grow),
         TZ_TEST(test_buf_fixed),
+        TZ_TEST(test_arena),
 };
 
 int main(int argc, char **argv)
