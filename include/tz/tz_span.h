@@ -41,7 +41,23 @@ static inline bool tz_span_eq(const char *base, struct tz_span s,
 	return s.len == n && memcmp(base + s.off, str, n) == 0;
 }
 
-/** True when the span's bytes equal @p str ignoring ASCII case. */
-bool tz_span_eqi(const char *base, struct tz_span s, const char *str);
+/** True when the span's bytes equal @p str ignoring ASCII case. Inline:
+ *  the decoders call it for every parameter name they read. */
+static inline bool tz_span_eqi(const char *base, struct tz_span s,
+                               const char *str)
+{
+	const char *p = base + s.off;
+	uint32_t i;
+
+	for (i = 0; i < s.len; i++) {
+		char a = p[i], c = str[i];
+		if (a == c)
+			continue;
+		if (c == '\0' || (a | 0x20) != (c | 0x20) ||
+		    (unsigned char)((c | 0x20) - 'a') > 'z' - 'a')
+			return false;
+	}
+	return str[i] == '\0';
+}
 
 #endif

@@ -21,6 +21,7 @@ enum {
 	C_PASS = 1 << 9,  /* password extras: & = + $ , */
 	C_RESERVED = 1 << 10, /* reserved: ; / ? : @ & = + $ , */
 	C_PHONE = 1 << 11,    /* tel: phonedigit-hex + visual separators */
+	C_GENVAL = 1 << 12,   /* gen-value unquoted: token, host ([ ] :) */
 };
 
 extern const uint16_t tz_chr[256];

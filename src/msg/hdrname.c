@@ -114,17 +114,6 @@ static inline char lower(char c)
 	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
 }
 
-bool tz_span_eqi(const char *base, struct tz_span s, const char *str)
-{
-	const char *p = base + s.off;
-	uint32_t i;
-
-	for (i = 0; i < s.len; i++)
-		if (str[i] == '\0' || lower(p[i]) != lower(str[i]))
-			return false;
-	return str[i] == '\0';
-}
-
 /*
  * Compare a table name with a field name of the same length, 8 bytes at a
  * time. OR-ing 0x20 folds case exactly here: table names hold only letters

@@ -12,10 +12,7 @@ static uint32_t gen_value_end(const char *b, uint32_t p, uint32_t end)
 {
 	if (p < end && b[p] == '"')
 		return tz_skip_quoted(b, p, end);
-	while (p < end && (chr_is((unsigned char)b[p], C_TOKEN) ||
-	                   b[p] == ':' || b[p] == '[' || b[p] == ']'))
-		p++;
-	return p;
+	return skip_cls(b, p, end, C_GENVAL);
 }
 
 int tz_param_next(const char *base, uint32_t *posp, uint32_t end,

@@ -108,79 +108,66 @@ bool tz_ipv6_check(const char *p, size_t len)
 	return dcolon ? groups <= 7 : groups == 8;
 }
 
-static bool hostname_ok(const char *p, size_t len)
+uint32_t tz_host_scan(const char *b, uint32_t i, uint32_t end,
+                      enum tz_host_type *type)
 {
-	size_t i = 0, label_start = 0;
+	uint32_t s = i, label = i, prev = i, top, top_end;
+	bool numeric = true;
 
-	if (len == 0 || len > 255)
-		return false;
-	/* RFC3261 25.1: hostname = *( domainlabel "." ) toplabel [ "." ] */
-	if (p[len - 1] == '.')
-		len--;
-	if (len == 0)
-		return false;
-	for (i = 0; i <= len; i++) {
-		if (i == len || p[i] == '.') {
-			size_t n = i - label_start;
-			if (n == 0 || p[label_start] == '-' || p[i - 1] == '-')
-				return false;
-			if (i == len &&
-			    !chr_is((unsigned char)p[label_start], C_ALPHA))
-				return false; /* toplabel starts with ALPHA */
-			label_start = i + 1;
-			continue;
-		}
-		if (!chr_is((unsigned char)p[i], C_ALPHA | C_DIGIT) &&
-		    p[i] != '-')
-			return false;
+	*type = TZ_HOST_NONE;
+	if (i < end && b[i] == '[') {
+		const char *rb = memchr(b + i, ']', end - i);
+		if (!rb)
+			return i;
+		i = (uint32_t)(rb - b) + 1;
+		if (tz_ipv6_check(b + s + 1, i - s - 2))
+			*type = TZ_HOST_IPV6;
+		return i;
 	}
-	return true;
+	/* RFC3261 25.1: hostname = *( domainlabel "." ) toplabel [ "." ];
+	 * labels of alphanum and inner '-'; one pass, labels checked as
+	 * their '.' is met */
+	for (; i < end; i++) {
+		unsigned char c = (unsigned char)b[i];
+		if (chr_is(c, C_ALPHA)) {
+			numeric = false;
+		} else if (c == '.') {
+			if (i == label || b[i - 1] == '-')
+				return i;
+			prev = label;
+			label = i + 1;
+		} else if (c == '-') {
+			if (i == label)
+				return i;
+			numeric = false;
+		} else if (!chr_is(c, C_DIGIT)) {
+			break;
+		}
+	}
+	if (i == s || i - s > 255)
+		return i;
+	if (numeric) {
+		if (tz_ipv4_check(b + s, i - s))
+			*type = TZ_HOST_IPV4;
+		return i;
+	}
+	/* the toplabel, before an optional trailing '.' */
+	top = label == i ? prev : label;
+	top_end = label == i ? i - 1 : i;
+	if (top < top_end && chr_is((unsigned char)b[top], C_ALPHA) &&
+	    b[top_end - 1] != '-')
+		*type = TZ_HOST_NAME;
+	return i;
 }
 
 enum tz_host_type tz_host_check(const char *p, size_t len)
 {
-	if (len >= 2 && p[0] == '[')
-		return p[len - 1] == ']' && tz_ipv6_check(p + 1, len - 2)
-		               ? TZ_HOST_IPV6
-		               : TZ_HOST_NONE;
-	if (len > 0 && p[0] >= '0' && p[0] <= '9' && tz_ipv4_check(p, len))
-		return TZ_HOST_IPV4;
-	return hostname_ok(p, len) ? TZ_HOST_NAME : TZ_HOST_NONE;
-}
+	enum tz_host_type type;
 
-/* Parse "host [":" port]" in b[i, end). */
-static int hostport_parse(struct tz_uri *uri, const char *b, uint32_t i,
-                          uint32_t end)
-{
-	uint32_t h = i, he;
-
-	if (i < end && b[i] == '[') {
-		while (i < end && b[i] != ']')
-			i++;
-		if (i == end)
-			return -EBADMSG;
-		i++;
-	} else {
-		while (i < end && b[i] != ':')
-			i++;
-	}
-	he = i;
-	uri->host_type = tz_host_check(b + h, he - h);
-	if (uri->host_type == TZ_HOST_NONE)
-		return -EBADMSG;
-	uri->host = tz_span_of(b, b + h, b + he);
-	uri->port = -1;
-	if (i < end) {
-		uint64_t v;
-		/* RFC3261 25.1: port = 1*DIGIT; no LWS inside a URI */
-		if (b[i] != ':' || i + 1 == end ||
-		    skip_cls(b, i + 1, end, C_DIGIT) != end ||
-		    tz_hdr_uint(b, (struct tz_span){i + 1, end - i - 1}, 65535,
-		                &v))
-			return -EBADMSG;
-		uri->port = (int32_t)v;
-	}
-	return 0;
+	if (len == 0 || len > 65535 ||
+	    tz_host_scan(p, 0, (uint32_t)len, &type) != len)
+		return TZ_HOST_NONE;
+	return type;
 }
 
 /* RFC3261 25.1: uri-parameters = *( ";" uri-parameter ) */
@@ -234,49 +221,60 @@ static bool headers_ok(const char *b, uint32_t i, uint32_t end)
 static int sip_parse(struct tz_uri *uri, const char *b, uint32_t i,
                      uint32_t end)
 {
-	uint32_t at = i, hp_end, q;
+	const char *atp = memchr(b + i, '@', end - i);
+	uint32_t q;
 
-	while (at < end && b[at] != '@')
-		at++;
-	if (at < end) {
-		uint32_t colon = i;
-		while (colon < at && b[colon] != ':')
-			colon++;
-		/* RFC3261 25.1: user = 1*( unreserved / escaped /
-		 * user-unreserved ); password after ':' */
-		if (!run_ok(b, i, colon, C_UNRES | C_USER, true))
-			return -EBADMSG;
-		uri->user = tz_span_of(b, b + i, b + colon);
-		if (colon < at) {
-			if (!run_ok(b, colon + 1, at, C_UNRES | C_PASS, false))
+	if (atp) {
+		/* RFC3261 25.1: userinfo = user [ ":" password ] "@";
+		 * user = 1*( unreserved / escaped / user-unreserved ),
+		 * password = *( unreserved / escaped / & = + $ , ) */
+		uint32_t at = (uint32_t)(atp - b), colon = 0, p;
+		uint16_t cls = C_UNRES | C_USER;
+		for (p = i; p < at; p++) {
+			unsigned char c = (unsigned char)b[p];
+			if (c == ':' && !colon) {
+				colon = p;
+				cls = C_UNRES | C_PASS;
+			} else if (c == '%') {
+				if (!escape_ok(b, p, at))
+					return -EBADMSG;
+				p += 2;
+			} else if (!chr_is(c, cls)) {
 				return -EBADMSG;
-			uri->password = tz_span_of(b, b + colon + 1, b + at);
+			}
 		}
+		if ((colon ? colon : at) == i)
+			return -EBADMSG;
+		uri->user = tz_span_of(b, b + i, b + (colon ? colon : at));
+		if (colon)
+			uri->password = tz_span_of(b, b + colon + 1, b + at);
 		uri->has_userinfo = true;
 		i = at + 1;
 	}
-	q = i;
-	if (q < end && b[q] == '[') {
-		while (q < end && b[q] != ']')
-			q++;
-	}
-	hp_end = q;
-	while (hp_end < end && b[hp_end] != ';' && b[hp_end] != '?')
-		hp_end++;
-	if (hostport_parse(uri, b, i, hp_end) < 0)
+	/* RFC3261 25.1: hostport = host [ ":" port ] */
+	q = tz_host_scan(b, i, end, &uri->host_type);
+	if (uri->host_type == TZ_HOST_NONE)
 		return -EBADMSG;
-	q = hp_end;
+	uri->host = tz_span_of(b, b + i, b + q);
+	if (q < end && b[q] == ':') {
+		uint32_t d = q + 1;
+		uint64_t v;
+		q = skip_cls(b, d, end, C_DIGIT);
+		if (q == d ||
+		    tz_hdr_uint(b, (struct tz_span){d, q - d}, 65535, &v))
+			return -EBADMSG;
+		uri->port = (int32_t)v;
+	}
 	if (q < end && b[q] == ';') {
-		uint32_t pe = q + 1;
-		while (pe < end && b[pe] != '?')
-			pe++;
+		const char *qm = memchr(b + q, '?', end - q);
+		uint32_t pe = qm ? (uint32_t)(qm - b) : end;
 		if (!params_ok(b, q + 1, pe))
 			return -EBADMSG;
 		uri->params = tz_span_of(b, b + q + 1, b + pe);
 		q = pe;
 	}
 	if (q < end) {
-		if (!headers_ok(b, q + 1, end))
+		if (b[q] != '?' || !headers_ok(b, q + 1, end))
 			return -EBADMSG;
 		uri->headers = tz_span_of(b, b + q + 1, b + end);
 	}

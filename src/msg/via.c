@@ -111,18 +111,7 @@ int tz_via_decode(struct tz_via *via, const char *base, uint32_t *posp,
 	if (h == p || h >= end)
 		return -EBADMSG;
 	p = h;
-	if (base[p] == '[') {
-		while (p < end && base[p] != ']')
-			p++;
-		if (p++ >= end)
-			return -EBADMSG;
-	} else {
-		while (p < end &&
-		       (chr_is((unsigned char)base[p], C_ALPHA | C_DIGIT) ||
-		        base[p] == '-' || base[p] == '.'))
-			p++;
-	}
-	via->host_type = tz_host_check(base + h, p - h);
+	p = tz_host_scan(base, h, end, &via->host_type);
 	if (via->host_type == TZ_HOST_NONE)
 		return -EBADMSG;
 	via->host = tz_span_of(base, base + h, base + p);
