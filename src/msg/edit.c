@@ -47,8 +47,9 @@ int tz_edits_replace(struct tz_edits *ed, uint32_t off, uint32_t del,
 }
 
 /* Record "NAME: VALUE\r\n" at @off, the value printed from @fmt. */
-static int insert_field(struct tz_edits *ed, uint32_t off, const char *name,
-                        const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static int
+insert_field(struct tz_edits *ed, uint32_t off, const char *name,
+             const char *fmt, va_list ap)
 {
 	size_t room = TZ_EDIT_TEXT - ed->tlen;
 	char *t = ed->text + ed->tlen;

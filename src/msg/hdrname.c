@@ -109,11 +109,6 @@ static const struct hname names[] = {
 
 #define NNAMES (sizeof(names) / sizeof(names[0]))
 
-static inline char lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-}
-
 /*
  * Compare a table name with a field name of the same length, 8 bytes at a
  * time. OR-ing 0x20 folds case exactly here: table names hold only letters

@@ -82,8 +82,15 @@ int tz_hdr_list_split(const char *base, uint32_t *posp, uint32_t end,
 	}
 	/* trailing LWS belongs to the separator, not to the element */
 	e = p;
-	while (e > s && (is_wsp(base[e - 1]) || base[e - 1] == '\n'))
-		e -= base[e - 1] == '\n' ? 2 : 1;
+	for (;;) {
+		if (e > s && is_wsp(base[e - 1]))
+			e--;
+		else if (e - s >= 2 && base[e - 1] == '\n' &&
+		         base[e - 2] == '\r')
+			e -= 2;
+		else
+			break;
+	}
 	*elem = tz_span_of(base, base + s, base + e);
 	*posp = p < end ? p + 1 : end;
 	return 0;

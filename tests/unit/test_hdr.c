@@ -971,6 +971,9 @@ static int test_hdr_list_split(void)
 	        {"", 0, {NULL}},
 	        {"\"open, x", -1, {NULL}},
 	        {"<sip:a@b, x", -1, {NULL}},
+	        /* a bare LF is not a fold: kept, never read past */
+	        {"\n", 1, {"\n"}},
+	        {"a\n", 1, {"a\n"}},
 	};
 	size_t i;
 
