@@ -15,7 +15,14 @@ places that say so. What is tested, and how, is in README.md.
 | RFC | section | where |
 |---|---|---|
 HDR
-grep -rnoE 'RFC ?[0-9]{4} [0-9]+(\.[0-9]+)*' src apps include |
+# the files git tracks (what a clone has); every file outside a checkout
+if git rev-parse --git-dir >/dev/null 2>&1; then
+	files=$(git ls-files src apps include)
+else
+	files=$(find src apps include -type f)
+fi
+# shellcheck disable=SC2086
+grep -noE 'RFC ?[0-9]{4} [0-9]+(\.[0-9]+)*' $files |
 	sed -E 's/^([^:]+):([0-9]+):RFC ?([0-9]{4}) ([0-9.]+)$/\3\t\4\t\1/' |
 	sed -E 's/\.\t/\t/' |
 	sort -t "$(printf '\t')" -k1,1n -k2,2V -k3,3 -u |
