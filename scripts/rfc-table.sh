@@ -22,7 +22,7 @@ else
 	files=$(find src apps include -type f)
 fi
 # shellcheck disable=SC2086
-grep -noE 'RFC ?[0-9]{4} [0-9]+(\.[0-9]+)*' $files |
+grep -HnoE 'RFC ?[0-9]{4} [0-9]+(\.[0-9]+)*' $files |
 	sed -E 's/^([^:]+):([0-9]+):RFC ?([0-9]{4}) ([0-9.]+)$/\3\t\4\t\1/' |
 	sed -E 's/\.\t/\t/' |
 	sort -t "$(printf '\t')" -k1,1n -k2,2V -k3,3 -u |
