@@ -34,6 +34,11 @@ extern const struct tz_msg_limits tz_msg_limits_default;
 /** Default capacity of a header array; tz_msg_limits_default.max_hdrs. */
 #define TZ_MSG_HDRS_DEFAULT 128
 
+/** Typed decoding results a message caches (tz_msg_typed.h). */
+#define TZ_MSG_CACHE 8
+
+struct tz_arena;
+
 /** A parsed message. All spans are relative to @c buf. */
 struct tz_msg {
 	const char *buf; /**< borrowed: the bytes parsed */
@@ -69,6 +74,17 @@ struct tz_msg {
 	/** After a failed parse: what is wrong, a static string fit for a
 	 *  reason phrase ("malformed Via"). */
 	const char *err_what;
+
+	/** Where typed decoding results live (tz_msg_typed.h); borrowed,
+	 *  kept across tz_msg_parse(); NULL until tz_msg_set_arena(). */
+	struct tz_arena *arena;
+	/** Typed results decoded so far, emptied by every parse. */
+	struct tz_msg_cached {
+		uint16_t id;     /**< enum tz_hdr_id */
+		int16_t err;     /**< what decoding returned */
+		const void *val; /**< the result, in @c arena */
+	} cache[TZ_MSG_CACHE];
+	uint8_t ncache; /**< entries used in @c cache */
 };
 
 /**

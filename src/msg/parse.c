@@ -388,6 +388,7 @@ static int required(struct tz_msg *msg, uint32_t seen)
 int tz_msg_parse(struct tz_msg *msg, const char *buf, size_t len,
                  const struct tz_msg_limits *lim)
 {
+	struct tz_arena *arena = msg->arena;
 	uint32_t p = 0, eol, seen = 0, rest;
 	size_t skip = 0;
 	int err;
@@ -395,6 +396,7 @@ int tz_msg_parse(struct tz_msg *msg, const char *buf, size_t len,
 	if (!lim)
 		lim = &tz_msg_limits_default;
 	tz_msg_init(msg, msg->hdr, msg->hdr_cap);
+	msg->arena = arena;
 	msg->max_forwards = -1;
 	msg->content_length = -1;
 	/* RFC3261 7.5: CRLFs before the start line are ignored; RFC 5626
