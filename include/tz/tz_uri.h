@@ -37,7 +37,8 @@ struct tz_uri {
 	struct tz_span params;   /**< ";a=b;c" without the leading ';' */
 	struct tz_span headers;  /**< "h=v&h2=v2" without the leading '?' */
 	int32_t port;            /**< 0..65535, or -1 when absent */
-	bool has_userinfo;       /**< an '@' was present (user may be empty) */
+	bool has_userinfo;       /**< an '@' was present (the user is then
+	                              never empty) */
 };
 
 /**

@@ -7,18 +7,8 @@
 #include <errno.h>
 
 #include "tz/tz_hval.h"
+#include "tz/tz_uri.h"
 #include "chars.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int tz_qstr_unescape(char *dst, size_t cap, size_t *lenp, const char *base,
                      struct tz_span s)
@@ -73,31 +63,15 @@ int tz_qstr_unescape(char *dst, size_t cap, size_t *lenp, const char *base,
 int tz_pct_unescape(char *dst, size_t cap, size_t *lenp, const char *base,
                     struct tz_span s)
 {
-	uint32_t p = s.off, end = s.off + s.len;
-	size_t n = 0;
+	size_t n;
+	int err;
 
-	while (p < end) {
-		char c = base[p];
-		if (c == '%') {
-			/* RFC3986 2.1: pct-encoded = "%" HEXDIG HEXDIG */
-			int hi, lo;
-			if (end - p < 3)
-				return -EBADMSG;
-			hi = hexval(base[p + 1]);
-			lo = hexval(base[p + 2]);
-			if (hi < 0 || lo < 0)
-				return -EBADMSG;
-			c = (char)(hi << 4 | lo);
-			p += 3;
-		} else {
-			p++;
-		}
-		if (n + 1 >= cap)
-			return -EOVERFLOW;
-		dst[n++] = c;
-	}
-	if (n >= cap)
+	/* the decoding is the URI layer's; this adds the NUL after it */
+	if (cap == 0)
 		return -EOVERFLOW;
+	err = tz_uri_unescape(dst, cap - 1, base + s.off, s.len, &n);
+	if (err)
+		return err;
 	dst[n] = '\0';
 	*lenp = n;
 	return 0;

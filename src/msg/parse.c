@@ -195,6 +195,25 @@ static int via_hdr(struct tz_msg *msg, const char *b, struct tz_span v)
 	return 0;
 }
 
+/*
+ * RFC3261 20.34: Route = "Route" HCOLON route-param *(COMMA route-param).
+ * Every entry is checked, not only the top one: a proxy that pops the top
+ * must not then forward a malformed one; the topmost is kept.
+ */
+static int route_hdr(struct tz_msg *msg, const char *b, struct tz_span v)
+{
+	uint32_t p = v.off, end = v.off + v.len;
+	struct tz_naddr tmp;
+
+	do {
+		struct tz_naddr *na = msg->has_route ? &tmp : &msg->route1;
+		if (tz_naddr_decode(na, b, &p, end, true))
+			return BAD(msg, "malformed Route");
+		msg->has_route = true;
+	} while (tz_list_next(b, &p, end));
+	return 0;
+}
+
 static int naddr_hdr(struct tz_msg *msg, const char *b, struct tz_span v,
                      struct tz_naddr *na, const char *what)
 {
@@ -286,13 +305,7 @@ static int eager_decode(struct tz_msg *msg, const struct tz_hdr *h,
 		err = 0;
 		break;
 	case TZ_HDR_ROUTE:
-		if (!msg->has_route) {
-			uint32_t p = h->value.off;
-			if (tz_naddr_decode(&msg->route1, b, &p,
-			                    h->value.off + h->value.len, true))
-				return BAD(msg, "malformed Route");
-			msg->has_route = true;
-		}
+		err = route_hdr(msg, b, h->value);
 		break;
 	default:
 		break;

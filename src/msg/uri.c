@@ -286,15 +286,28 @@ static int tel_parse(struct tz_uri *uri, const char *b, uint32_t i,
                      uint32_t end)
 {
 	uint32_t e = i, s = i;
+	bool global = e < end && b[e] == '+', digit = false;
 
-	if (e < end && b[e] == '+')
+	/*
+	 * global-number-digits = "+" *phonedigit DIGIT *phonedigit;
+	 * local-number-digits = *phonedigit-hex (HEXDIG / "*" / "#")
+	 * *phonedigit-hex; visual separators - . ( ) anywhere. A local
+	 * number's phone-context is not enforced: UAs omit it too often.
+	 */
+	if (global)
 		e++;
-	while (e < end && b[e] != ';') {
-		if (!chr_is((unsigned char)b[e], C_PHONE))
+	for (; e < end && b[e] != ';'; e++) {
+		unsigned char c = (unsigned char)b[e];
+		if (!chr_is(c, C_PHONE))
 			return -EBADMSG;
-		e++;
+		if (global ? chr_is(c, C_DIGIT)
+		           : (chr_is(c, C_HEX) || c == '*' || c == '#'))
+			digit = true;
+		else if (global && c != '-' && c != '.' && c != '(' && c != ')')
+			return -EBADMSG; /* no hex, '*' or '#' in a global
+			                    number */
 	}
-	if (e == s || (b[s] == '+' && e == s + 1))
+	if (!digit)
 		return -EBADMSG;
 	uri->user = tz_span_of(b, b + s, b + e);
 	if (e < end) {

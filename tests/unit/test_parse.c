@@ -435,6 +435,13 @@ static const struct defect defects[] = {
           "malformed Route"),
         D(RL ALL "Route: sip:p1.example.com;lr;\r\n\r\n", -EBADMSG, 400,
           "malformed Route"),
+        /* every Route entry is checked, not only the top one */
+        D("OPTIONS sip:b@example.com SIP/2.0\r\n" ALL
+          "Route: <sip:p1.example.com;lr>, <sip:p2.exa mple.com>\r\n\r\n",
+          -EBADMSG, 400, "malformed Route"),
+        D("OPTIONS sip:b@example.com SIP/2.0\r\n" ALL
+          "Route: <sip:p1.example.com;lr>\r\nRoute: sip:\r\n\r\n",
+          -EBADMSG, 400, "malformed Route"),
         D(RL VIA "Via: SIP/2.0/UDP h2.example.com:99999\r\n" FROM TO CID CSEQ
                  "\r\n",
           -EBADMSG, 400, "malformed Via"),

@@ -177,6 +177,11 @@ static const struct uri_case uri_cases[] = {
         BAD("tel:12 34"),
         BAD("tel:12a@b"),
         BAD("tel:+1234;"),
+        /* RFC3966 3: a number has digits; a global one no hex, * or # */
+        BAD("tel:---"),
+        BAD("tel:+()"),
+        BAD("tel:+1-2a"),
+        BAD("tel:+12#"),
 };
 
 static int span_is(const char *base, struct tz_span s, const char *want)
