@@ -38,25 +38,25 @@ build_and_ctest() { # dir, cmake args...
 
 fuzz() {
 	dir=build/fuzz
+	targets=$(cd tests/fuzz && ls fuzz_*.c | sed 's/\.c$//')
 	CC=clang-14 cmake -S . -B $dir -DCMAKE_BUILD_TYPE=Debug -DTZ_SANITIZE=ON \
 		-DTZ_FUZZ=ON -DTZ_TESTDATA="$td" >/dev/null &&
-		cmake --build $dir -j"$jobs" --target fuzz_msg fuzz_frame fuzz_uri ||
-		return 1
+		cmake --build $dir -j"$jobs" --target $targets || return 1
 	# seeds: the torture corpora (copied into the build tree, never into
 	# the repository)
 	mkdir -p $dir/seeds
 	cp "$td"/rfc4475/*.dat "$td"/rfc5118/wire/*.sip $dir/seeds/ || return 1
-	for t in msg frame uri; do
+	for t in $targets; do
 		mkdir -p $dir/corpus-$t
-		echo "fuzz_$t: ${fuzz_s}s"
-		$dir/tests/fuzz/fuzz_$t -max_total_time="$fuzz_s" -timeout=10 \
+		echo "$t: ${fuzz_s}s"
+		$dir/tests/fuzz/$t -max_total_time="$fuzz_s" -timeout=10 \
 			-rss_limit_mb=2048 -print_final_stats=1 \
 			-artifact_prefix=$dir/ $dir/corpus-$t $dir/seeds \
-			2>$dir/fuzz_$t.log || {
-			tail -40 $dir/fuzz_$t.log
+			2>$dir/$t.log || {
+			tail -40 $dir/$t.log
 			return 1
 		}
-		grep -E "stat::number_of_executed_units" $dir/fuzz_$t.log
+		grep -E "stat::number_of_executed_units" $dir/$t.log
 	done
 }
 

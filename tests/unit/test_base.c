@@ -141,10 +141,8 @@ static int test_arena(void)
 }
 
 static const struct tz_test tests[] = {
-        TZ_TEST(test_mem_refcount),
-        TZ_TEST(test_mem_fail_after),
-        TZ_TEST(test_buf_grow),
-        TZ_TEST(test_buf_fixed),
+        TZ_TEST(test_mem_refcount), TZ_TEST(test_mem_fail_after),
+        TZ_TEST(test_buf_grow),     TZ_TEST(test_buf_fixed),
         TZ_TEST(test_arena),
 };
 
