@@ -66,13 +66,13 @@ int tz_naddr_decode(struct tz_naddr *na, const char *base, uint32_t *posp,
 	}
 	if (base[p] == '<') {
 		/* RFC3261 25.1: LAQUOT addr-spec RAQUOT, no LWS inside */
+		const char *gt = memchr(base + p + 1, '>', end - p - 1);
 		na->angle = true;
 		u0 = ++p;
-		while (p < end && base[p] != '>')
-			p++;
-		if (p >= end)
+		if (!gt)
 			return -EBADMSG;
-		ue = p++;
+		ue = (uint32_t)(gt - base);
+		p = ue + 1;
 	} else {
 		/*
 		 * RFC3261 20.10: in addr-spec form the URI cannot contain

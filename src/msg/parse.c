@@ -8,6 +8,9 @@
  * must answer.
  */
 #include <errno.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "tz/tz_build.h"
 #include "tz/tz_msg.h"
@@ -46,6 +49,30 @@ static int fail(struct tz_msg *msg, int err, uint16_t status, const char *what)
 #define BAD(msg, what) fail(msg, -EBADMSG, 400, what)
 
 /*
+ * Offset of the first CR or LF at or after @p, or @len. Sixteen bytes at a
+ * time where SSE2 is there (every x86-64): one scan finds both, where two
+ * memchr() calls per line cost a tenth of a parse.
+ */
+static uint32_t first_crlf(const char *b, uint32_t p, uint32_t len)
+{
+#if defined(__SSE2__)
+	const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+
+	for (; p + 16 <= len; p += 16) {
+		__m128i v =
+		        _mm_loadu_si128((const __m128i *)(const void *)(b + p));
+		int m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr),
+		                                       _mm_cmpeq_epi8(v, lf)));
+		if (m)
+			return p + (uint32_t)__builtin_ctz((unsigned)m);
+	}
+#endif
+	while (p < len && b[p] != '\r' && b[p] != '\n')
+		p++;
+	return p;
+}
+
+/*
  * Find the end of the line starting at @p: the offset of its CR, with the
  * CRLF required (RFC 3261 7: lines end in CRLF; a bare CR or LF is not a
  * line end). Folds (CRLF followed by WSP) are crossed when @fold is set.
@@ -55,20 +82,16 @@ static int line_end(const char *b, uint32_t p, uint32_t len, bool fold,
                     uint32_t *eol)
 {
 	for (;;) {
-		const char *nl = memchr(b + p, '\n', len - p);
-		uint32_t n;
-		if (!nl)
-			return memchr(b + p, '\r', len - p) ? -EBADMSG
-			                                    : -EAGAIN;
-		n = (uint32_t)(nl - b);
-		if (n == p || b[n - 1] != '\r' ||
-		    memchr(b + p, '\r', n - 1 - p))
+		uint32_t q = first_crlf(b, p, len);
+		if (q == len)
+			return -EAGAIN;
+		if (b[q] != '\r' || q + 1 == len || b[q + 1] != '\n')
 			return -EBADMSG;
-		if (fold && n + 1 < len && is_wsp(b[n + 1])) {
-			p = n + 1;
+		if (fold && q + 2 < len && is_wsp(b[q + 2])) {
+			p = q + 2;
 			continue;
 		}
-		*eol = n - 1;
+		*eol = q;
 		return 0;
 	}
 }
