@@ -243,7 +243,7 @@ static bool params_equal(const char *abase, struct tz_span as,
 	nb = split(bp, bs.len, ';', ib);
 	if (na > CMP_MAX || nb > CMP_MAX) {
 		const char *ae = ap + as.len, *be = bp + bs.len;
-		struct item x, y;
+		struct item x = {0}, y = {0};
 		bool hx, hy;
 
 		for (;;) {
@@ -316,7 +316,7 @@ static bool headers_equal(const char *abase, struct tz_span as,
 	nb = split(bp, bs.len, '&', ib);
 	if (na > CMP_MAX || nb > CMP_MAX) {
 		const char *ae = ap + as.len, *be = bp + bs.len;
-		struct item x, y;
+		struct item x = {0}, y = {0};
 		bool hx, hy;
 
 		for (;;) {
