@@ -1,0 +1,220 @@
+/**
+ * @file tz_tsx.h  The transaction layer (L3): the four transaction state
+ * machines of RFC 3261 17 with the RFC 6026 Accepted states, request and
+ * response matching (17.1.3, 17.2.3, with the RFC 2543 fallback), and the
+ * timers of RFC 3261 Table 4 on the worker's timing wheel.
+ *
+ * One struct tz_tsx_layer per worker thread (DESIGN.md "Workers"); not
+ * thread-safe. Received messages go through tz_tsx_layer_recv(), which
+ * absorbs what belongs to a transaction; everything else goes to the
+ * transaction user (TU), which creates server transactions for new
+ * requests and client transactions for requests it sends.
+ *
+ * Callbacks fire from tz_tsx_layer_recv() or from tz_wheel_advance(), never
+ * from the call that registered them. While one runs, the TU may reply,
+ * create or release transactions, but must not free the layer.
+ */
+#ifndef TZ_TSX_H
+#define TZ_TSX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "tz_msg.h"
+#include "tz_timer.h"
+
+/** Transport protocols a destination can name. */
+enum tz_tsx_tp {
+	TZ_TSX_TP_UDP = 0,
+	TZ_TSX_TP_TCP,
+	TZ_TSX_TP_TLS,
+	TZ_TSX_TP_SCTP,
+	TZ_TSX_TP_WS,
+	TZ_TSX_TP_WSS,
+};
+
+/** Where a message goes to, or came from. Opaque to the layer except for
+ *  @c reliable. */
+struct tz_tsx_dest {
+	struct sockaddr_storage addr; /**< peer address */
+	socklen_t addrlen;            /**< bytes used in @c addr */
+	enum tz_tsx_tp tp;            /**< transport protocol */
+	/** Reliable transport (everything but UDP): no retransmissions, and
+	 *  Timers D, I, J, K are zero (RFC 3261 17.1.1.2, 17.2.1). */
+	bool reliable;
+};
+
+/**
+ * Transport send hook: send @p len bytes at @p buf (borrowed) to @p dst
+ * (borrowed). Must not call back into the layer.
+ * @return 0, or a negative errno: a transport error (RFC 3261 17.1.4,
+ *         17.2.4) that terminates the transaction.
+ */
+typedef int(tz_tsx_send_h)(const char *buf, size_t len,
+                           const struct tz_tsx_dest *dst, void *arg);
+
+/** Timer values in milliseconds (RFC 3261 Table 4). */
+struct tz_tsx_config {
+	uint32_t t1;     /**< RTT estimate; default 500 */
+	uint32_t t2;     /**< cap of non-INVITE retransmission; default 4000 */
+	uint32_t t4;     /**< network message lifetime; default 5000 */
+	uint32_t td;     /**< Timer D on unreliable transports; default 32000 */
+	uint32_t trying; /**< automatic 100 Trying delay; default 200 */
+	uint32_t buckets; /**< hash buckets, a power of two; default 4096 */
+};
+
+/** Fill @p cfg with the defaults named above. */
+void tz_tsx_config_default(struct tz_tsx_config *cfg);
+
+/** States of the four machines (RFC 3261 17, RFC 6026 7). */
+enum tz_tsx_state {
+	TZ_TSX_CALLING = 0, /**< INVITE client, request sent */
+	TZ_TSX_TRYING,      /**< non-INVITE client and server */
+	TZ_TSX_PROCEEDING,
+	TZ_TSX_ACCEPTED, /**< RFC 6026: INVITE after a 2xx */
+	TZ_TSX_COMPLETED,
+	TZ_TSX_CONFIRMED, /**< INVITE server, ACK received */
+	TZ_TSX_TERMINATED,
+};
+
+struct tz_tsx_layer;
+struct tz_tsx;
+
+/**
+ * Response handler of a client transaction. Called with @p err 0 and the
+ * response (borrowed for the call) for each provisional and final response,
+ * and for 2xx retransmissions in Accepted (RFC 6026 7.2); retransmitted
+ * non-2xx finals are absorbed. At most once, and never after a final
+ * response, with @p err -ETIMEDOUT (Timer B or F) or the transport error
+ * and @p resp NULL: the transaction is then terminated.
+ */
+typedef void(tz_tsx_resp_h)(int err, const struct tz_msg *resp, void *arg);
+
+/**
+ * Failure handler of a server transaction: called at most once, with
+ * -ETIMEDOUT when Timer H fires (no ACK: RFC 3261 17.2.1) or with the
+ * transport error of a retransmission or of the automatic 100 (17.2.4);
+ * the transaction is then terminated.
+ */
+typedef void(tz_tsx_err_h)(int err, void *arg);
+
+/**
+ * Allocate a transaction layer.
+ * @param wheel  borrowed; must outlive the layer.
+ * @param cfg    copied; NULL for the defaults.
+ * @param sendh  the transport; @p arg is passed to it.
+ * @return 0; -EINVAL for a bad config; -ENOMEM.
+ */
+int tz_tsx_layer_alloc(struct tz_tsx_layer **lp, struct tz_wheel *wheel,
+                       const struct tz_tsx_config *cfg, tz_tsx_send_h *sendh,
+                       void *arg);
+
+/**
+ * Free a layer (NULL accepted): every transaction is terminated at once
+ * with no callback; references the TU still holds stay valid, and
+ * operations on them return -ESHUTDOWN.
+ */
+void tz_tsx_layer_free(struct tz_tsx_layer *l);
+
+/** Transactions currently live (not terminated) in @p l. */
+unsigned tz_tsx_layer_count(const struct tz_tsx_layer *l);
+
+/**
+ * Offer a received message (borrowed) to the layer. A request matching a
+ * server transaction is absorbed (a retransmission: the last response is
+ * sent again; an ACK for a non-2xx final moves it to Confirmed). A response
+ * matching a client transaction is processed and, as the machine says,
+ * passed to that transaction's handler.
+ *
+ * @param src  where it came from (borrowed; unused for now but kept for
+ *             connection-aware matching).
+ * @return 1 when absorbed; 0 when the TU must handle it: a new request
+ *         (create a server transaction), an ACK for a 2xx, or a stray
+ *         response (RFC 3261 18.1.2).
+ */
+int tz_tsx_layer_recv(struct tz_tsx_layer *l, const struct tz_msg *m,
+                      const struct tz_tsx_dest *src);
+
+/**
+ * Create a client transaction and send its request: an INVITE client
+ * transaction for INVITE, a non-INVITE one for any other method but ACK
+ * (an ACK for a 2xx is sent by the TU directly, RFC 3261 17.1.1.3).
+ *
+ * @param tp    on success, a new reference (tz_mem_deref() it; that does
+ *              not stop the transaction: see tz_tsx_detach()).
+ * @param buf   the request (copied); its top Via branch should start with
+ *              "z9hG4bK".
+ * @param dst   where to send it (copied).
+ * @param rh    response handler (required); @p arg is passed to it.
+ * @return 0; -EINVAL for an unparsable request, an ACK, or a missing
+ *         branch; -ENOMEM; the transport error of the first send (the
+ *         handler then never fires).
+ */
+int tz_tsx_client_alloc(struct tz_tsx **tp, struct tz_tsx_layer *l,
+                        const char *buf, size_t len,
+                        const struct tz_tsx_dest *dst, tz_tsx_resp_h *rh,
+                        void *arg);
+
+/** Server transaction options. */
+enum tz_tsx_flag {
+	/** Send 100 Trying when the TU has not answered an INVITE within the
+	 *  configured delay (RFC 3261 17.2.1, a UAS); a proxy sends its 100 at
+	 *  once itself and leaves this off. */
+	TZ_TSX_AUTO_100 = 1 << 0,
+};
+
+/**
+ * Create a server transaction for a new request (one tz_tsx_layer_recv()
+ * returned 0 for): INVITE server for INVITE, non-INVITE server otherwise.
+ *
+ * @param tp    on success, a new reference.
+ * @param req   the request (borrowed; the layer keeps a copy).
+ * @param dst   where responses go (copied): the caller applies RFC 3261
+ *              18.2.2 (received, rport) to the source address.
+ * @param flags enum tz_tsx_flag bits.
+ * @param eh    optional failure handler; @p arg is passed to it.
+ * @return 0; -EINVAL for a response or an ACK; -ENOMEM.
+ */
+int tz_tsx_server_alloc(struct tz_tsx **tp, struct tz_tsx_layer *l,
+                        const struct tz_msg *req, const struct tz_tsx_dest *dst,
+                        unsigned flags, tz_tsx_err_h *eh, void *arg);
+
+/**
+ * Send a response through server transaction @p st. The layer keeps a
+ * copy for retransmission and moves the machine: a final response
+ * completes it, a 2xx to an INVITE moves it to Accepted (RFC 6026), and
+ * further 2xx in Accepted are sent as they come.
+ *
+ * @param buf  the response (copied), e.g. from tz_build_response().
+ * @return 0; -EINVAL for bytes that are not a response; -EPROTO when the
+ *         state allows no such response; -ESHUTDOWN after the layer was
+ *         freed; -ENOMEM (nothing sent, state unchanged); or the transport
+ *         error, which terminates the transaction (the failure handler does
+ *         not fire for it).
+ */
+int tz_tsx_reply(struct tz_tsx *st, const char *buf, size_t len);
+
+/**
+ * Find the INVITE server transaction a received CANCEL (borrowed) targets,
+ * by the matching rules of RFC 3261 17.2.3 except for the method (9.2).
+ * @return the transaction (borrowed: take a reference to keep it), or NULL.
+ */
+struct tz_tsx *tz_tsx_find_cancel(struct tz_tsx_layer *l,
+                                  const struct tz_msg *cancel);
+
+/** Stop calling @p t's handlers; the machine itself runs on. */
+void tz_tsx_detach(struct tz_tsx *t);
+
+/** The state of @p t. */
+enum tz_tsx_state tz_tsx_state(const struct tz_tsx *t);
+
+/** The request that created @p t: a kept copy with its header array,
+ *  borrowed for the life of @p t (e.g. to build a 487 after CANCEL). */
+const struct tz_msg *tz_tsx_request(const struct tz_tsx *t);
+
+/** Name of a state ("Proceeding"), for logs and tests. */
+const char *tz_tsx_state_name(enum tz_tsx_state s);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * tsx_int.h  What the files of the transaction layer share: the layer and
+ * transaction structures, the hash table and the common helpers.
+ */
+#ifndef TZ_TSX_INT_H
+#define TZ_TSX_INT_H
+
+#include "tz/tz_tsx.h"
+
+/** Which of the four machines a transaction runs. */
+enum tsx_kind {
+	TSX_ICT,  /* INVITE client, RFC 3261 17.1.1 */
+	TSX_NICT, /* non-INVITE client, 17.1.2 */
+	TSX_IST,  /* INVITE server, 17.2.1 */
+	TSX_NIST, /* non-INVITE server, 17.2.2 */
+};
+
+struct tz_tsx_layer {
+	struct tz_wheel *wheel; /* borrowed */
+	struct tz_tsx_config cfg;
+	tz_tsx_send_h *sendh;
+	void *arg;
+	struct tz_tsx **bucket; /* cfg.buckets heads */
+	unsigned count;         /* transactions linked */
+};
+
+struct tz_tsx {
+	struct tz_tsx *hnext,
+	        **hpprev;       /* bucket chain; hpprev NULL: unlinked */
+	struct tz_tsx_layer *l; /* NULL once terminated or detached */
+	uint32_t hash;
+	uint8_t kind;   /* enum tsx_kind */
+	uint8_t state;  /* enum tz_tsx_state */
+	bool cookie;    /* branch starts with the RFC 3261 magic cookie */
+	bool responded; /* server: the TU sent some response */
+	bool reported;  /* the failure handler ran (or may no longer) */
+	struct tz_tsx_dest dst;
+
+	struct tz_msg req; /* kept copy: buffer and headers in reqmem */
+	void *reqmem;
+
+	/* server: the last response sent; ICT: the ACK of a non-2xx */
+	char *out;
+	size_t outlen;
+	struct tz_span out_totag; /* server: To tag of @c out (RFC 2543 ACK) */
+	bool out_has_totag;
+
+	struct tz_timer t_retx; /* A, E, G */
+	struct tz_timer t_life; /* B, F, H, L, M */
+	struct tz_timer t_wait; /* D, I, J, K; the automatic 100 */
+	uint32_t interval;      /* current retransmission interval */
+
+	tz_tsx_resp_h *rh;
+	tz_tsx_err_h *eh;
+	void *arg;
+};
+
+/* RFC3261 8.1.1.7: the magic cookie of RFC 3261 branches */
+#define TSX_COOKIE     "z9hG4bK"
+#define TSX_COOKIE_LEN 7
+
+/* layer.c */
+bool tsx_has_cookie(const char *base, struct tz_span branch);
+uint32_t tsx_hash_span(const char *base, struct tz_span s);
+void tsx_link(struct tz_tsx_layer *l, struct tz_tsx *t);
+int tsx_send(struct tz_tsx *t, const char *buf, size_t len);
+void tsx_terminate(struct tz_tsx *t, int err);
+struct tz_tsx *tsx_new(struct tz_tsx_layer *l, const struct tz_msg *req,
+                       const struct tz_tsx_dest *dst, enum tsx_kind kind);
+int tsx_keep(char **outp, size_t *lenp, const char *buf, size_t len);
+
+/* client.c */
+void tsx_client_recv(struct tz_tsx *t, const struct tz_msg *resp);
+
+/* server.c */
+int tsx_server_recv(struct tz_tsx *t, const struct tz_msg *req);
+
+/* match.c */
+struct tz_tsx *tsx_match_response(struct tz_tsx_layer *l,
+                                  const struct tz_msg *m);
+struct tz_tsx *tsx_match_request(struct tz_tsx_layer *l, const struct tz_msg *m,
+                                 bool cancel);
+
+#endif
