@@ -77,6 +77,18 @@ static inline uint32_t skip_cls(const char *b, uint32_t p, uint32_t end,
 	return p;
 }
 
+/* Value of a hex digit, or -1 (RFC 3261 25.1 HEXDIG, either case). */
+static inline int hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /*
  * Skip a quoted-string starting at the opening DQUOTE (RFC 3261 25.1:
  * qdtext and quoted-pair; a quoted-pair may escape any byte but CR and LF).

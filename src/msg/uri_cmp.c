@@ -32,17 +32,6 @@ struct item {
 	enum tz_hdr_id hid; /* headers only: the name's id, or OTHER */
 };
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Read the unit at p[i]: a byte, or an escape standing for one. Returns the
  * next index. The parser only lets valid escapes through; a '%' that does

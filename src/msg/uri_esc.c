@@ -10,17 +10,6 @@
 #include "tz/tz_uri.h"
 #include "chars.h"
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int tz_uri_unescape(char *out, size_t cap, const char *in, size_t len,
                     size_t *outlen)
 {

@@ -15,17 +15,6 @@
 
 static const char hexdig[] = "0123456789ABCDEF";
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void put_esc(struct tz_buf *b, unsigned char c)
 {
 	char e[3] = {'%', hexdig[c >> 4], hexdig[c & 15]};
