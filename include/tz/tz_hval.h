@@ -59,6 +59,17 @@ int tz_params_read(const char *base, uint32_t *posp, uint32_t end, bool list,
                    struct tz_span *params);
 
 /**
+ * Read "token *(SEMI generic-param)" at *posp, the shape of Reason,
+ * Subscription-State, Content-Disposition and Accept-Encoding elements:
+ * the token into @p tok, then the parameters as tz_params_read() does.
+ *
+ * @return 0 with *posp at the ',' or at end; -EBADMSG when there is no
+ *         token or a parameter is malformed.
+ */
+int tz_token_params(const char *base, uint32_t *posp, uint32_t end, bool list,
+                    struct tz_span *tok, struct tz_span *params);
+
+/**
  * Find the parameter named @p name (case-insensitive, RFC 3261 7.3.1) in a
  * span of parameters such as tz_naddr.params or tz_mtype.params.
  *

@@ -45,6 +45,22 @@ int tz_params_read(const char *base, uint32_t *posp, uint32_t end, bool list,
 	return 0;
 }
 
+int tz_token_params(const char *base, uint32_t *posp, uint32_t end, bool list,
+                    struct tz_span *tok, struct tz_span *params)
+{
+	uint32_t p = *posp, e = skip_cls(base, p, end, C_TOKEN);
+	int err;
+
+	if (e == p)
+		return -EBADMSG;
+	*tok = tz_span_of(base, base + p, base + e);
+	err = tz_params_read(base, &e, end, list, params);
+	if (err)
+		return err;
+	*posp = e;
+	return 0;
+}
+
 int tz_param_find(const char *base, struct tz_span params, const char *name,
                   struct tz_param *out)
 {

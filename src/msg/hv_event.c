@@ -118,19 +118,16 @@ int tz_subscription_state_decode(struct tz_subscription_state *out,
 	/* RFC6665 8.4: Subscription-State = "Subscription-State" HCOLON
 	 * substate-value *( SEMI subexp-params ); substate-value = "active"
 	 * / "pending" / "terminated" / extension-substate (token) */
-	e = skip_cls(base, p, end, C_TOKEN);
-	if (e == p)
-		return -EBADMSG;
-	out->value = tz_span_of(base, base + p, base + e);
+	e = p;
+	err = tz_token_params(base, &e, end, false, &out->value, &out->params);
+	if (err)
+		return err;
 	if (tz_span_eqi(base, out->value, "active"))
 		out->state = TZ_SUBSTATE_ACTIVE;
 	else if (tz_span_eqi(base, out->value, "pending"))
 		out->state = TZ_SUBSTATE_PENDING;
 	else if (tz_span_eqi(base, out->value, "terminated"))
 		out->state = TZ_SUBSTATE_TERMINATED;
-	err = tz_params_read(base, &e, end, false, &out->params);
-	if (err)
-		return err;
 	p = out->params.off;
 	pe = p + out->params.len;
 	while ((err = tz_param_next(base, &p, pe, &prm)) == 0) {

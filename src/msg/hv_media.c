@@ -153,11 +153,8 @@ int tz_cdisp_decode(struct tz_cdisp *out, const char *base,
 	/* RFC3261 20.11: Content-Disposition = disp-type *( SEMI disp-param
 	 * ); disp-type = "render" / "session" / "icon" / "alert" /
 	 * disp-extension-token */
-	e = skip_cls(base, p, end, C_TOKEN);
-	if (e == p)
-		return -EBADMSG;
-	out->type = tz_span_of(base, base + p, base + e);
-	err = tz_params_read(base, &e, end, false, &out->params);
+	e = p;
+	err = tz_token_params(base, &e, end, false, &out->type, &out->params);
 	if (err)
 		return err;
 	p = out->params.off;

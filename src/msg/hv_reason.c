@@ -22,11 +22,9 @@ int tz_reason_next(struct tz_reason *out, const char *base, uint32_t *posp,
 	memset(out, 0, sizeof(*out));
 	/* RFC3326 2: reason-value = protocol *(SEMI reason-params);
 	 * protocol = "SIP" / "Q.850" / token */
-	e = skip_cls(base, p, end, C_TOKEN);
-	if (e == p)
-		return -EBADMSG;
-	out->protocol = tz_span_of(base, base + p, base + e);
-	err = tz_params_read(base, &e, end, true, &out->params);
+	e = p;
+	err = tz_token_params(base, &e, end, true, &out->protocol,
+	                      &out->params);
 	if (err)
 		return err;
 	p = out->params.off;

@@ -93,11 +93,8 @@ int tz_qtok_next(struct tz_qtok *out, const char *base, uint32_t *posp,
 	out->q = 1000;
 	/* RFC3261 25.1: encoding = codings *(SEMI accept-param); language =
 	 * language-range *(SEMI accept-param); both are tokens or "*" */
-	e = skip_cls(base, p, end, C_TOKEN);
-	if (e == p)
-		return -EBADMSG;
-	out->tok = tz_span_of(base, base + p, base + e);
-	err = tz_params_read(base, &e, end, true, &out->params);
+	e = p;
+	err = tz_token_params(base, &e, end, true, &out->tok, &out->params);
 	if (err)
 		return err;
 	p = out->params.off;
