@@ -2,11 +2,13 @@
 # Install the Debian 12 packages the build and tests need, when missing.
 # usage: scripts/deps.sh [run|test]
 set -eu
-pkgs="build-essential cmake"
+pkgs="build-essential cmake pkg-config libc-ares-dev libjansson-dev"
 if [ "${1:-run}" = test ]; then
 	# clang + compiler-rt + libFuzzer for the fuzz targets, clang-format
 	# for the style check
 	pkgs="$pkgs clang-14 libclang-rt-14-dev libfuzzer-14-dev clang-format"
+	# SIPp drives the scenario tests
+	pkgs="$pkgs sip-tester"
 fi
 missing=""
 for p in $pkgs; do

@@ -24,27 +24,7 @@
 
 #include "tz_msg.h"
 #include "tz_timer.h"
-
-/** Transport protocols a destination can name. */
-enum tz_tsx_tp {
-	TZ_TSX_TP_UDP = 0,
-	TZ_TSX_TP_TCP,
-	TZ_TSX_TP_TLS,
-	TZ_TSX_TP_SCTP,
-	TZ_TSX_TP_WS,
-	TZ_TSX_TP_WSS,
-};
-
-/** Where a message goes to, or came from. Opaque to the layer except for
- *  @c reliable. */
-struct tz_tsx_dest {
-	struct sockaddr_storage addr; /**< peer address */
-	socklen_t addrlen;            /**< bytes used in @c addr */
-	enum tz_tsx_tp tp;            /**< transport protocol */
-	/** Reliable transport (everything but UDP): no retransmissions, and
-	 *  Timers D, I, J, K are zero (RFC 3261 17.1.1.2, 17.2.1). */
-	bool reliable;
-};
+#include "tz_tp.h"
 
 /**
  * Transport send hook: send @p len bytes at @p buf (borrowed) to @p dst
@@ -53,7 +33,7 @@ struct tz_tsx_dest {
  *         17.2.4) that terminates the transaction.
  */
 typedef int(tz_tsx_send_h)(const char *buf, size_t len,
-                           const struct tz_tsx_dest *dst, void *arg);
+                           const struct tz_tp_dest *dst, void *arg);
 
 /** Timer values in milliseconds (RFC 3261 Table 4). */
 struct tz_tsx_config {
@@ -135,7 +115,7 @@ unsigned tz_tsx_layer_count(const struct tz_tsx_layer *l);
  *         response (RFC 3261 18.1.2).
  */
 int tz_tsx_layer_recv(struct tz_tsx_layer *l, const struct tz_msg *m,
-                      const struct tz_tsx_dest *src);
+                      const struct tz_tp_dest *src);
 
 /**
  * Create a client transaction and send its request: an INVITE client
@@ -154,7 +134,7 @@ int tz_tsx_layer_recv(struct tz_tsx_layer *l, const struct tz_msg *m,
  */
 int tz_tsx_client_alloc(struct tz_tsx **tp, struct tz_tsx_layer *l,
                         const char *buf, size_t len,
-                        const struct tz_tsx_dest *dst, tz_tsx_resp_h *rh,
+                        const struct tz_tp_dest *dst, tz_tsx_resp_h *rh,
                         void *arg);
 
 /** Server transaction options. */
@@ -178,7 +158,7 @@ enum tz_tsx_flag {
  * @return 0; -EINVAL for a response or an ACK; -ENOMEM.
  */
 int tz_tsx_server_alloc(struct tz_tsx **tp, struct tz_tsx_layer *l,
-                        const struct tz_msg *req, const struct tz_tsx_dest *dst,
+                        const struct tz_msg *req, const struct tz_tp_dest *dst,
                         unsigned flags, tz_tsx_err_h *eh, void *arg);
 
 /**

@@ -68,7 +68,7 @@ static void timer_e(void *arg)
 
 int tz_tsx_client_alloc(struct tz_tsx **tp, struct tz_tsx_layer *l,
                         const char *buf, size_t len,
-                        const struct tz_tsx_dest *dst, tz_tsx_resp_h *rh,
+                        const struct tz_tp_dest *dst, tz_tsx_resp_h *rh,
                         void *arg)
 {
 	struct tz_hdr h[TZ_MSG_HDRS_DEFAULT];

@@ -163,7 +163,7 @@ static void tsx_destroy(void *data)
 }
 
 struct tz_tsx *tsx_new(struct tz_tsx_layer *l, const struct tz_msg *req,
-                       const struct tz_tsx_dest *dst, enum tsx_kind kind)
+                       const struct tz_tp_dest *dst, enum tsx_kind kind)
 {
 	size_t hb = req->nhdr * sizeof(struct tz_hdr);
 	struct tz_tsx *t;
@@ -217,7 +217,7 @@ int tsx_keep(char **outp, size_t *lenp, const char *buf, size_t len)
 }
 
 int tz_tsx_layer_recv(struct tz_tsx_layer *l, const struct tz_msg *m,
-                      const struct tz_tsx_dest *src)
+                      const struct tz_tp_dest *src)
 {
 	struct tz_tsx *t;
 

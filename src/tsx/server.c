@@ -83,7 +83,7 @@ out_buf:
 }
 
 int tz_tsx_server_alloc(struct tz_tsx **tp, struct tz_tsx_layer *l,
-                        const struct tz_msg *req, const struct tz_tsx_dest *dst,
+                        const struct tz_msg *req, const struct tz_tp_dest *dst,
                         unsigned flags, tz_tsx_err_h *eh, void *arg)
 {
 	struct tz_tsx *t;

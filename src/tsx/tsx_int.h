@@ -34,7 +34,7 @@ struct tz_tsx {
 	bool cookie;    /* branch starts with the RFC 3261 magic cookie */
 	bool responded; /* server: the TU sent some response */
 	bool reported;  /* the failure handler ran (or may no longer) */
-	struct tz_tsx_dest dst;
+	struct tz_tp_dest dst;
 
 	struct tz_msg req; /* kept copy: buffer and headers in reqmem */
 	void *reqmem;
@@ -66,7 +66,7 @@ void tsx_link(struct tz_tsx_layer *l, struct tz_tsx *t);
 int tsx_send(struct tz_tsx *t, const char *buf, size_t len);
 void tsx_terminate(struct tz_tsx *t, int err);
 struct tz_tsx *tsx_new(struct tz_tsx_layer *l, const struct tz_msg *req,
-                       const struct tz_tsx_dest *dst, enum tsx_kind kind);
+                       const struct tz_tp_dest *dst, enum tsx_kind kind);
 int tsx_keep(char **outp, size_t *lenp, const char *buf, size_t len);
 
 /* client.c */

@@ -23,7 +23,7 @@ static unsigned nsent;
 static int send_err; /* what the next sends return */
 static struct tz_wheel wheel;
 
-static int fake_send(const char *buf, size_t len, const struct tz_tsx_dest *dst,
+static int fake_send(const char *buf, size_t len, const struct tz_tp_dest *dst,
                      void *arg)
 {
 	(void)dst;
@@ -80,8 +80,8 @@ static void on_err(int err, void *arg)
 	tu->err_at = wheel.now;
 }
 
-static const struct tz_tsx_dest udp = {.tp = TZ_TSX_TP_UDP};
-static const struct tz_tsx_dest tcp = {.tp = TZ_TSX_TP_TCP, .reliable = true};
+static const struct tz_tp_dest udp = {.tp = TZ_TP_UDP};
+static const struct tz_tp_dest tcp = {.tp = TZ_TP_TCP, .reliable = true};
 
 static int env_init(struct tz_tsx_layer **lp)
 {
