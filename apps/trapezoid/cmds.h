@@ -4,7 +4,23 @@
 #ifndef TZ_APP_CMDS_H
 #define TZ_APP_CMDS_H
 
+#include <stddef.h>
+
 /** `trapezoid parse [FILE|-]`; returns the exit status. */
 int cmd_parse(int argc, char **argv);
+
+/** `trapezoid serve [--KEY VALUE]...`; returns the exit status. */
+int cmd_serve(int argc, char **argv);
+
+/** `trapezoid status [--config F] [--control P]`. */
+int cmd_status(int argc, char **argv);
+
+/**
+ * Send one JSON line to the server's control socket at @p path and read
+ * its one-line answer into @p out (NUL-terminated, newline kept).
+ * @return 0; a negative errno with @p err set.
+ */
+int ctl_request(const char *path, const char *line, char *out, size_t cap,
+                char *err, size_t errlen);
 
 #endif

@@ -14,13 +14,18 @@ static const char usage[] =
         "usage: trapezoid COMMAND [ARGS]\n"
         "\n"
         "commands:\n"
+        "  serve [--config FILE] [--listen PROTO:ADDR:PORT]... [--KEY "
+        "VALUE]...\n"
+        "                   run the server (keys: docs/configuration.md);\n"
+        "                   default udp+tcp 127.0.0.1:5060\n"
+        "  status [--config FILE] [--control PATH]\n"
+        "                   counters of the running server, as JSON\n"
         "  parse [FILE|-]   check one SIP message (datagram semantics);\n"
         "                   prints \"ok {json}\" (exit 0) or\n"
         "                   \"reject CODE REASON\" (exit 1)\n"
         "  version          print the version\n"
         "\n"
-        "The server (serve), user, forward, cdr and status commands of\n"
-        "docs/ are not built yet.\n";
+        "The user, forward and cdr commands of docs/ are not built yet.\n";
 
 int main(int argc, char **argv)
 {
@@ -28,6 +33,10 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
+	if (!strcmp(argv[1], "serve"))
+		return cmd_serve(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "status"))
+		return cmd_status(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "parse"))
 		return cmd_parse(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {

@@ -101,6 +101,27 @@ void tz_tsx_layer_free(struct tz_tsx_layer *l);
 /** Transactions currently live (not terminated) in @p l. */
 unsigned tz_tsx_layer_count(const struct tz_tsx_layer *l);
 
+/** Counters of a layer. */
+struct tz_tsx_stats {
+	uint64_t sent;          /**< messages handed to the transport */
+	uint64_t retransmitted; /**< of which retransmissions (timers, or a
+	                             response resent for a retransmitted
+	                             request) */
+	uint64_t absorbed;      /**< retransmitted requests absorbed */
+};
+
+/** The counters of @p l. */
+const struct tz_tsx_stats *tz_tsx_layer_stats(const struct tz_tsx_layer *l);
+
+/**
+ * Change the timers (T1, T2, T4, D, trying; not the bucket count) for
+ * transactions created from now on (RFC 3261 17: running timers keep
+ * their values).
+ * @return 0; -EINVAL for a bad config (nothing changed).
+ */
+int tz_tsx_layer_set_config(struct tz_tsx_layer *l,
+                            const struct tz_tsx_config *cfg);
+
 /**
  * Offer a received message (borrowed) to the layer. A request matching a
  * server transaction is absorbed (a retransmission: the last response is

@@ -38,6 +38,7 @@ static void timer_a(void *arg)
 	int err;
 
 	/* RFC3261 17.1.1.2: retransmit, then double Timer A */
+	t->l->st.retransmitted++;
 	err = tsx_send(t, t->req.buf, t->req.len);
 	if (err) {
 		tsx_terminate(t, err);
@@ -53,6 +54,7 @@ static void timer_e(void *arg)
 	const struct tz_tsx_config *c = &t->l->cfg;
 	int err;
 
+	t->l->st.retransmitted++;
 	err = tsx_send(t, t->req.buf, t->req.len);
 	if (err) {
 		tsx_terminate(t, err);

@@ -23,6 +23,13 @@ void tz_tsx_config_default(struct tz_tsx_config *cfg)
 	cfg->buckets = 4096;
 }
 
+static bool config_ok(const struct tz_tsx_config *cfg)
+{
+	return cfg->t1 && cfg->t2 >= cfg->t1 && cfg->buckets &&
+	       !(cfg->buckets & (cfg->buckets - 1)) &&
+	       cfg->t1 <= UINT32_MAX / 64;
+}
+
 int tz_tsx_layer_alloc(struct tz_tsx_layer **lp, struct tz_wheel *wheel,
                        const struct tz_tsx_config *cfg, tz_tsx_send_h *sendh,
                        void *arg)
@@ -36,8 +43,7 @@ int tz_tsx_layer_alloc(struct tz_tsx_layer **lp, struct tz_wheel *wheel,
 		tz_tsx_config_default(&def);
 		cfg = &def;
 	}
-	if (!cfg->t1 || cfg->t2 < cfg->t1 || !cfg->buckets ||
-	    (cfg->buckets & (cfg->buckets - 1)) || cfg->t1 > UINT32_MAX / 64)
+	if (!config_ok(cfg))
 		return -EINVAL;
 	l = tz_malloc(sizeof(*l));
 	if (!l)
@@ -103,6 +109,25 @@ unsigned tz_tsx_layer_count(const struct tz_tsx_layer *l)
 	return l ? l->count : 0;
 }
 
+const struct tz_tsx_stats *tz_tsx_layer_stats(const struct tz_tsx_layer *l)
+{
+	return &l->st;
+}
+
+int tz_tsx_layer_set_config(struct tz_tsx_layer *l,
+                            const struct tz_tsx_config *cfg)
+{
+	if (!config_ok(cfg))
+		return -EINVAL;
+	/* the bucket count is fixed at allocation */
+	l->cfg.t1 = cfg->t1;
+	l->cfg.t2 = cfg->t2;
+	l->cfg.t4 = cfg->t4;
+	l->cfg.td = cfg->td;
+	l->cfg.trying = cfg->trying;
+	return 0;
+}
+
 bool tsx_has_cookie(const char *base, struct tz_span branch)
 {
 	/* RFC3261 17.2.3: the magic cookie marks an RFC 3261 branch */
@@ -134,6 +159,7 @@ void tsx_link(struct tz_tsx_layer *l, struct tz_tsx *t)
 
 int tsx_send(struct tz_tsx *t, const char *buf, size_t len)
 {
+	t->l->st.sent++;
 	return t->l->sendh(buf, len, &t->dst, t->l->arg);
 }
 
@@ -234,7 +260,10 @@ int tz_tsx_layer_recv(struct tz_tsx_layer *l, const struct tz_msg *m,
 	t = tsx_match_request(l, m, false);
 	if (!t)
 		return 0;
-	return tsx_server_recv(t, m);
+	if (tsx_server_recv(t, m) == 0)
+		return 0;
+	l->st.absorbed++;
+	return 1;
 }
 
 struct tz_tsx *tz_tsx_find_cancel(struct tz_tsx_layer *l,

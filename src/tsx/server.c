@@ -34,6 +34,7 @@ static void timer_g(void *arg)
 	int err;
 
 	/* RFC3261 17.2.1: retransmit, double Timer G up to T2 */
+	t->l->st.retransmitted++;
 	err = tsx_send(t, t->out, t->outlen);
 	if (err) {
 		tsx_terminate(t, err);
@@ -213,6 +214,7 @@ static void resend(struct tz_tsx *t)
 
 	if (!t->out)
 		return;
+	t->l->st.retransmitted++;
 	err = tsx_send(t, t->out, t->outlen);
 	if (err)
 		tsx_terminate(t, err);

@@ -22,6 +22,7 @@ struct tz_tsx_layer {
 	void *arg;
 	struct tz_tsx **bucket; /* cfg.buckets heads */
 	unsigned count;         /* transactions linked */
+	struct tz_tsx_stats st;
 };
 
 struct tz_tsx {

@@ -1,0 +1,108 @@
+/*
+ * cmd_serve.c  `trapezoid serve [--KEY VALUE]...`: the server, and
+ * `trapezoid status`, which asks a running one for its counters through
+ * the control socket.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "tz/tz_config.h"
+#include "tz/tz_log.h"
+#include "tz/tz_server.h"
+
+int cmd_serve(int argc, char **argv)
+{
+	static struct tz_config cfg; /* large: off the stack */
+	struct tz_server *s;
+	char path[PATH_MAX], err[1024];
+	int e;
+
+	e = tz_config_args(&cfg, argc - 1, argv + 1, path, err, sizeof(err));
+	if (e) {
+		fprintf(stderr, "trapezoid serve: %s\n", err);
+		return 2;
+	}
+	e = tz_server_alloc(&s, &cfg, argc - 1, argv + 1, err, sizeof(err));
+	if (e) {
+		tz_log(TZ_LOG_ERROR, "%s", err);
+		return 1;
+	}
+	e = tz_server_run(s);
+	tz_server_free(s);
+	return e ? 1 : 0;
+}
+
+int ctl_request(const char *path, const char *line, char *out, size_t cap,
+                char *err, size_t errlen)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	size_t len = 0;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		int e = errno;
+
+		snprintf(err, errlen, "no server on %s: %s", path, strerror(e));
+		if (fd >= 0)
+			close(fd);
+		return -e;
+	}
+	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line)) {
+		snprintf(err, errlen, "%s: write: %s", path, strerror(errno));
+		close(fd);
+		return -EIO;
+	}
+	while (len < cap - 1) {
+		ssize_t n = read(fd, out + len, cap - 1 - len);
+
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (memchr(out, '\n', len))
+			break;
+	}
+	close(fd);
+	out[len] = 0;
+	if (!len || out[len - 1] != '\n') {
+		snprintf(err, errlen, "%s: no complete answer", path);
+		return -EIO;
+	}
+	return 0;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static struct tz_config cfg;
+	static char out[1 << 16];
+	char path[PATH_MAX], err[1024];
+	int e;
+
+	/* the same keys as serve: --config, --control, --db find the
+	 * server's control socket */
+	e = tz_config_args(&cfg, argc - 1, argv + 1, path, err, sizeof(err));
+	if (e) {
+		fprintf(stderr, "trapezoid status: %s\n", err);
+		return 2;
+	}
+	e = ctl_request(cfg.control, "{\"cmd\":\"status\"}\n", out, sizeof(out),
+	                err, sizeof(err));
+	if (e) {
+		fprintf(stderr, "trapezoid status: %s\n", err);
+		return 1;
+	}
+	fputs(out, stdout);
+	return strncmp(out, "{\"error\"", 8) == 0 ? 1 : 0;
+}

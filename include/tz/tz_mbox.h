@@ -1,0 +1,41 @@
+/**
+ * @file tz_mbox.h  A worker's mailbox: other threads post a function to
+ * run on the worker's own loop (DESIGN.md "Workers": the cross-worker
+ * queue). Posting is thread-safe; the functions run on the owning worker,
+ * in posting order, from its tz_loop_run().
+ */
+#ifndef TZ_MBOX_H
+#define TZ_MBOX_H
+
+#include <stddef.h>
+
+struct tz_loop;
+struct tz_mbox;
+
+/** Posted work: @p data is the payload given to tz_mbox_post (the
+ *  mailbox frees it after the call returns). */
+typedef void(tz_mbox_h)(void *data, void *arg);
+
+/**
+ * Create a mailbox whose posts run on @p loop (watched through an
+ * eventfd).
+ * @return 0; -ENOMEM; or the errno of eventfd / epoll.
+ */
+int tz_mbox_alloc(struct tz_mbox **mp, struct tz_loop *loop);
+
+/** Free (NULL accepted): work still queued is dropped, its payload freed
+ *  without running. Call from the owning thread once nobody posts. */
+void tz_mbox_free(struct tz_mbox *m);
+
+/**
+ * Post @p h(data, arg) to run on the mailbox's loop; @p len bytes at
+ * @p data are copied. Thread-safe.
+ * @return 0; -ENOMEM.
+ */
+int tz_mbox_post(struct tz_mbox *m, tz_mbox_h *h, void *arg, const void *data,
+                 size_t len);
+
+/** Work posted and not yet run (approximate; for status). */
+size_t tz_mbox_pending(struct tz_mbox *m);
+
+#endif

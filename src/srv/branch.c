@@ -1,0 +1,128 @@
+/*
+ * branch.c  The branch parameters this server puts in its Via (RFC 3261
+ * 16.6 item 8, 8.1.1.7): "z9hG4bKtz" WORKER "." LOOPHASH "." RANDOM. The
+ * worker lets any worker send a response to the one that owns the client
+ * transaction; the loop hash lets a proxy tell a loop from a spiral (16.3
+ * item 4).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "srv_int.h"
+#include "tz/tz_hdr.h"
+
+static uint32_t fnv(uint32_t h, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 16777619u;
+	return h ^ 0xff; /* field separator */
+}
+
+static uint32_t fnv_hdrs(uint32_t h, const struct tz_msg *m, enum tz_hdr_id id)
+{
+	const struct tz_hdr *hd;
+
+	for (unsigned nth = 0; (hd = tz_msg_hdr_find(m, id, nth)); nth++)
+		h = fnv(h, m->buf + hd->value.off, hd->value.len);
+	return h;
+}
+
+uint32_t loop_hash(const struct tz_msg *m, struct tz_span topvia)
+{
+	/* RFC3261 16.6 item 8: To tag, From tag, Call-ID, Request-URI as
+	 * received, the topmost Via as received, the CSeq number, and any
+	 * Proxy-Require and Proxy-Authorization */
+	uint32_t h = 2166136261u;
+	char cseq[16];
+
+	h = fnv(h, m->buf + m->to.tag.off, m->to.tag.len);
+	h = fnv(h, m->buf + m->from.tag.off, m->from.tag.len);
+	h = fnv(h, m->buf + m->call_id.off, m->call_id.len);
+	h = fnv(h, m->buf + m->ruri.off, m->ruri.len);
+	h = fnv(h, m->buf + topvia.off, topvia.len);
+	h = fnv(h, cseq, (size_t)snprintf(cseq, sizeof(cseq), "%u", m->cseq));
+	h = fnv_hdrs(h, m, TZ_HDR_PROXY_REQUIRE);
+	h = fnv_hdrs(h, m, TZ_HDR_PROXY_AUTHORIZATION);
+	return h;
+}
+
+int make_branch(char *out, size_t n, unsigned worker, uint32_t lh)
+{
+	uint64_t r;
+
+	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		r = (uint64_t)random() << 32 ^ (uint64_t)random();
+	return snprintf(out, n, BRANCH_MAGIC "%x.%08x.%016llx", worker, lh,
+	                (unsigned long long)r);
+}
+
+int branch_worker(const char *b, size_t n)
+{
+	size_t k = sizeof(BRANCH_MAGIC) - 1;
+	int w = 0;
+
+	if (n <= k || memcmp(b, BRANCH_MAGIC, k) != 0)
+		return -1;
+	for (; k < n && b[k] != '.'; k++) {
+		int d = b[k] >= '0' && b[k] <= '9'   ? b[k] - '0'
+		        : b[k] >= 'a' && b[k] <= 'f' ? b[k] - 'a' + 10
+		                                     : -1;
+
+		if (d < 0 || w > 0xffff)
+			return -1;
+		w = w * 16 + d;
+	}
+	return k < n ? w : -1;
+}
+
+/* The loop hash in one of our branches, or false. */
+static bool branch_hash(const char *b, size_t n, uint32_t *lh)
+{
+	const char *dot = memchr(b, '.', n);
+	char hex[9];
+
+	if (branch_worker(b, n) < 0 || !dot || (size_t)(b + n - dot) < 10)
+		return false;
+	memcpy(hex, dot + 1, 8);
+	hex[8] = 0;
+	*lh = (uint32_t)strtoul(hex, NULL, 16);
+	return true;
+}
+
+bool via_loop(const struct tz_config *c, const struct tz_msg *m)
+{
+	/* RFC3261 16.3 item 4: a Via with our sent-by means we forwarded
+	 * this request before; it loops when the branch computed now equals
+	 * the one we put there (the same Request-URI and Via below ours),
+	 * else it spirals */
+	struct tz_via v, prev;
+	const struct tz_hdr *h;
+	bool have_prev = false;
+
+	memset(&prev, 0, sizeof(prev));
+	for (unsigned nth = 0; (h = tz_msg_hdr_find(m, TZ_HDR_VIA, nth));
+	     nth++) {
+		uint32_t pos = h->value.off, end = h->value.off + h->value.len;
+		struct tz_span elem;
+
+		while (tz_hdr_list_split(m->buf, &pos, end, &elem) == 0) {
+			uint32_t vp = elem.off, lh;
+
+			if (tz_via_decode(&v, m->buf, &vp,
+			                  elem.off + elem.len) != 0)
+				return false;
+			if (have_prev &&
+			    branch_hash(m->buf + prev.branch.off,
+			                prev.branch.len, &lh) &&
+			    srv_is_local(c, m->buf + prev.host.off,
+			                 prev.host.len, prev.port, TZ_TP_UDP) &&
+			    loop_hash(m, elem) == lh)
+				return true;
+			prev = v;
+			have_prev = true;
+		}
+	}
+	return false;
+}

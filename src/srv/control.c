@@ -1,0 +1,368 @@
+/*
+ * control.c  The control channel (DESIGN.md "Interfaces"): a Unix stream
+ * socket on which the server reads one JSON request per line and writes
+ * one JSON response per line: {"cmd":"status"}, {"cmd":"reload"},
+ * {"cmd":"stop"}. Served by the main thread. Also the reload itself.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "srv_int.h"
+#include "tz/tz_log.h"
+#include "tz/tz_mem.h"
+
+#define CTL_LINE     4096
+#define SNAP_WAIT_MS 2000
+
+struct ctl_conn {
+	struct tz_server *s;
+	int fd;
+	size_t len;
+	char buf[CTL_LINE];
+};
+
+/* Ask every worker for its counters and wait for the answers. */
+static void snapshot(struct tz_server *s)
+{
+	struct timespec until;
+	unsigned want = 0;
+
+	pthread_mutex_lock(&s->snap_lock);
+	s->snap_done = 0;
+	memset(s->snap, 0, s->nworkers * sizeof(*s->snap));
+	pthread_mutex_unlock(&s->snap_lock);
+	for (unsigned i = 0; i < s->nworkers; i++) {
+		if (!s->w[i].started)
+			continue;
+		worker_post_snapshot(&s->w[i]);
+		want++;
+	}
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += SNAP_WAIT_MS / 1000;
+	pthread_mutex_lock(&s->snap_lock);
+	while (s->snap_done < want &&
+	       pthread_cond_timedwait(&s->snap_cond, &s->snap_lock, &until) ==
+	               0)
+		;
+	pthread_mutex_unlock(&s->snap_lock);
+}
+
+char *server_status_json(struct tz_server *s)
+{
+	const struct tz_config *c = &atomic_load(&s->conf)->c;
+	struct wstats sum = {0};
+	json_t *o, *l, *ws, *cls;
+	char *out;
+
+	snapshot(s);
+	o = json_object();
+	l = json_array();
+	ws = json_array();
+	cls = json_object();
+	pthread_mutex_lock(&s->snap_lock);
+	for (unsigned i = 0; i < s->nworkers; i++) {
+		const struct wstats *w = &s->snap[i];
+
+		sum.received += w->received;
+		sum.sent += w->sent;
+		sum.retransmissions += w->retransmissions;
+		sum.absorbed += w->absorbed;
+		sum.parse_errors += w->parse_errors;
+		sum.transactions += w->transactions;
+		sum.tx_errors += w->tx_errors;
+		sum.tcp_accepted += w->tcp_accepted;
+		sum.tcp_refused += w->tcp_refused;
+		sum.tcp_timeouts += w->tcp_timeouts;
+		sum.tcp_bad_frame += w->tcp_bad_frame;
+		for (unsigned k = 0; k < 7; k++)
+			sum.answered[k] += w->answered[k];
+		json_array_append_new(
+		        ws, json_pack("{s:I,s:I,s:I}", "received",
+		                      (json_int_t)w->received, "sent",
+		                      (json_int_t)w->sent, "transactions",
+		                      (json_int_t)w->transactions));
+	}
+	pthread_mutex_unlock(&s->snap_lock);
+	for (unsigned i = 0; i < c->nlisten; i++)
+		json_array_append_new(l, json_string(c->listen[i].text));
+	for (unsigned k = 1; k < 7; k++) {
+		char key[4] = {(char)('0' + k), 'x', 'x', 0};
+
+		json_object_set_new(cls, key,
+		                    json_integer((json_int_t)sum.answered[k]));
+	}
+	json_object_set_new(o, "version", json_string(TZ_VERSION));
+	json_object_set_new(o, "state",
+	                    json_string(s->stopping ? "stopping" : "running"));
+	json_object_set_new(
+	        o, "uptime_ms",
+	        json_integer((json_int_t)(tz_loop_now() - s->started)));
+	json_object_set_new(o, "workers", json_integer(s->nworkers));
+	json_object_set_new(o, "listen", l);
+	json_object_set_new(o, "received",
+	                    json_integer((json_int_t)sum.received));
+	json_object_set_new(o, "sent", json_integer((json_int_t)sum.sent));
+	json_object_set_new(o, "retransmissions",
+	                    json_integer((json_int_t)sum.retransmissions));
+	json_object_set_new(o, "absorbed",
+	                    json_integer((json_int_t)sum.absorbed));
+	json_object_set_new(o, "transactions",
+	                    json_integer((json_int_t)sum.transactions));
+	json_object_set_new(o, "parse_errors",
+	                    json_integer((json_int_t)sum.parse_errors));
+	json_object_set_new(o, "send_errors",
+	                    json_integer((json_int_t)sum.tx_errors));
+	json_object_set_new(o, "responses", cls);
+	json_object_set_new(o, "tcp",
+	                    json_pack("{s:i,s:I,s:I,s:I,s:I}", "open",
+	                              (int)tz_hub_connections(s->hub),
+	                              "accepted", (json_int_t)sum.tcp_accepted,
+	                              "refused", (json_int_t)sum.tcp_refused,
+	                              "timeouts", (json_int_t)sum.tcp_timeouts,
+	                              "bad_framing",
+	                              (json_int_t)sum.tcp_bad_frame));
+	json_object_set_new(o, "reloads", json_integer(s->reloads));
+	json_object_set_new(o, "workers_detail", ws);
+	out = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return out;
+}
+
+/* Keys a reload cannot change (docs/configuration.md): keep the running
+ * values, say so. */
+static void keep_fixed(const struct tz_config *old, struct tz_config *nc)
+{
+	if (old->nlisten != nc->nlisten ||
+	    memcmp(old->listen, nc->listen, sizeof(old->listen)) != 0) {
+		bool same = old->nlisten == nc->nlisten;
+
+		for (unsigned i = 0; same && i < nc->nlisten; i++)
+			same = old->listen[i].tp == nc->listen[i].tp &&
+			       strcmp(old->listen[i].text,
+			              nc->listen[i].text) == 0;
+		if (!same)
+			tz_log(TZ_LOG_WARN,
+			       "reload: listen changed; restart to apply");
+		nc->nlisten = old->nlisten;
+		memcpy(nc->listen, old->listen, sizeof(old->listen));
+	}
+#define KEEP(field, name)                                                      \
+	do {                                                                   \
+		if (memcmp(&old->field, &nc->field, sizeof(old->field))) {     \
+			tz_log(TZ_LOG_WARN,                                    \
+			       "reload: " name " changed; restart to apply");  \
+			memcpy(&nc->field, &old->field, sizeof(old->field));   \
+		}                                                              \
+	} while (0)
+	KEEP(workers, "workers");
+	KEEP(db, "db");
+	KEEP(control, "control");
+	KEEP(http, "http");
+	KEEP(dns_servers, "dns-servers");
+#undef KEEP
+}
+
+int server_reload(struct tz_server *s, char *err, size_t errlen)
+{
+	struct conf *old = atomic_load(&s->conf), *cf;
+	struct tz_tp_limits lim;
+	char path[4096];
+	int e;
+
+	cf = tz_malloc(sizeof(*cf));
+	if (!cf) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	memset(cf, 0, sizeof(*cf));
+	/* the whole new configuration, from the same arguments and the file
+	 * as it is now; any error refuses it whole */
+	e = tz_config_args(&cf->c, s->argc, s->argv, path, err, errlen);
+	if (e) {
+		tz_free(cf);
+		return e;
+	}
+	keep_fixed(&old->c, &cf->c);
+	cf->older = old;
+	atomic_store(&s->conf, cf);
+	tz_log_set_level(cf->c.log_level);
+	lim.max_message = cf->c.max_message;
+	lim.tcp_idle = cf->c.tcp_idle;
+	lim.tcp_slow = cf->c.tcp_slow;
+	lim.tcp_per_src = cf->c.tcp_per_src;
+	lim.tcp_max = cf->c.tcp_max;
+	tz_hub_set_limits(s->hub, &lim);
+	for (unsigned i = 0; i < s->nworkers; i++)
+		worker_post_reload(&s->w[i]);
+	s->reloads++;
+	tz_log(TZ_LOG_INFO, "configuration reloaded%s%s",
+	       path[0] ? " from " : "", path);
+	return 0;
+}
+
+static void ctl_free(struct ctl_conn *cc)
+{
+	tz_loop_fd(cc->s->loop, cc->fd, 0, NULL, NULL);
+	close(cc->fd);
+	tz_free(cc);
+}
+
+static void ctl_answer(struct ctl_conn *cc, const char *line)
+{
+	struct tz_server *s = cc->s;
+	json_error_t jerr;
+	json_t *req = json_loads(line, 0, &jerr);
+	const char *cmd = NULL;
+	char *out = NULL, err[512];
+
+	if (!req || json_unpack(req, "{s:s}", "cmd", &cmd) != 0) {
+		out = NULL;
+		snprintf(err, sizeof(err), "%s",
+		         req ? "missing \"cmd\"" : jerr.text);
+		goto error;
+	}
+	if (strcmp(cmd, "status") == 0) {
+		out = server_status_json(s);
+	} else if (strcmp(cmd, "reload") == 0) {
+		if (server_reload(s, err, sizeof(err)) != 0) {
+			tz_log(TZ_LOG_ERROR,
+			       "reload refused, configuration kept: %s", err);
+			goto error;
+		}
+		out = strdup("{\"ok\":true}");
+	} else if (strcmp(cmd, "stop") == 0) {
+		tz_log(TZ_LOG_INFO, "stop requested on the control socket");
+		server_stop(s);
+		out = strdup("{\"ok\":true}");
+	} else {
+		snprintf(err, sizeof(err), "unknown command: %s", cmd);
+		goto error;
+	}
+	goto send;
+error : {
+	json_t *e = json_pack("{s:s}", "error", err);
+
+	out = json_dumps(e, JSON_COMPACT);
+	json_decref(e);
+}
+send:
+	json_decref(req);
+	if (out) {
+		size_t n = strlen(out);
+
+		out[n] = '\n'; /* replaces the NUL: write n + 1 bytes */
+		(void)!write(cc->fd, out, n + 1);
+		free(out);
+	}
+}
+
+static void ctl_readable(int fd, unsigned events, void *arg)
+{
+	struct ctl_conn *cc = arg;
+	ssize_t n;
+	char *nl;
+
+	(void)events;
+	n = read(fd, cc->buf + cc->len, sizeof(cc->buf) - cc->len - 1);
+	if (n <= 0) {
+		ctl_free(cc);
+		return;
+	}
+	cc->len += (size_t)n;
+	cc->buf[cc->len] = 0;
+	while ((nl = memchr(cc->buf, '\n', cc->len))) {
+		size_t used = (size_t)(nl - cc->buf) + 1;
+
+		*nl = 0;
+		ctl_answer(cc, cc->buf);
+		memmove(cc->buf, cc->buf + used, cc->len - used);
+		cc->len -= used;
+	}
+	if (cc->len == sizeof(cc->buf) - 1) {
+		static const char msg[] = "{\"error\":\"line too long\"}\n";
+
+		(void)!write(fd, msg, sizeof(msg) - 1);
+		ctl_free(cc);
+	}
+}
+
+static void ctl_accept(int fd, unsigned events, void *arg)
+{
+	struct tz_server *s = arg;
+	struct ctl_conn *cc;
+	int c;
+
+	(void)events;
+	c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+	if (c < 0)
+		return;
+	cc = tz_malloc(sizeof(*cc));
+	if (!cc) {
+		close(c);
+		return;
+	}
+	cc->s = s;
+	cc->fd = c;
+	cc->len = 0;
+	if (tz_loop_fd(s->loop, c, TZ_LOOP_READ, ctl_readable, cc) != 0) {
+		close(c);
+		tz_free(cc);
+	}
+}
+
+int control_open(struct tz_server *s, char *err, size_t errlen)
+{
+	const char *path = atomic_load(&s->conf)->c.control;
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd, e;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		snprintf(err, errlen, "control %s: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto fail;
+	/* a live server answers on it: refuse; a stale file is replaced */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		close(fd);
+		snprintf(err, errlen,
+		         "control %s: another server is running on it", path);
+		return -EADDRINUSE;
+	}
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    listen(fd, 16) != 0)
+		goto fail;
+	e = tz_loop_fd(s->loop, fd, TZ_LOOP_READ, ctl_accept, s);
+	if (e) {
+		errno = -e;
+		goto fail;
+	}
+	s->ctl_fd = fd;
+	return 0;
+fail:
+	e = -errno;
+	if (fd >= 0)
+		close(fd);
+	snprintf(err, errlen, "control %s: %s", path, strerror(-e));
+	return e;
+}
+
+void control_close(struct tz_server *s)
+{
+	if (s->ctl_fd < 0)
+		return;
+	tz_loop_fd(s->loop, s->ctl_fd, 0, NULL, NULL);
+	close(s->ctl_fd);
+	s->ctl_fd = -1;
+	unlink(atomic_load(&s->conf)->c.control);
+}

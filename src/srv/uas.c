@@ -1,0 +1,279 @@
+/*
+ * uas.c  What any RFC 3261 server answers before there is a registrar or
+ * a proxy behind it: OPTIONS to itself (11), method inspection (8.2.1:
+ * 405, 501), URI scheme (8.2.2.1: 416), Require (8.2.2.3) and
+ * Proxy-Require (16.3 item 5: 420), Max-Forwards (16.3 item 3: 483),
+ * loops (16.3 item 4: 482), CANCEL without a transaction (9.2: 481), and
+ * the errors found by the parser (400, 505, 513).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "srv_int.h"
+#include "tz/tz_build.h"
+#include "tz/tz_hdr.h"
+#include "tz/tz_hval.h"
+#include "tz/tz_log.h"
+#include "tz/tz_mem.h"
+
+/* RFC3261 7.1, 27.4: the methods this server knows */
+static const char *const known[] = {
+        "INVITE",   "ACK",   "BYE",       "CANCEL", "OPTIONS",
+        "REGISTER", "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH",
+        "INFO",     "REFER", "MESSAGE",   "UPDATE",
+};
+
+/* What the server itself accepts today (RFC3261 20.5) */
+#define ALLOW "OPTIONS, ACK, CANCEL"
+/* RFC3261 20.37, 19.2: option tags the server supports: none yet */
+static const char *const supported[] = {NULL};
+
+static bool is_known(const struct tz_msg *m)
+{
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (tz_span_eq(m->buf, m->method, known[i]))
+			return true;
+	return false;
+}
+
+static bool is_method(const struct tz_msg *m, const char *name)
+{
+	return tz_span_eq(m->buf, m->method, name);
+}
+
+static void new_tag(struct worker *w, char *out, size_t n)
+{
+	uint32_t r = 0;
+
+	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		r = 0;
+	snprintf(out, n, "tz%x%08x%x", w->index, r, ++w->tag_serial);
+}
+
+static void count(struct worker *w, uint16_t status)
+{
+	w->answered[status / 100 < 7 ? status / 100 : 0]++;
+}
+
+/* Answer @p m statefully: a server transaction keeps the response for
+ * retransmitted requests (RFC3261 17.2). */
+static void reply(struct worker *w, const struct tz_msg *m,
+                  const struct tz_tp_dest *src, uint16_t status,
+                  const char *reason, const char *hdrs)
+{
+	struct tz_resp_build rb = {0};
+	struct tz_tp_dest dst;
+	struct tz_tsx *st;
+	char tag[32];
+	int err;
+
+	resp_dest(m, src, &dst);
+	err = tz_tsx_server_alloc(&st, w->tsx, m, &dst, 0, NULL, NULL);
+	if (err) {
+		/* out of memory: no answer, the client retransmits */
+		tz_log(TZ_LOG_WARN, "no transaction for a request: %s",
+		       strerror(-err));
+		return;
+	}
+	new_tag(w, tag, sizeof(tag));
+	rb.status = status;
+	rb.reason = reason;
+	rb.to_tag = tag;
+	rb.headers = hdrs;
+	tz_buf_reset(&w->out);
+	err = tz_build_response(&w->out, m, &rb);
+	if (!err)
+		err = tz_tsx_reply(st, w->out.p, w->out.len);
+	if (err)
+		tz_log(TZ_LOG_DEBUG, "reply %u failed: %s", status,
+		       strerror(-err));
+	else
+		count(w, status);
+	tz_mem_deref(st);
+}
+
+void uas_reply_bad(struct worker *w, const struct tz_msg *m, uint16_t status,
+                   const char *what, const struct tz_tp_dest *src)
+{
+	struct tz_resp_build rb = {0};
+	struct tz_tp_dest dst;
+	char reason[160], tag[32];
+
+	/* RFC3261 8.2, 18.2.2: a reply needs a request whose Via we could
+	 * read and the fields a response copies; else the message is
+	 * dropped (RFC3261 16.3 item 1 allows no answer either) */
+	if (!m->request || !status || !m->via1.host.len ||
+	    !tz_msg_hdr_find(m, TZ_HDR_FROM, 0) ||
+	    !tz_msg_hdr_find(m, TZ_HDR_TO, 0) ||
+	    !tz_msg_hdr_find(m, TZ_HDR_CALL_ID, 0) ||
+	    !tz_msg_hdr_find(m, TZ_HDR_CSEQ, 0) || is_method(m, "ACK"))
+		return;
+	snprintf(reason, sizeof(reason), "%s%s%s", tz_status_phrase(status),
+	         what ? ": " : "", what ? what : "");
+	new_tag(w, tag, sizeof(tag));
+	rb.status = status;
+	rb.reason = reason;
+	rb.to_tag = tag;
+	resp_dest(m, src, &dst);
+	tz_buf_reset(&w->out);
+	if (tz_build_response(&w->out, m, &rb) == 0 &&
+	    worker_send(w, w->out.p, w->out.len, &dst) == 0)
+		count(w, status);
+}
+
+/* The first option tag of header @p id we do not support, listed into
+ * @p out as an Unsupported header field; false when all are supported. */
+static bool unsupported(const struct tz_msg *m, enum tz_hdr_id id, char *out,
+                        size_t n)
+{
+	const struct tz_hdr *h;
+	size_t used = 0;
+
+	out[0] = 0;
+	for (unsigned nth = 0; (h = tz_msg_hdr_find(m, id, nth)); nth++) {
+		uint32_t pos = h->value.off, end = h->value.off + h->value.len;
+		struct tz_span tok;
+
+		while (tz_toklist_next(&tok, m->buf, &pos, end) == 0) {
+			bool ok = false;
+
+			for (size_t i = 0; supported[i]; i++)
+				ok |= tz_span_eqi(m->buf, tok, supported[i]);
+			if (ok || used + tok.len + 32 > n)
+				continue;
+			used += (size_t)snprintf(
+			        out + used, n - used, "%s%.*s",
+			        used ? ", " : "Unsupported: ", (int)tok.len,
+			        m->buf + tok.off);
+		}
+	}
+	if (!used)
+		return false;
+	snprintf(out + used, n - used, "\r\n");
+	return true;
+}
+
+static void cancel(struct worker *w, const struct tz_msg *m,
+                   const struct tz_tp_dest *src)
+{
+	struct tz_tsx *inv = tz_tsx_find_cancel(w->tsx, m);
+
+	/* RFC3261 9.2: no matching transaction: 481 */
+	if (!inv) {
+		reply(w, m, src, 481, NULL, NULL);
+		return;
+	}
+	/* RFC3261 9.2: 200 to the CANCEL; an INVITE not yet answered gets
+	 * 487 (ours are answered at once, so this is rare) */
+	tz_mem_ref(inv);
+	reply(w, m, src, 200, NULL, NULL);
+	if (tz_tsx_state(inv) == TZ_TSX_PROCEEDING) {
+		struct tz_resp_build rb = {0};
+		char tag[32];
+
+		new_tag(w, tag, sizeof(tag));
+		rb.status = 487;
+		rb.to_tag = tag;
+		tz_buf_reset(&w->out);
+		if (tz_build_response(&w->out, tz_tsx_request(inv), &rb) == 0 &&
+		    tz_tsx_reply(inv, w->out.p, w->out.len) == 0)
+			count(w, 487);
+	}
+	tz_mem_deref(inv);
+}
+
+/* The server itself is the target (RFC3261 8.2 as a UAS). */
+static void to_self(struct worker *w, const struct tz_msg *m,
+                    const struct tz_tp_dest *src)
+{
+	char hdrs[512];
+
+	/* RFC3261 8.2.1: an unknown method: 501; known but not accepted
+	 * here: 405 with Allow */
+	if (!is_known(m)) {
+		reply(w, m, src, 501, NULL, NULL);
+		return;
+	}
+	if (!is_method(m, "OPTIONS")) {
+		reply(w, m, src, 405, NULL, "Allow: " ALLOW "\r\n");
+		return;
+	}
+	/* RFC3261 8.2.2.3: Require with an option tag we lack: 420 */
+	if (unsupported(m, TZ_HDR_REQUIRE, hdrs, sizeof(hdrs))) {
+		reply(w, m, src, 420, NULL, hdrs);
+		return;
+	}
+	/* RFC3261 11.2: the capabilities: Allow, Accept, Accept-Encoding,
+	 * Accept-Language, Supported */
+	reply(w, m, src, 200, NULL,
+	      "Allow: " ALLOW "\r\n"
+	      "Accept: application/sdp\r\n"
+	      "Accept-Encoding: identity\r\n"
+	      "Accept-Language: en\r\n"
+	      "Supported: \r\n");
+}
+
+/* A request for someone else: what a proxy checks (RFC3261 16.3). */
+static void to_forward(struct worker *w, const struct tz_config *c,
+                       const struct tz_msg *m, const struct tz_tp_dest *src)
+{
+	char hdrs[512];
+
+	/* RFC3261 16.3 item 3: Max-Forwards 0: 483 */
+	if (m->max_forwards == 0) {
+		reply(w, m, src, 483, NULL, NULL);
+		return;
+	}
+	/* RFC3261 16.3 item 4: loop: 482 */
+	if (via_loop(c, m)) {
+		reply(w, m, src, 482, NULL, NULL);
+		return;
+	}
+	/* RFC3261 16.3 item 5: Proxy-Require with a tag we lack: 420 */
+	if (unsupported(m, TZ_HDR_PROXY_REQUIRE, hdrs, sizeof(hdrs))) {
+		reply(w, m, src, 420, NULL, hdrs);
+		return;
+	}
+	/* no location service yet: nobody is reachable (RFC3261 21.4.5) */
+	reply(w, m, src, 404, NULL, NULL);
+}
+
+void uas_request(struct worker *w, const struct tz_msg *m,
+                 const struct tz_tp_dest *src)
+{
+	const struct tz_config *c = &w->conf->c;
+	const struct tz_uri *u = &m->ruri_u;
+
+	/* RFC3261 17.2.3: an ACK that matches no transaction is for the TU:
+	 * no dialog here, so it is dropped */
+	if (is_method(m, "ACK"))
+		return;
+	if (is_method(m, "CANCEL")) {
+		cancel(w, m, src);
+		return;
+	}
+	/* RFC3261 21.5.4: shutting down */
+	if (w->draining) {
+		reply(w, m, src, 503, NULL, "Retry-After: 5\r\n");
+		return;
+	}
+	/* RFC3261 8.2.2.1, 16.3 item 2: a scheme we cannot serve: 416 */
+	if (u->scheme != TZ_URI_SIP && u->scheme != TZ_URI_SIPS) {
+		reply(w, m, src, 416, NULL, NULL);
+		return;
+	}
+	/* RFC3261 16.4: a top Route naming another element means
+	 * forwarding; one naming us is ours to remove */
+	if (!u->has_userinfo &&
+	    (!m->has_route ||
+	     srv_is_local(c, m->buf + m->route1.u.host.off,
+	                  m->route1.u.host.len, m->route1.u.port, src->tp)) &&
+	    srv_is_local(c, m->buf + u->host.off, u->host.len, u->port,
+	                 src->tp)) {
+		to_self(w, m, src);
+		return;
+	}
+	to_forward(w, c, m, src);
+}

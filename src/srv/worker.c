@@ -1,0 +1,354 @@
+/*
+ * worker.c  One worker thread: its loop, transports and transaction
+ * layer, and the receive path: parse, RFC 3261 18.2.1 Via notes, the
+ * transaction layer (retransmissions are absorbed there), then the core.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "srv_int.h"
+#include "tz/tz_log.h"
+#include "tz/tz_mem.h"
+
+#define RX_FORWARDED (1u << 8) /* came from another worker's mailbox */
+#define SCRATCH      (65536 + 512)
+
+static void rx(const char *buf, size_t len, unsigned flags,
+               const struct tz_tp_dest *src, void *arg);
+
+int worker_send(struct worker *w, const char *buf, size_t len,
+                const struct tz_tp_dest *dst)
+{
+	return tz_transport_send(w->tp, buf, len, dst);
+}
+
+static int tsx_send(const char *buf, size_t len, const struct tz_tp_dest *dst,
+                    void *arg)
+{
+	return worker_send(arg, buf, len, dst);
+}
+
+static void tsx_config(const struct tz_config *c, struct tz_tsx_config *tc)
+{
+	tz_tsx_config_default(tc);
+	tc->t1 = c->t1;
+	tc->t2 = c->t2;
+	tc->t4 = c->t4;
+	/* RFC3261 17.1.1.2: Timer D at least 32 s, scaled with T1 so short
+	 * test timers stay short */
+	tc->td = c->t1 * 64;
+	tc->trying = c->trying;
+}
+
+static int max_fds(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur > 1048576)
+		return 65536;
+	return (int)rl.rlim_cur;
+}
+
+static unsigned listen_port(const struct tz_listen *l)
+{
+	return ntohs(
+	        l->addr.ss_family == AF_INET6
+	                ? ((const struct sockaddr_in6 *)&l->addr)->sin6_port
+	                : ((const struct sockaddr_in *)&l->addr)->sin_port);
+}
+
+static void listen_set_bound(struct tz_listen *l, struct tz_transport *tp)
+{
+	char ip[INET6_ADDRSTRLEN];
+	const char *p = tz_tp_name(l->tp);
+	char lower[8];
+	size_t i;
+
+	tz_transport_bound(tp, &l->addr, &l->addrlen);
+	for (i = 0; p[i] && i < sizeof(lower) - 1; i++)
+		lower[i] = (char)(p[i] | 0x20);
+	lower[i] = 0;
+	if (l->addr.ss_family == AF_INET6) {
+		inet_ntop(AF_INET6,
+		          &((const struct sockaddr_in6 *)&l->addr)->sin6_addr,
+		          ip, sizeof(ip));
+		snprintf(l->text, sizeof(l->text), "%s:[%s]:%u", lower, ip,
+		         listen_port(l));
+	} else {
+		inet_ntop(AF_INET,
+		          &((const struct sockaddr_in *)&l->addr)->sin_addr, ip,
+		          sizeof(ip));
+		snprintf(l->text, sizeof(l->text), "%s:%s:%u", lower, ip,
+		         listen_port(l));
+	}
+}
+
+int worker_init(struct worker *w, struct tz_server *s, unsigned index,
+                char *err, size_t errlen)
+{
+	const struct conf *cf = atomic_load(&s->conf);
+	struct tz_tsx_config tc;
+	int e;
+
+	memset(w, 0, sizeof(*w));
+	w->srv = s;
+	w->index = index;
+	w->conf = cf;
+	tz_buf_init(&w->out);
+	tz_timer_init(&w->drain_tick);
+	w->scratch = tz_malloc(SCRATCH);
+	if (!w->scratch) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	e = tz_loop_alloc(&w->loop, max_fds());
+	if (!e)
+		e = tz_transport_alloc(&w->tp, s->hub, index, w->loop, rx, w);
+	if (e) {
+		snprintf(err, errlen, "worker %u: %s", index, strerror(-e));
+		return e;
+	}
+	for (unsigned i = 0; i < cf->c.nlisten; i++) {
+		struct tz_listen *l = (struct tz_listen *)&cf->c.listen[i];
+
+		e = tz_transport_listen(w->tp, l->tp,
+		                        (const struct sockaddr *)&l->addr,
+		                        l->addrlen);
+		if (e) {
+			snprintf(err, errlen, "listen %s: %s", l->text,
+			         e == -EPROTONOSUPPORT
+			                 ? "transport not supported yet"
+			                 : strerror(-e));
+			return e;
+		}
+		/* port 0: the first worker's kernel-chosen port is everyone's
+		 * (workers are set up one by one, before any runs) */
+		if (index == 0 && listen_port(l) == 0)
+			listen_set_bound(l, w->tp);
+	}
+	tsx_config(&cf->c, &tc);
+	e = tz_tsx_layer_alloc(&w->tsx, tz_loop_wheel(w->loop), &tc, tsx_send,
+	                       w);
+	if (e) {
+		snprintf(err, errlen, "transactions: %s", strerror(-e));
+		return e;
+	}
+	return 0;
+}
+
+void worker_fini(struct worker *w)
+{
+	tz_tsx_layer_free(w->tsx);
+	tz_timer_cancel(&w->drain_tick);
+	tz_transport_free(w->tp);
+	tz_loop_free(w->loop);
+	tz_buf_free(&w->out);
+	tz_free(w->scratch);
+}
+
+void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	char name[16];
+
+	snprintf(name, sizeof(name), "w%u", w->index);
+	tz_log_thread(name);
+	tz_log(TZ_LOG_DEBUG, "worker running");
+	tz_loop_run(w->loop);
+	tz_transport_flush(w->tp);
+	tz_log(TZ_LOG_DEBUG, "worker stopped");
+	atomic_fetch_sub(&w->srv->running, 1);
+	return NULL;
+}
+
+/* A response for a client transaction of another worker (its branch
+ * names it): hand it over (DESIGN.md: the cross-worker queue). */
+struct fwd {
+	struct tz_tp_dest src;
+	size_t len;
+	char buf[];
+};
+
+static void fwd_run(void *data, void *arg)
+{
+	struct fwd *f = data;
+
+	rx(f->buf, f->len, RX_FORWARDED, &f->src, arg);
+}
+
+static bool forward_response(struct worker *w, const struct tz_msg *m,
+                             const struct tz_tp_dest *src)
+{
+	int owner =
+	        branch_worker(m->buf + m->via1.branch.off, m->via1.branch.len);
+	struct fwd *f;
+	bool ok;
+
+	if (owner < 0 || (unsigned)owner == w->index ||
+	    (unsigned)owner >= w->srv->nworkers)
+		return false;
+	f = tz_malloc(sizeof(*f) + m->len);
+	if (!f)
+		return false;
+	f->src = *src;
+	f->len = m->len;
+	memcpy(f->buf, m->buf, m->len);
+	ok = tz_hub_post(w->srv->hub, (unsigned)owner, fwd_run,
+	                 &w->srv->w[owner], f, sizeof(*f) + m->len) == 0;
+	tz_free(f);
+	return ok;
+}
+
+static void rx(const char *buf, size_t len, unsigned flags,
+               const struct tz_tp_dest *src, void *arg)
+{
+	struct worker *w = arg;
+	const struct tz_config *c = &w->conf->c;
+	struct tz_msg_limits lim = tz_msg_limits_default;
+	struct tz_msg m;
+	int err;
+
+	tz_msg_init(&m, w->hdrs, SRV_MAX_HDRS);
+	/* RFC3261 18.1.1, 21.5.14: over the size limit: 513 if a reply
+	 * can be built from what arrived */
+	if ((flags & TZ_RX_TOOBIG) || len > c->max_message) {
+		w->parse_errors++;
+		lim.max_msg = 65536;
+		tz_msg_parse(&m, buf, len, &lim);
+		uas_reply_bad(w, &m, 513, NULL, src);
+		return;
+	}
+	lim.max_msg = c->max_message;
+	err = tz_msg_parse(&m, buf, len, &lim);
+	if (err == -ENODATA)
+		return; /* RFC5626 3.5.1: a keep-alive */
+	if (!err && (flags & TZ_RX_BROKEN)) {
+		err = -EBADMSG;
+		m.err_status = 400;
+		m.err_what = "bad Content-Length";
+	}
+	if (err) {
+		/* RFC3261 16.3 item 1, 8.2: malformed: 400 (505, 513, 414)
+		 * naming the defect */
+		w->parse_errors++;
+		if (tz_log_on(TZ_LOG_DEBUG))
+			tz_log(TZ_LOG_DEBUG,
+			       "unparsable message (%zu bytes): %s", len,
+			       m.err_what ? m.err_what : "?");
+		uas_reply_bad(w, &m, m.err_status, m.err_what, src);
+		return;
+	}
+	if (!m.request) {
+		if (tz_tsx_layer_recv(w->tsx, &m, src))
+			return;
+		/* RFC3261 18.1.2: no transaction here: another worker's, or
+		 * a stray response (dropped: no proxy core yet) */
+		if (!(flags & RX_FORWARDED))
+			forward_response(w, &m, src);
+		return;
+	}
+	/* RFC3261 18.2.1, RFC3581 4: note received and rport in the top
+	 * Via before anything keeps the request */
+	if (via_needs_fix(&m, src)) {
+		size_t n;
+
+		if (via_fix(&m, src, w->scratch, SCRATCH, &n) != 0 ||
+		    tz_msg_parse(&m, w->scratch, n, &lim) != 0) {
+			w->parse_errors++;
+			return;
+		}
+	}
+	if (tz_tsx_layer_recv(w->tsx, &m, src))
+		return; /* a retransmission, absorbed */
+	uas_request(w, &m, src);
+}
+
+/* ---- work posted by the main thread ---- */
+
+static void drain_check(void *arg)
+{
+	struct worker *w = arg;
+
+	if (tz_tsx_layer_count(w->tsx) == 0 ||
+	    tz_loop_now() >= w->drain_deadline) {
+		if (tz_tsx_layer_count(w->tsx))
+			tz_log(TZ_LOG_WARN,
+			       "shutdown timeout: %u transactions dropped",
+			       tz_tsx_layer_count(w->tsx));
+		tz_loop_stop(w->loop);
+		return;
+	}
+	tz_timer_start(tz_loop_wheel(w->loop), &w->drain_tick, 20, drain_check,
+	               w);
+}
+
+static void drain_run(void *data, void *arg)
+{
+	struct worker *w = arg;
+
+	(void)data;
+	/* graceful: stop accepting, answer new requests with 503, let the
+	 * transactions finish (or time out) */
+	w->draining = true;
+	tz_transport_stop_accepting(w->tp);
+	w->drain_deadline = tz_loop_now() + w->conf->c.shutdown;
+	drain_check(w);
+}
+
+void worker_post_drain(struct worker *w)
+{
+	tz_hub_post(w->srv->hub, w->index, drain_run, w, NULL, 0);
+}
+
+static void reload_run(void *data, void *arg)
+{
+	struct worker *w = arg;
+	struct tz_tsx_config tc;
+
+	(void)data;
+	w->conf = atomic_load(&w->srv->conf);
+	tsx_config(&w->conf->c, &tc);
+	tz_tsx_layer_set_config(w->tsx, &tc);
+}
+
+void worker_post_reload(struct worker *w)
+{
+	tz_hub_post(w->srv->hub, w->index, reload_run, w, NULL, 0);
+}
+
+static void snapshot_run(void *data, void *arg)
+{
+	struct worker *w = arg;
+	struct tz_server *s = w->srv;
+	const struct tz_tp_stats *ts = tz_transport_stats(w->tp);
+	const struct tz_tsx_stats *xs = tz_tsx_layer_stats(w->tsx);
+	struct wstats *o;
+
+	(void)data;
+	pthread_mutex_lock(&s->snap_lock);
+	o = &s->snap[w->index];
+	o->received = ts->rx_msgs;
+	o->sent = ts->tx_msgs;
+	o->tx_errors = ts->tx_errors;
+	o->retransmissions = xs->retransmitted;
+	o->absorbed = xs->absorbed;
+	o->parse_errors = w->parse_errors;
+	o->transactions = tz_tsx_layer_count(w->tsx);
+	o->tcp_accepted = ts->tcp_accepted;
+	o->tcp_refused = ts->tcp_refused;
+	o->tcp_timeouts = ts->tcp_timeouts;
+	o->tcp_bad_frame = ts->tcp_bad_frame;
+	memcpy(o->answered, w->answered, sizeof(o->answered));
+	s->snap_done++;
+	pthread_cond_broadcast(&s->snap_cond);
+	pthread_mutex_unlock(&s->snap_lock);
+}
+
+void worker_post_snapshot(struct worker *w)
+{
+	tz_hub_post(w->srv->hub, w->index, snapshot_run, w, NULL, 0);
+}

@@ -1,0 +1,950 @@
+/*
+ * test_config.c  The configuration module (tz_config.h): defaults, every
+ * key with good and bad values and the exact messages, durations and
+ * sizes at their limits, listen addresses, the file format, the list
+ * precedence (default < file < command line), the command-line parser,
+ * the cross-key checks, and examples/trapezoid.conf. Files are written to
+ * a mkdtemp directory and removed.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tz_test.h"
+#include "tz/tz_config.h"
+
+#define ERRLEN 512
+
+static char tmpdir[64];
+
+/* Write @text to a file of the temporary directory; returns its path. */
+static const char *write_file(const char *name, const char *text, size_t n)
+{
+	static char path[2][128];
+	static int which;
+	char *p = path[which ^= 1];
+	FILE *f;
+
+	if (!tmpdir[0]) {
+		strcpy(tmpdir, "/tmp/tz_config_XXXXXX");
+		if (!mkdtemp(tmpdir))
+			tmpdir[0] = '\0';
+	}
+	snprintf(p, sizeof(path[0]), "%s/%s", tmpdir, name);
+	f = fopen(p, "wb");
+	TZ_EXPECT(f != NULL);
+	if (f) {
+		TZ_EXPECT_INT(fwrite(text, 1, n, f), n);
+		fclose(f);
+	}
+	return p;
+}
+
+static const char *write_text(const char *name, const char *text)
+{
+	return write_file(name, text, strlen(text));
+}
+
+static void remove_tmpdir(void)
+{
+	static const char *const names[] = {"a.conf", "b.conf", "big.conf",
+	                                    "long.conf"};
+
+	if (!tmpdir[0])
+		return;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char p[128];
+
+		snprintf(p, sizeof(p), "%s/%s", tmpdir, names[i]);
+		unlink(p);
+	}
+	rmdir(tmpdir);
+	tmpdir[0] = '\0';
+}
+
+/* The uint32_t behind a numeric key, for the tables below. */
+static uint32_t num(const struct tz_config *c, const char *key)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} f[] = {
+	        {"workers", offsetof(struct tz_config, workers)},
+	        {"t1", offsetof(struct tz_config, t1)},
+	        {"t2", offsetof(struct tz_config, t2)},
+	        {"t4", offsetof(struct tz_config, t4)},
+	        {"timer-c", offsetof(struct tz_config, timer_c)},
+	        {"trying-delay", offsetof(struct tz_config, trying)},
+	        {"shutdown-timeout", offsetof(struct tz_config, shutdown)},
+	        {"max-message-size", offsetof(struct tz_config, max_message)},
+	        {"udp-max-size", offsetof(struct tz_config, udp_max)},
+	        {"tcp-idle-timeout", offsetof(struct tz_config, tcp_idle)},
+	        {"tcp-slow-timeout", offsetof(struct tz_config, tcp_slow)},
+	        {"tcp-max-per-source", offsetof(struct tz_config, tcp_per_src)},
+	        {"tcp-max-connections", offsetof(struct tz_config, tcp_max)},
+	};
+	uint32_t v = 0;
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (!strcmp(f[i].key, key))
+			memcpy(&v, (const char *)c + f[i].off, sizeof(v));
+	}
+	return v;
+}
+
+static unsigned port_of(const struct tz_listen *l)
+{
+	if (l->addr.ss_family == AF_INET6)
+		return ntohs(
+		        ((const struct sockaddr_in6 *)&l->addr)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)&l->addr)->sin_port);
+}
+
+static int test_config_defaults(void)
+{
+	struct tz_config c;
+	char err[ERRLEN];
+	const struct sockaddr_in *sin;
+
+	tz_config_default(&c);
+	TZ_EXPECT_INT(c.nlisten, 2);
+	TZ_EXPECT(!strcmp(c.listen[0].text, "udp:127.0.0.1:5060"));
+	TZ_EXPECT(!strcmp(c.listen[1].text, "tcp:127.0.0.1:5060"));
+	TZ_EXPECT_INT(c.listen[0].tp, TZ_TP_UDP);
+	TZ_EXPECT_INT(c.listen[1].tp, TZ_TP_TCP);
+	sin = (const struct sockaddr_in *)&c.listen[0].addr;
+	TZ_EXPECT_INT(sin->sin_family, AF_INET);
+	TZ_EXPECT_INT(ntohl(sin->sin_addr.s_addr), 0x7f000001);
+	TZ_EXPECT_INT(ntohs(sin->sin_port), 5060);
+	TZ_EXPECT_INT(c.listen[0].addrlen, sizeof(struct sockaddr_in));
+	TZ_EXPECT_INT(c.ndomain, 1);
+	TZ_EXPECT(!strcmp(c.domain[0], "localhost"));
+	TZ_EXPECT(!strcmp(c.db, "sqlite:./trapezoid.db"));
+	TZ_EXPECT(!strcmp(c.control, "")); /* derived by tz_config_finish */
+	TZ_EXPECT(!strcmp(c.http, ""));
+	TZ_EXPECT_INT(c.workers, 0);
+	TZ_EXPECT_INT(c.log_level, TZ_LOG_INFO);
+	TZ_EXPECT_INT(c.t1, 500);
+	TZ_EXPECT_INT(c.t2, 4000);
+	TZ_EXPECT_INT(c.t4, 5000);
+	TZ_EXPECT_INT(c.timer_c, 180000);
+	TZ_EXPECT_INT(c.trying, 200);
+	TZ_EXPECT_INT(c.shutdown, 32000);
+	TZ_EXPECT_INT(c.max_message, 65535);
+	TZ_EXPECT_INT(c.udp_max, 1300);
+	TZ_EXPECT_INT(c.tcp_idle, 120000);
+	TZ_EXPECT_INT(c.tcp_slow, 10000);
+	TZ_EXPECT_INT(c.tcp_per_src, 64);
+	TZ_EXPECT_INT(c.tcp_max, 4096);
+	TZ_EXPECT(!strcmp(c.dns_hosts, ""));
+	TZ_EXPECT(!strcmp(c.dns_servers, ""));
+	TZ_EXPECT_INT(tz_config_check(&c, err, sizeof(err)), 0);
+	TZ_EXPECT_INT(tz_config_finish(&c, err, sizeof(err)), 0);
+	TZ_EXPECT(!strcmp(c.control, "./trapezoid.db.ctl"));
+
+	TZ_EXPECT(!strcmp(tz_log_level_name(TZ_LOG_ERROR), "error"));
+	TZ_EXPECT(!strcmp(tz_log_level_name(TZ_LOG_WARN), "warn"));
+	TZ_EXPECT(!strcmp(tz_log_level_name(TZ_LOG_INFO), "info"));
+	TZ_EXPECT(!strcmp(tz_log_level_name(TZ_LOG_DEBUG), "debug"));
+	TZ_EXPECT(!strcmp(tz_log_level_name(TZ_LOG_TRACE), "trace"));
+	TZ_EXPECT(tz_log_level_name((enum tz_log_level)5) == NULL);
+	TZ_EXPECT(tz_log_level_name((enum tz_log_level) - 1) == NULL);
+	return 0;
+}
+
+/* Numeric keys: value, then the number stored, or the error message. */
+static const struct {
+	const char *key, *value;
+	int rc;
+	uint32_t v;
+	const char *msg; /* NULL: not compared */
+} numbers[] = {
+        {"t1", "500ms", 0, 500, NULL},
+        {"t1", "1s", 0, 1000, NULL},
+        {"t1", "1min", 0, 60000, NULL},
+        {"t1", "2 s", 0, 2000, NULL},
+        {"t1", "100MS", 0, 100, NULL},
+        {"t1", "500", -EINVAL, 0,
+         "t1: duration needs a unit (ms, s, min), as in 500ms"},
+        {"t1", "0ms", -EINVAL, 0, "t1: must be at least 1ms"},
+        {"t1", "61s", -EINVAL, 0, "t1: too long: 61s (at most 1min)"},
+        {"t1", "abc", -EINVAL, 0,
+         "t1: expected a duration such as 500ms, got \"abc\""},
+        {"t1", "-5ms", -EINVAL, 0, NULL},
+        {"t1", "5h", -EINVAL, 0, "t1: unknown unit \"h\" (ms, s, min)"},
+        {"t1", "5mss", -EINVAL, 0, NULL},
+        {"t1", "", -EINVAL, 0, "t1: empty value"},
+        {"t2", "4294967295ms", 0, 4294967295u, NULL},
+        {"t2", "4294967296ms", -EINVAL, 0,
+         "t2: too long: 4294967296ms (at most 4294967295ms)"},
+        {"t2", "71583min", -EINVAL, 0, NULL},
+        {"t2", "4294968s", -EINVAL, 0, NULL},
+        {"t2", "99999999999999999999999999s", -EINVAL, 0, NULL},
+        {"t4", "5s", 0, 5000, NULL},
+        {"t4", "0s", -EINVAL, 0, NULL},
+        {"timer-c", "1ms", 0, 1, NULL},
+        {"timer-c", "3min", 0, 180000, NULL},
+        {"timer-c", "180", -EINVAL, 0,
+         "timer-c: duration needs a unit (ms, s, min), as in 500ms"},
+        {"trying-delay", "0ms", 0, 0, NULL},
+        {"trying-delay", "200ms", 0, 200, NULL},
+        {"shutdown-timeout", "0s", 0, 0, NULL},
+        {"shutdown-timeout", "1min", 0, 60000, NULL},
+        {"tcp-idle-timeout", "2min", 0, 120000, NULL},
+        {"tcp-idle-timeout", "0s", -EINVAL, 0,
+         "tcp-idle-timeout: must be at least 1ms"},
+        {"tcp-slow-timeout", "10s", 0, 10000, NULL},
+        {"workers", "0", 0, 0, NULL},
+        {"workers", "256", 0, 256, NULL},
+        {"workers", "257", -EINVAL, 0,
+         "workers: expected an integer 0..256, got \"257\""},
+        {"workers", "-1", -EINVAL, 0, NULL},
+        {"workers", "4k", -EINVAL, 0, NULL},
+        {"workers", "2 ", -EINVAL, 0, NULL},
+        {"workers", "99999999999999999999", -EINVAL, 0, NULL},
+        {"max-message-size", "1024", 0, 1024, NULL},
+        {"max-message-size", "64k", 0, 65536, NULL},
+        {"max-message-size", "1024K", 0, 1048576, NULL},
+        {"max-message-size", "1023", -EINVAL, 0,
+         "max-message-size: out of range: 1023 (1024..1048576)"},
+        {"max-message-size", "1025k", -EINVAL, 0, NULL},
+        {"max-message-size", "4194304k", -EINVAL, 0, NULL},
+        {"max-message-size", "64x", -EINVAL, 0,
+         "max-message-size: expected a size in bytes such as 65535 or "
+         "64k, got \"64x\""},
+        {"max-message-size", "k", -EINVAL, 0, NULL},
+        {"udp-max-size", "0", 0, 0, NULL},
+        {"udp-max-size", "1300", 0, 1300, NULL},
+        {"udp-max-size", "2k", 0, 2048, NULL},
+        {"tcp-max-per-source", "65535", 0, 65535, NULL},
+        {"tcp-max-per-source", "0", -EINVAL, 0,
+         "tcp-max-per-source: expected an integer 1..65535, got \"0\""},
+        {"tcp-max-connections", "1048576", 0, 1048576, NULL},
+        {"tcp-max-connections", "1048577", -EINVAL, 0, NULL},
+};
+
+static int test_config_numbers(void)
+{
+	struct tz_config c, before;
+	char err[ERRLEN];
+	size_t i;
+
+	for (i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		int rc;
+
+		tz_config_default(&c);
+		before = c;
+		err[0] = '\0';
+		rc = tz_config_set(&c, numbers[i].key, numbers[i].value, 0, err,
+		                   sizeof(err));
+		if (rc != numbers[i].rc)
+			fprintf(stderr, "row %zu: %s = %s: %d (%s)\n", i,
+			        numbers[i].key, numbers[i].value, rc, err);
+		TZ_EXPECT_INT(rc, numbers[i].rc);
+		if (rc == 0)
+			TZ_EXPECT_INT(num(&c, numbers[i].key), numbers[i].v);
+		else
+			TZ_EXPECT(!memcmp(&c, &before, sizeof(c)));
+		if (numbers[i].msg && strcmp(err, numbers[i].msg)) {
+			fprintf(stderr, "row %zu: \"%s\"\n", i, err);
+			TZ_EXPECT(!strcmp(err, numbers[i].msg));
+		}
+	}
+	return 0;
+}
+
+/* Text keys: value, then the stored text or the error message. */
+static const struct {
+	const char *key, *value;
+	int rc;
+	const char *out; /* stored text, or the message when rc != 0 */
+} texts[] = {
+        {"log-level", "error", 0, "error"},
+        {"log-level", "warn", 0, "warn"},
+        {"log-level", "DEBUG", 0, "debug"},
+        {"log-level", "trace", 0, "trace"},
+        {"log-level", "verbose", -EINVAL,
+         "log-level: expected error, warn, info, debug or trace, got "
+         "\"verbose\""},
+        {"domain", "Example.COM", 0, "example.com"},
+        {"domain", "example.com.", 0, "example.com"},
+        {"domain", "sip-1.a.example", 0, "sip-1.a.example"},
+        {"domain", "localhost", 0, "localhost"},
+        {"domain", "10.0.0.1", 0, "10.0.0.1"},
+        {"domain", "::1", 0, "[::1]"},
+        {"domain", "[2001:DB8::1]", 0, "[2001:db8::1]"},
+        {"domain", "-foo.com", -EINVAL,
+         "domain: not a host name or IP address: \"-foo.com\""},
+        {"domain", "foo-.com", -EINVAL, NULL},
+        {"domain", "a..b", -EINVAL, NULL},
+        {"domain", "1.2.3", -EINVAL, NULL},
+        {"domain", "1.2.3.256", -EINVAL, NULL},
+        {"domain", "foo_bar.com", -EINVAL, NULL},
+        {"domain", "foo bar", -EINVAL, NULL},
+        {"domain", ".", -EINVAL, NULL},
+        {"domain", "[foo]", -EINVAL, NULL},
+        {"domain", "[10.0.0.1]", -EINVAL, NULL},
+        {"domain", "", -EINVAL, "domain: empty value"},
+        {"db", "sqlite:/var/lib/tz.db", 0, "sqlite:/var/lib/tz.db"},
+        {"db", "postgres://tz@db/tz", 0, "postgres://tz@db/tz"},
+        {"db", "postgresql://tz@db/tz", 0, "postgresql://tz@db/tz"},
+        {"db", "sqlite:", -EINVAL,
+         "db: expected sqlite:PATH or postgres://..., got \"sqlite:\""},
+        {"db", "/var/lib/tz.db", -EINVAL, NULL},
+        {"db", "mysql://x", -EINVAL, NULL},
+        {"control", "/run/tz.ctl", 0, "/run/tz.ctl"},
+        {"control", "", 0, ""},
+        {"http", "127.0.0.1:8080", 0, "127.0.0.1:8080"},
+        {"http", "[::]:80", 0, "[::]:80"},
+        {"http", "", 0, ""},
+        {"http", "127.0.0.1", -EINVAL,
+         "http: expected ADDR:PORT, as in 127.0.0.1:8080"},
+        {"http", "localhost:8080", -EINVAL,
+         "http: address must be numeric: localhost"},
+        {"http", "127.0.0.1:0", -EINVAL, "http: bad port: \"0\" (1..65535)"},
+        {"dns-hosts", "/etc/tz-hosts", 0, "/etc/tz-hosts"},
+        {"dns-servers", "", 0, ""},
+        {"dns-servers", "8.8.8.8", 0, "8.8.8.8:53"},
+        {"dns-servers", "8.8.8.8, 1.1.1.1:5353,2001:db8::1,[2001:db8::2]:54", 0,
+         "8.8.8.8:53,1.1.1.1:5353,[2001:db8::1]:53,[2001:db8::2]:54"},
+        {"dns-servers", "8.8.8.8,", -EINVAL,
+         "dns-servers: empty entry after ','"},
+        {"dns-servers", "8.8.8.8,,1.1.1.1", -EINVAL, NULL},
+        {"dns-servers", "dns.google", -EINVAL,
+         "dns-servers: address must be numeric: dns.google"},
+        {"dns-servers", "8.8.8.8:99999", -EINVAL, NULL},
+        {"frobnicate", "1", -ENOENT, "frobnicate: unknown key"},
+        {"config", "x.conf", -ENOENT, "config: unknown key"},
+        {"T1", "500ms", -ENOENT, NULL},
+};
+
+static const char *text_of(const struct tz_config *c, const char *key)
+{
+	if (!strcmp(key, "log-level"))
+		return tz_log_level_name(c->log_level);
+	if (!strcmp(key, "domain"))
+		return c->domain[c->ndomain - 1];
+	if (!strcmp(key, "db"))
+		return c->db;
+	if (!strcmp(key, "control"))
+		return c->control;
+	if (!strcmp(key, "http"))
+		return c->http;
+	if (!strcmp(key, "dns-hosts"))
+		return c->dns_hosts;
+	return c->dns_servers;
+}
+
+static int test_config_texts(void)
+{
+	struct tz_config c, before;
+	char err[ERRLEN], big[PATH_MAX + 8];
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		int rc;
+
+		tz_config_default(&c);
+		before = c;
+		err[0] = '\0';
+		rc = tz_config_set(&c, texts[i].key, texts[i].value, 1, err,
+		                   sizeof(err));
+		if (rc != texts[i].rc)
+			fprintf(stderr, "row %zu: %s = %s: %d (%s)\n", i,
+			        texts[i].key, texts[i].value, rc, err);
+		TZ_EXPECT_INT(rc, texts[i].rc);
+		if (rc == 0 &&
+		    strcmp(text_of(&c, texts[i].key), texts[i].out)) {
+			fprintf(stderr, "row %zu: stored \"%s\"\n", i,
+			        text_of(&c, texts[i].key));
+			TZ_EXPECT(0);
+		}
+		if (rc != 0) {
+			TZ_EXPECT(!memcmp(&c, &before, sizeof(c)));
+			if (texts[i].out && strcmp(err, texts[i].out)) {
+				fprintf(stderr, "row %zu: \"%s\"\n", i, err);
+				TZ_EXPECT(0);
+			}
+		}
+	}
+	/* too long for the field: -E2BIG */
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memcpy(big, "sqlite:", 7);
+	tz_config_default(&c);
+	TZ_EXPECT_INT(tz_config_set(&c, "db", big, 0, err, sizeof(err)),
+	              -E2BIG);
+	TZ_EXPECT(!strcmp(err, "db: value too long (at most 4095 bytes)"));
+	TZ_EXPECT_INT(tz_config_set(&c, "domain", big + 7, 0, err, sizeof(err)),
+	              -E2BIG);
+	/* a 63-byte label is fine, 64 is not */
+	memset(big, 'a', 64);
+	strcpy(big + 64, ".com");
+	TZ_EXPECT_INT(tz_config_set(&c, "domain", big, 0, err, sizeof(err)),
+	              -EINVAL);
+	TZ_EXPECT_INT(tz_config_set(&c, "domain", big + 1, 0, err, sizeof(err)),
+	              0);
+	/* no error buffer at all */
+	TZ_EXPECT_INT(tz_config_set(&c, "t1", "5", 0, NULL, 0), -EINVAL);
+	return 0;
+}
+
+static const struct {
+	const char *value;
+	int rc;
+	const char *out; /* normalised text, or the message */
+	int family;
+	unsigned port;
+} listens[] = {
+        {"udp:127.0.0.1:5060", 0, "udp:127.0.0.1:5060", AF_INET, 5060},
+        {"TCP:10.0.0.1", 0, "tcp:10.0.0.1:5060", AF_INET, 5060},
+        {"tls:0.0.0.0", 0, "tls:0.0.0.0:5061", AF_INET, 5061},
+        {"ws:192.0.2.1:8080", 0, "ws:192.0.2.1:8080", AF_INET, 8080},
+        {"wss:[::1]", 0, "wss:[::1]:5061", AF_INET6, 5061},
+        {"udp:[::1]:5060", 0, "udp:[::1]:5060", AF_INET6, 5060},
+        {"Udp:[2001:DB8:0::1]:65535", 0, "udp:[2001:db8::1]:65535", AF_INET6,
+         65535},
+        {"tcp:[::ffff:10.0.0.1]:1", 0, "tcp:[::ffff:10.0.0.1]:1", AF_INET6, 1},
+        {"sctp:127.0.0.1:5060", -EINVAL, "listen: sctp is not supported", 0, 0},
+        {"foo:1.2.3.4", -EINVAL,
+         "listen: unknown protocol \"foo\" (udp, tcp, tls, ws, wss)", 0, 0},
+        {"udp:foo", -EINVAL, "listen: address must be numeric: foo", 0, 0},
+        {"udp:sip.example.com:5060", -EINVAL,
+         "listen: address must be numeric: sip.example.com", 0, 0},
+        {"udp:1.2.3.400", -EINVAL, "listen: bad IPv4 address: 1.2.3.400", 0, 0},
+        {"udp:::1:5060", -EINVAL,
+         "listen: an IPv6 address needs brackets, as in [::1]:5060: "
+         "::1:5060",
+         0, 0},
+        {"udp:[::1", -EINVAL, "listen: missing ']' in [::1", 0, 0},
+        {"udp:[::1]5060", -EINVAL, "listen: expected :PORT after ]: 5060", 0,
+         0},
+        {"udp:[zz::1]", -EINVAL, "listen: bad IPv6 address: zz::1", 0, 0},
+        {"udp:[]:5060", -EINVAL, "listen: missing address", 0, 0},
+        /* port 0: chosen by the kernel */
+        {"udp:1.2.3.4:0", 0, "udp:1.2.3.4:0", AF_INET, 0},
+        {"udp:1.2.3.4:65536", -EINVAL, NULL, 0, 0},
+        {"udp:1.2.3.4:", -EINVAL, "listen: bad port: \"\" (0..65535)", 0, 0},
+        {"udp:1.2.3.4:50x", -EINVAL, NULL, 0, 0},
+        {"udp:1.2.3.4:5060:1", -EINVAL, "listen: bad address: 1.2.3.4:5060:1",
+         0, 0},
+        {"udp:2001:db8::1", -EINVAL,
+         "listen: an IPv6 address needs brackets, as in [::1]:5060: "
+         "2001:db8::1",
+         0, 0},
+        {"udp:[fe80::1%eth0]", -EINVAL, NULL, 0, 0},
+        {"udp:", -EINVAL, "listen: missing address", 0, 0},
+        {"udp", -EINVAL,
+         "listen: expected PROTO:ADDR[:PORT], as in udp:127.0.0.1:5060, got "
+         "\"udp\"",
+         0, 0},
+        {"127.0.0.1:5060", -EINVAL, NULL, 0, 0},
+        {":127.0.0.1", -EINVAL, NULL, 0, 0},
+};
+
+static int test_config_listen(void)
+{
+	struct tz_config c, before;
+	char err[ERRLEN], v[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(listens) / sizeof(listens[0]); i++) {
+		int rc;
+
+		tz_config_default(&c);
+		before = c;
+		err[0] = '\0';
+		rc = tz_config_set(&c, "listen", listens[i].value, 1, err,
+		                   sizeof(err));
+		if (rc != listens[i].rc)
+			fprintf(stderr, "row %zu: %s: %d (%s)\n", i,
+			        listens[i].value, rc, err);
+		TZ_EXPECT_INT(rc, listens[i].rc);
+		if (rc != 0) {
+			TZ_EXPECT(!memcmp(&c, &before, sizeof(c)));
+			if (listens[i].out && strcmp(err, listens[i].out)) {
+				fprintf(stderr, "row %zu: \"%s\"\n", i, err);
+				TZ_EXPECT(0);
+			}
+			continue;
+		}
+		TZ_EXPECT_INT(c.nlisten, 1);
+		if (strcmp(c.listen[0].text, listens[i].out))
+			fprintf(stderr, "row %zu: \"%s\"\n", i,
+			        c.listen[0].text);
+		TZ_EXPECT(!strcmp(c.listen[0].text, listens[i].out));
+		TZ_EXPECT_INT(c.listen[0].addr.ss_family, listens[i].family);
+		TZ_EXPECT_INT(c.listen[0].addrlen,
+		              listens[i].family == AF_INET
+		                      ? sizeof(struct sockaddr_in)
+		                      : sizeof(struct sockaddr_in6));
+		TZ_EXPECT_INT(port_of(&c.listen[0]), listens[i].port);
+	}
+
+	/* fresh replaces, later uses append, a failed fresh use keeps all */
+	tz_config_default(&c);
+	TZ_EXPECT_INT(
+	        tz_config_set(&c, "listen", "udp:bad", 1, err, sizeof(err)),
+	        -EINVAL);
+	TZ_EXPECT_INT(c.nlisten, 2);
+	TZ_EXPECT_INT(
+	        tz_config_set(&c, "listen", "udp:[::1]", 1, err, sizeof(err)),
+	        0);
+	TZ_EXPECT_INT(c.nlisten, 1);
+	for (i = 1; i < TZ_CONFIG_MAX_LISTEN; i++) {
+		snprintf(v, sizeof(v), "udp:10.0.0.%zu", i);
+		TZ_EXPECT_INT(
+		        tz_config_set(&c, "listen", v, 0, err, sizeof(err)), 0);
+	}
+	TZ_EXPECT_INT(c.nlisten, TZ_CONFIG_MAX_LISTEN);
+	TZ_EXPECT_INT(tz_config_set(&c, "listen", "udp:10.0.1.1", 0, err,
+	                            sizeof(err)),
+	              -E2BIG);
+	TZ_EXPECT(!strcmp(err, "listen: more than 16 addresses"));
+	TZ_EXPECT_INT(tz_config_check(&c, err, sizeof(err)), 0);
+	return 0;
+}
+
+static int test_config_check(void)
+{
+	struct tz_config c;
+	char err[ERRLEN], big[200];
+
+	tz_config_default(&c);
+	c.nlisten = 0;
+	TZ_EXPECT_INT(tz_config_check(&c, err, sizeof(err)), -EINVAL);
+	TZ_EXPECT(!strcmp(err, "listen: no address to listen on"));
+
+	tz_config_default(&c);
+	TZ_EXPECT_INT(tz_config_set(&c, "listen", "UDP:127.0.0.1", 0, err,
+	                            sizeof(err)),
+	              0);
+	TZ_EXPECT_INT(tz_config_check(&c, err, sizeof(err)), -EINVAL);
+	TZ_EXPECT(!strcmp(err, "listen: given twice: udp:127.0.0.1:5060"));
+
+	/* tcp and ws on one port both need the TCP port; udp does not */
+	tz_config_default(&c);
+	TZ_EXPECT_INT(tz_config_set(&c, "listen", "ws:127.0.0.1:5060", 0, err,
+	                            sizeof(err)),
+	              0);
+	TZ_EXPECT_INT(tz_config_check(&c, err, sizeof(err)), -EINVAL);
+	TZ_EXPECT(!strcmp(err, "listen: tcp:127.0.0.1:5060 and "
+	                       "ws:127.0.0.1:5060 use the same TCP port"));
+	tz_config_default(&c);
+	TZ_EXPECT_INT(tz_config_set(&c, "listen", "tls:127.0.0.1", 0, err,
+	                            sizeof(err)),
+	              0);
+	TZ_EXPECT_INT(tz_config_check(&c, err, sizeof(err)), 0);
+
+	tz_config_default(&c);
+	TZ_EXPECT_INT(
+	        tz_config_set(&c, "domain", "LOCALHOST", 0, err, sizeof(err)),
+	        0);
+	TZ_EXPECT_INT(tz_config_check(&c, err, sizeof(err)), -EINVAL);
+	TZ_EXPECT(!strcmp(err, "domain: given twice: localhost"));
+
+	tz_config_default(&c);
+	c.t1 = 5000;
+	TZ_EXPECT_INT(tz_config_check(&c, err, sizeof(err)), -EINVAL);
+	TZ_EXPECT(!strcmp(err, "t1: must not exceed t2 (5s > 4s)"));
+	c.t1 = c.t2 = 4000;
+	TZ_EXPECT_INT(tz_config_check(&c, err, sizeof(err)), 0);
+	c.t1 = 0;
+	TZ_EXPECT_INT(tz_config_check(&c, err, sizeof(err)), -EINVAL);
+	TZ_EXPECT(!strcmp(err, "t1: out of range: 0"));
+
+	tz_config_default(&c);
+	c.udp_max = 100;
+	TZ_EXPECT_INT(tz_config_check(&c, err, sizeof(err)), -EINVAL);
+	TZ_EXPECT(!strcmp(err, "udp-max-size: must be 0 or 200..65535 "
+	                       "(max-message-size), got 100"));
+	c.udp_max = 200;
+	TZ_EXPECT_INT(tz_config_check(&c, err, sizeof(err)), 0);
+	c.udp_max = 0;
+	TZ_EXPECT_INT(tz_config_check(&c, err, sizeof(err)), 0);
+	c.udp_max = 2000;
+	c.max_message = 1024;
+	TZ_EXPECT_INT(tz_config_check(&c, err, sizeof(err)), -EINVAL);
+
+	tz_config_default(&c);
+	c.tcp_per_src = 5000;
+	TZ_EXPECT_INT(tz_config_check(&c, err, sizeof(err)), -EINVAL);
+	TZ_EXPECT(!strcmp(err, "tcp-max-per-source (5000) exceeds "
+	                       "tcp-max-connections (4096)"));
+
+	tz_config_default(&c);
+	c.workers = 300;
+	TZ_EXPECT_INT(tz_config_check(&c, err, sizeof(err)), -EINVAL);
+	tz_config_default(&c);
+	c.log_level = (enum tz_log_level)9;
+	TZ_EXPECT_INT(tz_config_check(&c, err, sizeof(err)), -EINVAL);
+
+	/* the control path, derived or given */
+	tz_config_default(&c);
+	TZ_EXPECT_INT(tz_config_set(&c, "db", "sqlite:/var/lib/x.db", 0, err,
+	                            sizeof(err)),
+	              0);
+	TZ_EXPECT_INT(tz_config_finish(&c, err, sizeof(err)), 0);
+	TZ_EXPECT(!strcmp(c.control, "/var/lib/x.db.ctl"));
+	tz_config_default(&c);
+	TZ_EXPECT_INT(tz_config_set(&c, "db", "postgres://tz@db/tz", 0, err,
+	                            sizeof(err)),
+	              0);
+	TZ_EXPECT_INT(tz_config_finish(&c, err, sizeof(err)), 0);
+	TZ_EXPECT(!strcmp(c.control, "./trapezoid.ctl"));
+	tz_config_default(&c);
+	strcpy(c.control, "/run/tz.sock");
+	TZ_EXPECT_INT(tz_config_finish(&c, err, sizeof(err)), 0);
+	TZ_EXPECT(!strcmp(c.control, "/run/tz.sock"));
+	/* beyond sockaddr_un's 108 bytes */
+	tz_config_default(&c);
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memcpy(big, "sqlite:/", 8);
+	TZ_EXPECT_INT(tz_config_set(&c, "db", big, 0, err, sizeof(err)), 0);
+	TZ_EXPECT_INT(tz_config_finish(&c, err, sizeof(err)), -EINVAL);
+	TZ_EXPECT(!strncmp(err,
+	                   "control: a Unix socket path is at most 107 "
+	                   "bytes: /aaa",
+	                   46));
+	tz_config_default(&c);
+	memset(c.db, 'a', sizeof(c.db) - 1);
+	memcpy(c.db, "sqlite:", 7);
+	TZ_EXPECT_INT(tz_config_finish(&c, err, sizeof(err)), -EINVAL);
+	return 0;
+}
+
+static int test_config_file(void)
+{
+	static const char good[] =
+	        "\xef\xbb\xbf# a comment\n"
+	        "\n"
+	        "   \t\n"
+	        "listen = udp:10.0.0.1:5070   # trailing comment\n"
+	        "listen=tcp:[::1]\r\n"
+	        "  domain = \"Example.com\"  \n"
+	        "domain = sip.example.com\n"
+	        "db = \"sqlite:/tmp/a#b \\\"q\\\" \\\\.db\"\n"
+	        "t1 = 250ms\n"
+	        "t2=\t2s\t\n"
+	        "log-level = debug\n"
+	        "http = \"\"\n"
+	        "workers = 4"; /* no final newline */
+	static const struct {
+		const char *text, *msg; /* msg after "PATH:" */
+		int rc;
+	} bad[] = {
+	        {"t1 = 500ms\nnonsense\n", "2: expected key = value", -EINVAL},
+	        {"\n\nt1 = 500\n",
+	         "3: t1: duration needs a unit (ms, s, min), as in 500ms",
+	         -EINVAL},
+	        {"frobnicate = 1\n", "1: frobnicate: unknown key", -ENOENT},
+	        {"# t1 = 1s\n = 5\n", "2: expected key = value", -EINVAL},
+	        {"t1 # = 5ms\n", "1: expected key = value", -EINVAL},
+	        {"db = \"sqlite:x\n", "1: unterminated quote", -EINVAL},
+	        {"db = \"sqlite:x\" y\n", "1: text after the closing quote",
+	         -EINVAL},
+	        {"db = \"sqlite:\\x\"\n",
+	         "1: bad escape in quotes (only \\\" and \\\\)", -EINVAL},
+	        {"config = other.conf\n", "1: config: only on the command line",
+	         -EINVAL},
+	        {"listen = udp:foo\n",
+	         "1: listen: address must be numeric: foo", -EINVAL},
+	        {"t1 = 5s\n", " t1: must not exceed t2 (5s > 4s)", -EINVAL},
+	        {"listen = udp:10.0.0.1\nlisten = udp:10.0.0.1:5060\n",
+	         " listen: given twice: udp:10.0.0.1:5060", -EINVAL},
+	};
+	struct tz_config c, before;
+	char err[ERRLEN], want[ERRLEN], *big;
+	const char *p;
+	size_t i;
+
+	tz_config_default(&c);
+	p = write_text("a.conf", good);
+	TZ_EXPECT_INT(tz_config_load(&c, p, err, sizeof(err)), 0);
+	TZ_EXPECT_INT(c.nlisten, 2);
+	TZ_EXPECT(!strcmp(c.listen[0].text, "udp:10.0.0.1:5070"));
+	TZ_EXPECT(!strcmp(c.listen[1].text, "tcp:[::1]:5060"));
+	TZ_EXPECT_INT(c.ndomain, 2);
+	TZ_EXPECT(!strcmp(c.domain[0], "example.com"));
+	TZ_EXPECT(!strcmp(c.domain[1], "sip.example.com"));
+	TZ_EXPECT(!strcmp(c.db, "sqlite:/tmp/a#b \"q\" \\.db"));
+	TZ_EXPECT_INT(c.t1, 250);
+	TZ_EXPECT_INT(c.t2, 2000);
+	TZ_EXPECT_INT(c.log_level, TZ_LOG_DEBUG);
+	TZ_EXPECT_INT(c.workers, 4);
+	TZ_EXPECT_INT(c.t4, 5000);         /* untouched keys keep their value */
+	TZ_EXPECT(!strcmp(c.control, "")); /* load does not derive it */
+
+	/* a second file starts its own lists: its listen replaces */
+	p = write_text("b.conf", "listen = ws:10.0.0.2\nt4 = 6s\n");
+	TZ_EXPECT_INT(tz_config_load(&c, p, err, sizeof(err)), 0);
+	TZ_EXPECT_INT(c.nlisten, 1);
+	TZ_EXPECT(!strcmp(c.listen[0].text, "ws:10.0.0.2:5060"));
+	TZ_EXPECT_INT(c.ndomain, 2);
+	TZ_EXPECT_INT(c.t4, 6000);
+	TZ_EXPECT_INT(c.t1, 250);
+
+	/* each bad file: the message names the line; c is unchanged */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		tz_config_default(&c);
+		TZ_EXPECT_INT(
+		        tz_config_set(&c, "t4", "7s", 0, err, sizeof(err)), 0);
+		before = c;
+		p = write_text("a.conf", bad[i].text);
+		TZ_EXPECT_INT(tz_config_load(&c, p, err, sizeof(err)),
+		              bad[i].rc);
+		snprintf(want, sizeof(want), "%s:%s", p, bad[i].msg);
+		if (strcmp(err, want))
+			fprintf(stderr, "bad %zu: \"%s\"\n", i, err);
+		TZ_EXPECT(!strcmp(err, want));
+		TZ_EXPECT(!memcmp(&c, &before, sizeof(c)));
+	}
+
+	/* unreadable, a directory, too large, a long line, a NUL */
+	tz_config_default(&c);
+	before = c;
+	snprintf(want, sizeof(want), "%s/none.conf", tmpdir);
+	TZ_EXPECT_INT(tz_config_load(&c, want, err, sizeof(err)), -ENOENT);
+	strcat(want, ": No such file or directory");
+	TZ_EXPECT(!strcmp(err, want));
+	TZ_EXPECT_INT(tz_config_load(&c, tmpdir, err, sizeof(err)), -EISDIR);
+	big = malloc(1024 * 1024 + 2);
+	TZ_EXPECT(big != NULL);
+	if (big) {
+		memset(big, '#', 1024 * 1024 + 1);
+		for (i = 100; i < 1024 * 1024; i += 100)
+			big[i] = '\n';
+		p = write_file("big.conf", big, 1024 * 1024);
+		TZ_EXPECT_INT(tz_config_load(&c, p, err, sizeof(err)), 0);
+		p = write_file("big.conf", big, 1024 * 1024 + 1);
+		TZ_EXPECT_INT(tz_config_load(&c, p, err, sizeof(err)), -EFBIG);
+		snprintf(want, sizeof(want), "%s: larger than 1 MiB", p);
+		TZ_EXPECT(!strcmp(err, want));
+		memset(big, 'a', 9000);
+		memcpy(big, "\ndb = sqlite:", 13);
+		p = write_file("long.conf", big, 9000);
+		TZ_EXPECT_INT(tz_config_load(&c, p, err, sizeof(err)), -E2BIG);
+		snprintf(want, sizeof(want),
+		         "%s:2: line too long (at most 8191 bytes)", p);
+		TZ_EXPECT(!strcmp(err, want));
+		free(big);
+	}
+	p = write_file("a.conf", "t1 = 1s\nt2 = \0s\n", 16);
+	TZ_EXPECT_INT(tz_config_load(&c, p, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s:2: NUL byte", p);
+	TZ_EXPECT(!strcmp(err, want));
+	TZ_EXPECT(!memcmp(&c, &before, sizeof(c)));
+
+	/* empty files change nothing */
+	p = write_text("a.conf", "");
+	TZ_EXPECT_INT(tz_config_load(&c, p, err, sizeof(err)), 0);
+	p = write_text("a.conf", "\n# only a comment");
+	TZ_EXPECT_INT(tz_config_load(&c, p, err, sizeof(err)), 0);
+	TZ_EXPECT(!memcmp(&c, &before, sizeof(c)));
+	return 0;
+}
+
+/* Run tz_config_args on a NULL-terminated list. */
+static int args(struct tz_config *c, char *path, char *err, ...)
+{
+	char *argv[16];
+	int argc = 0;
+	va_list ap;
+
+	va_start(ap, err);
+	while (argc < 15 && (argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	return tz_config_args(c, argc, argv, path, err, ERRLEN);
+}
+
+static int test_config_args(void)
+{
+	struct tz_config c, before, def;
+	char err[ERRLEN], path[PATH_MAX], want[ERRLEN], cfgarg[160];
+	const char *file;
+
+	tz_config_default(&def);
+	TZ_EXPECT_INT(tz_config_finish(&def, err, sizeof(err)), 0);
+
+	/* no arguments: the defaults, control derived */
+	memset(&c, 0xa5, sizeof(c));
+	strcpy(path, "junk");
+	TZ_EXPECT_INT(args(&c, path, err, NULL), 0);
+	TZ_EXPECT(!memcmp(&c, &def, sizeof(c)));
+	TZ_EXPECT(!strcmp(path, ""));
+	TZ_EXPECT(!strcmp(c.control, "./trapezoid.db.ctl"));
+
+	/* one --listen replaces the default; repeated, it accumulates */
+	TZ_EXPECT_INT(args(&c, path, err, "--listen", "udp:[::1]:5070", NULL),
+	              0);
+	TZ_EXPECT_INT(c.nlisten, 1);
+	TZ_EXPECT(!strcmp(c.listen[0].text, "udp:[::1]:5070"));
+	TZ_EXPECT_INT(args(&c, path, err, "--listen=udp:10.0.0.1", "--t1=100ms",
+	                   "--listen", "tcp:10.0.0.1", "--t2", "1s", "--domain",
+	                   "a.example", "--domain=b.example", "--db",
+	                   "sqlite:/tmp/t.db", "--log-level=trace",
+	                   "--http=", NULL),
+	              0);
+	TZ_EXPECT_INT(c.nlisten, 2);
+	TZ_EXPECT(!strcmp(c.listen[1].text, "tcp:10.0.0.1:5060"));
+	TZ_EXPECT_INT(c.t1, 100);
+	TZ_EXPECT_INT(c.t2, 1000);
+	TZ_EXPECT_INT(c.ndomain, 2);
+	TZ_EXPECT(!strcmp(c.domain[1], "b.example"));
+	TZ_EXPECT(!strcmp(c.control, "/tmp/t.db.ctl"));
+	TZ_EXPECT_INT(c.log_level, TZ_LOG_TRACE);
+
+	/* errors: c is untouched */
+	before = c;
+	TZ_EXPECT_INT(args(&c, path, err, "--frobnicate", "1", NULL), -ENOENT);
+	TZ_EXPECT(!strcmp(err, "--frobnicate: unknown option"));
+	TZ_EXPECT_INT(args(&c, path, err, "--frobnicate=1", NULL), -ENOENT);
+	TZ_EXPECT(!strcmp(err, "--frobnicate: unknown option"));
+	TZ_EXPECT_INT(args(&c, path, err, "--frobnicate", NULL), -ENOENT);
+	TZ_EXPECT_INT(args(&c, path, err, "-w", "4", NULL), -ENOENT);
+	TZ_EXPECT(!strcmp(err, "-w: unknown option"));
+	TZ_EXPECT_INT(args(&c, path, err, "--workers", NULL), -EINVAL);
+	TZ_EXPECT(!strcmp(err, "--workers: missing value"));
+	TZ_EXPECT_INT(args(&c, path, err, "--workers", "--t1", "1s", NULL),
+	              -EINVAL);
+	TZ_EXPECT(!strcmp(err, "--workers: missing value"));
+	TZ_EXPECT_INT(args(&c, path, err, "foo", NULL), -EINVAL);
+	TZ_EXPECT(!strcmp(err, "unexpected argument: foo"));
+	TZ_EXPECT_INT(args(&c, path, err, "--t1", "1s", "foo", NULL), -EINVAL);
+	TZ_EXPECT(!strcmp(err, "unexpected argument: foo"));
+	TZ_EXPECT_INT(args(&c, path, err, "--", NULL), -EINVAL);
+	TZ_EXPECT_INT(args(&c, path, err, "--workers", "abc", NULL), -EINVAL);
+	TZ_EXPECT(!strcmp(err, "--workers: expected an integer 0..256, got "
+	                       "\"abc\""));
+	TZ_EXPECT_INT(args(&c, path, err, "--t1", "500", NULL), -EINVAL);
+	TZ_EXPECT(!strcmp(err, "--t1: duration needs a unit (ms, s, min), as "
+	                       "in 500ms"));
+	TZ_EXPECT_INT(args(&c, path, err, "--t1", "5s", NULL), -EINVAL);
+	TZ_EXPECT(!strcmp(err, "t1: must not exceed t2 (5s > 4s)"));
+	TZ_EXPECT_INT(args(&c, path, err, "--config", NULL), -EINVAL);
+	TZ_EXPECT(!strcmp(err, "--config: missing value"));
+	TZ_EXPECT_INT(args(&c, path, err, "--config=", NULL), -EINVAL);
+	TZ_EXPECT(!memcmp(&c, &before, sizeof(c)));
+
+	/* defaults < file < command line, lists replaced per source */
+	file = write_text("a.conf", "listen = udp:10.0.0.9\n"
+	                            "listen = tcp:10.0.0.9\n"
+	                            "domain = file.example\n"
+	                            "t1 = 200ms\n"
+	                            "t4 = 6s\n"
+	                            "control = /tmp/file.ctl\n");
+	TZ_EXPECT_INT(args(&c, path, err, "--config", file, NULL), 0);
+	TZ_EXPECT(!strcmp(path, file));
+	TZ_EXPECT_INT(c.nlisten, 2);
+	TZ_EXPECT(!strcmp(c.listen[0].text, "udp:10.0.0.9:5060"));
+	TZ_EXPECT(!strcmp(c.listen[1].text, "tcp:10.0.0.9:5060"));
+	TZ_EXPECT_INT(c.ndomain, 1);
+	TZ_EXPECT(!strcmp(c.domain[0], "file.example"));
+	TZ_EXPECT_INT(c.t1, 200);
+	TZ_EXPECT(!strcmp(c.control, "/tmp/file.ctl"));
+	/* --config after the flags is still read first */
+	snprintf(cfgarg, sizeof(cfgarg), "--config=%s", file);
+	TZ_EXPECT_INT(args(&c, path, err, "--listen", "udp:10.0.0.7", "--t1",
+	                   "300ms", "--listen", "wss:[::1]", cfgarg, NULL),
+	              0);
+	TZ_EXPECT(!strcmp(path, file));
+	TZ_EXPECT_INT(c.nlisten, 2);
+	TZ_EXPECT(!strcmp(c.listen[0].text, "udp:10.0.0.7:5060"));
+	TZ_EXPECT(!strcmp(c.listen[1].text, "wss:[::1]:5061"));
+	TZ_EXPECT(!strcmp(c.domain[0], "file.example"));
+	TZ_EXPECT_INT(c.t1, 300);
+	TZ_EXPECT_INT(c.t4, 6000);
+
+	/* file errors come through as they are; --config once */
+	before = c;
+	file = write_text("b.conf", "t1 = 1s\nt2 = 1\n");
+	TZ_EXPECT_INT(args(&c, path, err, "--config", file, NULL), -EINVAL);
+	snprintf(want, sizeof(want),
+	         "%s:2: t2: duration needs a unit (ms, s, min), as in 500ms",
+	         file);
+	TZ_EXPECT(!strcmp(err, want));
+	TZ_EXPECT_INT(
+	        args(&c, path, err, "--config", file, "--config", file, NULL),
+	        -EINVAL);
+	TZ_EXPECT(!strcmp(err, "--config: given twice"));
+	snprintf(want, sizeof(want), "%s/none.conf", tmpdir);
+	TZ_EXPECT_INT(args(&c, path, err, "--config", want, NULL), -ENOENT);
+	TZ_EXPECT(!memcmp(&c, &before, sizeof(c)));
+	return 0;
+}
+
+/* examples/trapezoid.conf sets every key to its default. */
+static int test_config_example(void)
+{
+	static const char *const rel[] = {
+	        "../../examples/trapezoid.conf", "../examples/trapezoid.conf",
+	        "examples/trapezoid.conf", "../../../examples/trapezoid.conf"};
+	struct tz_config c, def;
+	char err[ERRLEN], path[PATH_MAX], arg[PATH_MAX + 16], *argv[2];
+	const char *found = NULL, *slash;
+	size_t i;
+
+	/* beside this source file first (CMake passes absolute paths) */
+	slash = strstr(__FILE__, "tests/unit/test_config.c");
+	if (slash && (size_t)(slash - __FILE__) + 30 < sizeof(path)) {
+		snprintf(path, sizeof(path), "%.*sexamples/trapezoid.conf",
+		         (int)(slash - __FILE__), __FILE__);
+		if (access(path, R_OK) == 0)
+			found = path;
+	}
+	for (i = 0; !found && i < sizeof(rel) / sizeof(rel[0]); i++) {
+		if (access(rel[i], R_OK) == 0)
+			found = rel[i];
+	}
+	if (!found)
+		fprintf(stderr,
+		        "test_config_example: examples/trapezoid.conf "
+		        "not found beside %s nor relative to the working "
+		        "directory\n",
+		        __FILE__);
+	TZ_EXPECT(found != NULL);
+	if (!found)
+		return 0;
+	tz_config_default(&def);
+	tz_config_default(&c);
+	err[0] = '\0';
+	TZ_EXPECT_INT(tz_config_load(&c, found, err, sizeof(err)), 0);
+	if (err[0])
+		fprintf(stderr, "%s\n", err);
+	TZ_EXPECT_INT(c.nlisten, 2);
+	TZ_EXPECT_INT(c.t1, 500);
+	TZ_EXPECT_INT(c.tcp_idle, 120000);
+	TZ_EXPECT(!memcmp(&c, &def, sizeof(c)));
+
+	/* as serve reads it: control derived as from the defaults */
+	snprintf(arg, sizeof(arg), "--config=%s", found);
+	argv[0] = arg;
+	argv[1] = NULL;
+	TZ_EXPECT_INT(tz_config_args(&c, 1, argv, NULL, err, sizeof(err)), 0);
+	TZ_EXPECT_INT(tz_config_finish(&def, err, sizeof(err)), 0);
+	TZ_EXPECT(!memcmp(&c, &def, sizeof(c)));
+	return 0;
+}
+
+static const struct tz_test tests[] = {
+        TZ_TEST(test_config_defaults), TZ_TEST(test_config_numbers),
+        TZ_TEST(test_config_texts),    TZ_TEST(test_config_listen),
+        TZ_TEST(test_config_check),    TZ_TEST(test_config_file),
+        TZ_TEST(test_config_args),     TZ_TEST(test_config_example),
+};
+
+int main(int argc, char **argv)
+{
+	int rc = tz_test_main(tests, sizeof(tests) / sizeof(tests[0]), argc,
+	                      argv);
+
+	remove_tmpdir();
+	return rc;
+}

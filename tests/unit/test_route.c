@@ -1,0 +1,345 @@
+/*
+ * test_route.c  What the server transport notes on a request and where
+ * responses go (RFC 3261 18.2.1, 18.2.2, RFC 3581), which addresses are
+ * ours, and the branch / loop-detection rules (RFC 3261 16.3 item 4, 16.6
+ * item 8).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../src/srv/srv_int.h"
+#include "tz/tz_hdr.h"
+#include "tz_test.h"
+
+static struct tz_hdr hdrs[64];
+
+static int parse(struct tz_msg *m, const char *s)
+{
+	tz_msg_init(m, hdrs, 64);
+	return tz_msg_parse(m, s, strlen(s), NULL);
+}
+
+static void src4(struct tz_tp_dest *d, const char *ip, unsigned port,
+                 enum tz_tp_proto tp)
+{
+	struct sockaddr_in *a = (struct sockaddr_in *)&d->addr;
+
+	memset(d, 0, sizeof(*d));
+	a->sin_family = AF_INET;
+	a->sin_port = htons((uint16_t)port);
+	inet_pton(AF_INET, ip, &a->sin_addr);
+	d->addrlen = sizeof(*a);
+	d->tp = tp;
+	d->reliable = tp != TZ_TP_UDP;
+	d->conn = 7;
+}
+
+static unsigned port_of(const struct tz_tp_dest *d)
+{
+	return ntohs(((const struct sockaddr_in *)&d->addr)->sin_port);
+}
+
+#define REQ(via)                                                               \
+	"OPTIONS sip:127.0.0.1:5070 SIP/2.0\r\n"                               \
+	"Via: " via "\r\n"                                                     \
+	"From: <sip:a@b>;tag=1\r\nTo: <sip:127.0.0.1:5070>\r\n"                \
+	"Call-ID: c1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+
+static int test_via_fix(void)
+{
+	static const struct {
+		const char *via;  /* top Via of the request */
+		const char *src;  /* source IP (port 5000) */
+		int needs;        /* via_needs_fix */
+		const char *want; /* the Via after via_fix */
+	} rows[] = {
+	        /* RFC3261 18.2.1: sent-by is the source: nothing */
+	        {"SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK1", "127.0.0.1", 0,
+	         NULL},
+	        /* another IP: received */
+	        {"SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1", "127.0.0.1", 1,
+	         "SIP/2.0/UDP "
+	         "10.0.0.1:5060;branch=z9hG4bK1;received=127.0.0.1"},
+	        /* a host name is never the source IP */
+	        {"SIP/2.0/UDP pc.example.com;branch=z9hG4bK1", "127.0.0.1", 1,
+	         "SIP/2.0/UDP "
+	         "pc.example.com;branch=z9hG4bK1;received=127.0.0.1"},
+	        /* RFC3581 4: rport filled in, received added even if equal */
+	        {"SIP/2.0/UDP 127.0.0.1:5060;rport;branch=z9hG4bK1",
+	         "127.0.0.1", 1,
+	         "SIP/2.0/UDP "
+	         "127.0.0.1:5060;rport=5000;branch=z9hG4bK1;received="
+	         "127.0.0.1"},
+	        /* a right received already there: nothing */
+	        {"SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1;received=127.0.0.1",
+	         "127.0.0.1", 0, NULL},
+	        /* a wrong one is replaced */
+	        {"SIP/2.0/UDP 10.0.0.1;received=10.9.9.9;branch=z9hG4bK1",
+	         "127.0.0.1", 1,
+	         "SIP/2.0/UDP 10.0.0.1;received=127.0.0.1;branch=z9hG4bK1"},
+	        /* bare rport and received both present */
+	        {"SIP/2.0/UDP 10.0.0.1;received=10.9.9.9;rport;branch=z9hG4bK1",
+	         "127.0.0.1", 1,
+	         "SIP/2.0/UDP 10.0.0.1;received=127.0.0.1;rport=5000;branch="
+	         "z9hG4bK1"},
+	        /* IPv6 sent-by against an IPv4 source */
+	        {"SIP/2.0/UDP [::1]:5060;branch=z9hG4bK1", "127.0.0.1", 1,
+	         "SIP/2.0/UDP [::1]:5060;branch=z9hG4bK1;received=127.0.0.1"},
+	};
+	char msg[1024], out[1024];
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct tz_msg m, m2;
+		struct tz_tp_dest src;
+		const struct tz_hdr *h;
+		size_t n = 0;
+
+		snprintf(msg, sizeof(msg),
+		         "OPTIONS sip:x SIP/2.0\r\nVia: %s\r\n"
+		         "From: <sip:a@b>;tag=1\r\nTo: <sip:x>\r\n"
+		         "Call-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n",
+		         rows[i].via);
+		TZ_EXPECT_INT(parse(&m, msg), 0);
+		src4(&src, rows[i].src, 5000, TZ_TP_UDP);
+		TZ_EXPECT_INT(via_needs_fix(&m, &src), rows[i].needs);
+		if (!rows[i].want)
+			continue;
+		TZ_EXPECT_INT(via_fix(&m, &src, out, sizeof(out), &n), 0);
+		out[n] = 0;
+		TZ_EXPECT_INT(parse(&m2, out), 0);
+		h = tz_msg_hdr_find(&m2, TZ_HDR_VIA, 0);
+		TZ_EXPECT(h != NULL);
+		if (h)
+			TZ_EXPECT_SPAN(m2.buf, h->value, rows[i].want);
+		/* once fixed, nothing more to do */
+		TZ_EXPECT_INT(via_needs_fix(&m2, &src), 0);
+		/* too small an output buffer is refused */
+		TZ_EXPECT_INT(via_fix(&m, &src, out, 20, &n), -ENOBUFS);
+	}
+	return 0;
+}
+
+static int test_resp_dest(void)
+{
+	static const struct {
+		const char *via;
+		enum tz_tp_proto tp;
+		const char *ip;
+		unsigned port;
+	} rows[] = {
+	        /* RFC3261 18.2.2: received IP, sent-by port */
+	        {"SIP/2.0/UDP 10.0.0.1:5062;branch=z9hG4bK1", TZ_TP_UDP,
+	         "192.0.2.1", 5062},
+	        /* no port: 5060 */
+	        {"SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1", TZ_TP_UDP, "192.0.2.1",
+	         5060},
+	        /* RFC3581 4: rport: the source port */
+	        {"SIP/2.0/UDP 10.0.0.1:5062;rport;branch=z9hG4bK1", TZ_TP_UDP,
+	         "192.0.2.1", 4000},
+	        /* maddr: that address, the sent-by port */
+	        {"SIP/2.0/UDP 10.0.0.1:5062;maddr=198.51.100.7;branch=z9hG4bK1",
+	         TZ_TP_UDP, "198.51.100.7", 5062},
+	        /* reliable: the connection, else source IP + sent-by port */
+	        {"SIP/2.0/TCP 10.0.0.1:5062;branch=z9hG4bK1", TZ_TP_TCP,
+	         "192.0.2.1", 5062},
+	        {"SIP/2.0/TCP 10.0.0.1;rport;branch=z9hG4bK1", TZ_TP_TCP,
+	         "192.0.2.1", 5060},
+	};
+	char msg[1024], ip[64];
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct tz_msg m;
+		struct tz_tp_dest src, out;
+
+		snprintf(msg, sizeof(msg),
+		         "OPTIONS sip:x SIP/2.0\r\nVia: %s\r\n"
+		         "From: <sip:a@b>;tag=1\r\nTo: <sip:x>\r\n"
+		         "Call-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n",
+		         rows[i].via);
+		TZ_EXPECT_INT(parse(&m, msg), 0);
+		src4(&src, "192.0.2.1", 4000, rows[i].tp);
+		resp_dest(&m, &src, &out);
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&out.addr)->sin_addr,
+		          ip, sizeof(ip));
+		TZ_EXPECT(strcmp(ip, rows[i].ip) == 0);
+		TZ_EXPECT_INT(port_of(&out), rows[i].port);
+		/* the socket or connection it came in on is kept */
+		TZ_EXPECT_INT(out.conn, 7);
+		TZ_EXPECT_INT(out.tp, rows[i].tp);
+	}
+	return 0;
+}
+
+static void config(struct tz_config *c)
+{
+	char err[256];
+
+	tz_config_default(c);
+	TZ_EXPECT_INT(tz_config_set(c, "listen", "udp:127.0.0.1:5070", 1, err,
+	                            sizeof(err)),
+	              0);
+	TZ_EXPECT_INT(tz_config_set(c, "listen", "udp:[::1]:5071", 0, err,
+	                            sizeof(err)),
+	              0);
+	TZ_EXPECT_INT(
+	        tz_config_set(c, "domain", "example.org", 0, err, sizeof(err)),
+	        0);
+}
+
+static int test_local(void)
+{
+	static struct tz_config c;
+	static const struct {
+		const char *host;
+		int port;
+		bool local;
+	} rows[] = {
+	        {"127.0.0.1", 5070, true},
+	        {"127.0.0.1", -1, false}, /* 5060: not ours */
+	        {"127.0.0.1", 5071, false},
+	        {"127.0.0.2", 5070, false},
+	        {"[::1]", 5071, true},
+	        {"::1", 5071, true},
+	        {"[::1]", 5070, false},
+	        {"localhost", -1, true}, /* a served domain, any port */
+	        {"LocalHost", 5070, true},
+	        {"example.org", -1, true},
+	        {"example.org", 5080, false},
+	        {"example.com", -1, false},
+	        {"10.0.0.1", 5070, false},
+	};
+
+	config(&c);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		TZ_EXPECT_INT(srv_is_local(&c, rows[i].host,
+		                           strlen(rows[i].host), rows[i].port,
+		                           TZ_TP_UDP),
+		              rows[i].local);
+	TZ_EXPECT(srv_is_domain(&c, "EXAMPLE.org", 11));
+	TZ_EXPECT(!srv_is_domain(&c, "example.or", 10));
+	return 0;
+}
+
+static int test_branch(void)
+{
+	char b[80];
+
+	for (unsigned w = 0; w < 300; w += 37) {
+		int n = make_branch(b, sizeof(b), w, 0xdeadbeef);
+
+		TZ_EXPECT(n > 20 && (size_t)n < sizeof(b));
+		/* RFC3261 8.1.1.7: the magic cookie first */
+		TZ_EXPECT(strncmp(b, "z9hG4bK", 7) == 0);
+		TZ_EXPECT_INT(branch_worker(b, strlen(b)), (int)w);
+		TZ_EXPECT(strstr(b, ".deadbeef.") != NULL);
+	}
+	TZ_EXPECT_INT(branch_worker("z9hG4bK-1-0", 11), -1);
+	TZ_EXPECT_INT(branch_worker("z9hG4bKtz", 9), -1);
+	TZ_EXPECT_INT(branch_worker("z9hG4bKtzq.1", 12), -1);
+	TZ_EXPECT_INT(branch_worker("z9hG4bKtz3", 10), -1); /* no '.' */
+	return 0;
+}
+
+#define OURS                                                                   \
+	"Via: SIP/2.0/UDP 127.0.0.1:5070;branch=@\r\n"                         \
+	"Via: SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bKabc\r\n"
+
+/* The INVITE of test_loop as it comes back: @p vias (with '@' where our
+ * branch goes), then @p extra header fields. */
+static void looped(char *out, size_t n, const char *ruri, const char *vias,
+                   const char *branch, const char *extra)
+{
+	char v[512];
+	const char *at = strchr(vias, '@');
+
+	snprintf(v, sizeof(v), "%.*s%s%s", (int)(at - vias), vias, branch,
+	         at + 1);
+	snprintf(
+	        out, n,
+	        "INVITE %s SIP/2.0\r\n%s%s"
+	        "From: <sip:a@b>;tag=1\r\nTo: <sip:bob@example.com>\r\n"
+	        "Call-ID: loop1\r\nCSeq: 5 INVITE\r\nContent-Length: 0\r\n\r\n",
+	        ruri, v, extra);
+}
+
+static int test_loop(void)
+{
+	static struct tz_config c;
+	static const char orig[] =
+	        "INVITE sip:bob@example.com SIP/2.0\r\n"
+	        "Via: SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bKabc\r\n"
+	        "From: <sip:a@b>;tag=1\r\nTo: <sip:bob@example.com>\r\n"
+	        "Call-ID: loop1\r\nCSeq: 5 INVITE\r\nContent-Length: 0\r\n\r\n";
+	char branch[80], msg[1024];
+	struct tz_msg m;
+	const struct tz_hdr *h;
+	struct tz_span elem;
+	uint32_t pos;
+
+	config(&c);
+	/* what we would have put in the Via when forwarding orig */
+	TZ_EXPECT_INT(parse(&m, orig), 0);
+	h = tz_msg_hdr_find(&m, TZ_HDR_VIA, 0);
+	pos = h->value.off;
+	TZ_EXPECT_INT(tz_hdr_list_split(m.buf, &pos,
+	                                h->value.off + h->value.len, &elem),
+	              0);
+	make_branch(branch, sizeof(branch), 1, loop_hash(&m, elem));
+	/* nothing of ours in it: no loop */
+	TZ_EXPECT(!via_loop(&c, &m));
+
+	/* it comes back unchanged through another hop: a loop (482) */
+	looped(msg, sizeof(msg), "sip:bob@example.com",
+	       "Via: SIP/2.0/UDP 198.51.100.1;branch=z9hG4bKhop\r\n"
+	       "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=@\r\n"
+	       "Via: SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bKabc\r\n",
+	       branch, "");
+	TZ_EXPECT_INT(parse(&m, msg), 0);
+	TZ_EXPECT(via_loop(&c, &m));
+
+	/* the same with both Vias in one field */
+	looped(msg, sizeof(msg), "sip:bob@example.com",
+	       "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=@ , "
+	       "SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bKabc\r\n",
+	       branch, "");
+	TZ_EXPECT_INT(parse(&m, msg), 0);
+	TZ_EXPECT(via_loop(&c, &m));
+
+	/* retargeted downstream: a spiral, not a loop */
+	looped(msg, sizeof(msg), "sip:bob@192.0.2.50", OURS, branch, "");
+	TZ_EXPECT_INT(parse(&m, msg), 0);
+	TZ_EXPECT(!via_loop(&c, &m));
+
+	/* the same branch under an address that is not ours: no loop */
+	looped(msg, sizeof(msg), "sip:bob@example.com",
+	       "Via: SIP/2.0/UDP 127.0.0.9:5070;branch=@\r\n"
+	       "Via: SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bKabc\r\n",
+	       branch, "");
+	TZ_EXPECT_INT(parse(&m, msg), 0);
+	TZ_EXPECT(!via_loop(&c, &m));
+
+	/* a Proxy-Require added on the way changes the hash */
+	looped(msg, sizeof(msg), "sip:bob@example.com", OURS, branch,
+	       "Proxy-Require: foo\r\n");
+	TZ_EXPECT_INT(parse(&m, msg), 0);
+	TZ_EXPECT(!via_loop(&c, &m));
+
+	/* unchanged: still a loop (the control for the two above) */
+	looped(msg, sizeof(msg), "sip:bob@example.com", OURS, branch, "");
+	TZ_EXPECT_INT(parse(&m, msg), 0);
+	TZ_EXPECT(via_loop(&c, &m));
+	return 0;
+}
+
+static const struct tz_test tests[] = {
+        TZ_TEST(test_via_fix), TZ_TEST(test_resp_dest), TZ_TEST(test_local),
+        TZ_TEST(test_branch),  TZ_TEST(test_loop),
+};
+
+int main(int argc, char **argv)
+{
+	return tz_test_main(tests, sizeof(tests) / sizeof(tests[0]), argc,
+	                    argv);
+}
