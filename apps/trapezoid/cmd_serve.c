@@ -106,3 +106,59 @@ int cmd_status(int argc, char **argv)
 	fputs(out, stdout);
 	return strncmp(out, "{\"error\"", 8) == 0 ? 1 : 0;
 }
+
+int cmd_ping(int argc, char **argv)
+{
+	static struct tz_config cfg;
+	static char out[4096], line[1200], *rest[64];
+	char path[PATH_MAX], err[1024];
+	const char *uri = NULL;
+	long worker = 0;
+	int nrest = 0, rport = 0, e;
+
+	/* own flags: URI, --worker N, --rport; the rest finds the server */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--worker") && i + 1 < argc) {
+			char *end;
+
+			worker = strtol(argv[++i], &end, 10);
+			if (*end || worker < 0 || worker > 65535) {
+				fprintf(stderr, "trapezoid ping: --worker: bad "
+				                "number\n");
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--rport")) {
+			rport = 1;
+		} else if (strncmp(argv[i], "--", 2) != 0 && !uri) {
+			uri = argv[i];
+		} else if (nrest < 64) {
+			rest[nrest++] = argv[i];
+		}
+	}
+	if (!uri) {
+		fprintf(stderr,
+		        "usage: trapezoid ping URI [--worker N] [--rport] "
+		        "[--control PATH]\n");
+		return 2;
+	}
+	e = tz_config_args(&cfg, nrest, rest, path, err, sizeof(err));
+	if (e) {
+		fprintf(stderr, "trapezoid ping: %s\n", err);
+		return 2;
+	}
+	if (strlen(uri) > 512 || strpbrk(uri, "\"\\")) {
+		fprintf(stderr, "trapezoid ping: bad URI\n");
+		return 2;
+	}
+	snprintf(line, sizeof(line),
+	         "{\"cmd\":\"ping\",\"uri\":\"%s\",\"worker\":%ld,"
+	         "\"rport\":%s}\n",
+	         uri, worker, rport ? "true" : "false");
+	e = ctl_request(cfg.control, line, out, sizeof(out), err, sizeof(err));
+	if (e) {
+		fprintf(stderr, "trapezoid ping: %s\n", err);
+		return 1;
+	}
+	fputs(out, stdout);
+	return strncmp(out, "{\"status\":2", 11) == 0 ? 0 : 1;
+}

@@ -15,6 +15,10 @@ int cmd_serve(int argc, char **argv);
 /** `trapezoid status [--config F] [--control P]`. */
 int cmd_status(int argc, char **argv);
 
+/** `trapezoid ping URI [--worker N] [--rport]`: OPTIONS from the running
+ *  server; prints its answer as JSON, exit 0 on a 2xx. */
+int cmd_ping(int argc, char **argv);
+
 /**
  * Send one JSON line to the server's control socket at @p path and read
  * its one-line answer into @p out (NUL-terminated, newline kept).

@@ -20,6 +20,8 @@ static const char usage[] =
         "                   default udp+tcp 127.0.0.1:5060\n"
         "  status [--config FILE] [--control PATH]\n"
         "                   counters of the running server, as JSON\n"
+        "  ping URI [--worker N] [--rport]\n"
+        "                   the running server sends OPTIONS to URI\n"
         "  parse [FILE|-]   check one SIP message (datagram semantics);\n"
         "                   prints \"ok {json}\" (exit 0) or\n"
         "                   \"reject CODE REASON\" (exit 1)\n"
@@ -35,6 +37,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "serve"))
 		return cmd_serve(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ping"))
+		return cmd_ping(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "status"))
 		return cmd_status(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "parse"))

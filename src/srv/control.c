@@ -2,7 +2,8 @@
  * control.c  The control channel (DESIGN.md "Interfaces"): a Unix stream
  * socket on which the server reads one JSON request per line and writes
  * one JSON response per line: {"cmd":"status"}, {"cmd":"reload"},
- * {"cmd":"stop"}. Served by the main thread. Also the reload itself.
+ * {"cmd":"stop"}, {"cmd":"ping","uri":URI,"worker":N,"rport":BOOL}. Served by
+ * the main thread. Also the reload itself.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -22,7 +23,9 @@
 #define SNAP_WAIT_MS 2000
 
 struct ctl_conn {
+	struct ctl_conn *next;
 	struct tz_server *s;
+	uint64_t id;
 	int fd;
 	size_t len;
 	char buf[CTL_LINE];
@@ -209,9 +212,77 @@ int server_reload(struct tz_server *s, char *err, size_t errlen)
 
 static void ctl_free(struct ctl_conn *cc)
 {
+	struct ctl_conn **pp = &cc->s->ctls;
+
+	while (*pp && *pp != cc)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = cc->next;
 	tz_loop_fd(cc->s->loop, cc->fd, 0, NULL, NULL);
 	close(cc->fd);
 	tz_free(cc);
+}
+
+static void ctl_write_json(int fd, json_t *o)
+{
+	char *out = json_dumps(o, JSON_COMPACT);
+	size_t n;
+
+	if (!out)
+		return;
+	n = strlen(out);
+	out[n] = '\n'; /* replaces the NUL: write n + 1 bytes */
+	(void)!write(fd, out, n + 1);
+	free(out);
+}
+
+void ping_result(void *data, void *arg)
+{
+	const struct ping_res *r = data;
+	struct tz_server *s = arg;
+	struct ctl_conn *cc;
+	json_t *o;
+
+	for (cc = s->ctls; cc && cc->id != r->ctl_id; cc = cc->next)
+		;
+	if (!cc)
+		return; /* the client went away */
+	if (r->status)
+		o = json_pack("{s:i,s:s,s:i,s:b}", "status", r->status,
+		              "reason", r->reason, "worker", r->worker,
+		              "forwarded", r->forwarded);
+	else
+		o = json_pack("{s:s}", "error", r->reason);
+	ctl_write_json(cc->fd, o);
+	json_decref(o);
+}
+
+/* {"cmd":"ping","uri":...}: the answer comes later, from ping_result */
+static int ctl_ping(struct ctl_conn *cc, json_t *req, char *err, size_t n)
+{
+	static struct ping_req pr;
+	const char *uri = NULL;
+	int worker = 0, rport = 0, e;
+
+	if (json_unpack(req, "{s:s,s?i,s?b}", "uri", &uri, "worker", &worker,
+	                "rport", &rport) != 0) {
+		snprintf(err, n, "ping needs \"uri\"");
+		return -EINVAL;
+	}
+	memset(&pr, 0, sizeof(pr));
+	if (strlen(uri) >= sizeof(pr.uri)) {
+		snprintf(err, n, "uri too long");
+		return -EINVAL;
+	}
+	pr.ctl_id = cc->id;
+	pr.rport = rport;
+	snprintf(pr.uri, sizeof(pr.uri), "%s", uri);
+	snprintf(pr.to, sizeof(pr.to), "<%s>", uri);
+	e = worker < 0 ? -ESRCH : ping_post(cc->s, (unsigned)worker, &pr);
+	if (e)
+		snprintf(err, n, "%s",
+		         e == -ESRCH ? "no such worker" : strerror(-e));
+	return e;
 }
 
 static void ctl_answer(struct ctl_conn *cc, const char *line)
@@ -237,6 +308,9 @@ static void ctl_answer(struct ctl_conn *cc, const char *line)
 			goto error;
 		}
 		out = strdup("{\"ok\":true}");
+	} else if (strcmp(cmd, "ping") == 0) {
+		if (ctl_ping(cc, req, err, sizeof(err)) != 0)
+			goto error;
 	} else if (strcmp(cmd, "stop") == 0) {
 		tz_log(TZ_LOG_INFO, "stop requested on the control socket");
 		server_stop(s);
@@ -311,10 +385,11 @@ static void ctl_accept(int fd, unsigned events, void *arg)
 	cc->s = s;
 	cc->fd = c;
 	cc->len = 0;
-	if (tz_loop_fd(s->loop, c, TZ_LOOP_READ, ctl_readable, cc) != 0) {
-		close(c);
-		tz_free(cc);
-	}
+	cc->id = ++s->ctl_serial;
+	cc->next = s->ctls;
+	s->ctls = cc;
+	if (tz_loop_fd(s->loop, c, TZ_LOOP_READ, ctl_readable, cc) != 0)
+		ctl_free(cc);
 }
 
 int control_open(struct tz_server *s, char *err, size_t errlen)
@@ -359,6 +434,8 @@ fail:
 
 void control_close(struct tz_server *s)
 {
+	while (s->ctls)
+		ctl_free(s->ctls);
 	if (s->ctl_fd < 0)
 		return;
 	tz_loop_fd(s->loop, s->ctl_fd, 0, NULL, NULL);

@@ -111,6 +111,11 @@ int tz_server_alloc(struct tz_server **sp, const struct tz_config *cfg,
 		snprintf(err, errlen, "main loop: %s", strerror(-e));
 		goto fail;
 	}
+	e = tz_mbox_alloc(&s->mbox, s->loop);
+	if (e) {
+		snprintf(err, errlen, "main mailbox: %s", strerror(-e));
+		goto fail;
+	}
 	e = control_open(s, err, errlen);
 	if (e)
 		goto fail;
@@ -225,6 +230,7 @@ void tz_server_free(struct tz_server *s)
 		tz_loop_fd(s->loop, s->sigfd, 0, NULL, NULL);
 		close(s->sigfd);
 	}
+	tz_mbox_free(s->mbox);
 	tz_loop_free(s->loop);
 	for (cf = atomic_load(&s->conf); cf; cf = older) {
 		older = cf->older;

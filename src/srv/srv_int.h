@@ -56,6 +56,8 @@ struct worker {
 	struct tz_hdr hdrs[SRV_MAX_HDRS];
 	char *scratch; /* a request rewritten by 18.2.1 */
 	uint32_t tag_serial;
+	bool rx_forwarded; /* the message being handled came from another
+	                      worker (cross-worker queue) */
 };
 
 struct tz_server {
@@ -67,7 +69,10 @@ struct tz_server {
 	struct worker *w;
 	struct tz_timer watch;
 	struct tz_hub *hub;
-	struct tz_loop *loop; /* main thread: signals, control */
+	struct tz_loop *loop;  /* main thread: signals, control */
+	struct tz_mbox *mbox;  /* work for the main thread */
+	struct ctl_conn *ctls; /* open control connections */
+	uint64_t ctl_serial;
 	int sigfd;
 	int ctl_fd;
 	bool stopping;
@@ -115,6 +120,23 @@ uint32_t loop_hash(const struct tz_msg *m, struct tz_span topvia);
 int make_branch(char *out, size_t n, unsigned worker, uint32_t lh);
 int branch_worker(const char *b, size_t n);
 bool via_loop(const struct tz_config *c, const struct tz_msg *m);
+
+/* ping.c: OPTIONS from the server ("trapezoid ping") */
+struct ping_req {
+	uint64_t ctl_id; /* control connection waiting for the answer */
+	bool rport;
+	char uri[512];
+	char to[520];
+};
+struct ping_res {
+	uint64_t ctl_id;
+	int status; /* 0: not sent */
+	unsigned worker;
+	bool forwarded; /* the response came through another worker */
+	char reason[128];
+};
+int ping_post(struct tz_server *s, unsigned worker, const struct ping_req *pr);
+void ping_result(void *data, void *arg); /* on the main thread */
 
 /* control.c */
 int control_open(struct tz_server *s, char *err, size_t errlen);

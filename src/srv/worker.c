@@ -243,6 +243,7 @@ static void rx(const char *buf, size_t len, unsigned flags,
 		return;
 	}
 	if (!m.request) {
+		w->rx_forwarded = flags & RX_FORWARDED;
 		if (tz_tsx_layer_recv(w->tsx, &m, src))
 			return;
 		/* RFC3261 18.1.2: no transaction here: another worker's, or
