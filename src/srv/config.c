@@ -22,31 +22,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "tz/tz_config.h"
-
-#define FILE_MAX  (1024 * 1024) /* a config file is at most 1 MiB */
-#define LINE_MAX_ 8192          /* a line: a quoted PATH_MAX, escaped */
-
-enum kind {
-	K_LISTEN, /* list of PROTO:ADDR[:PORT] */
-	K_DOMAIN, /* list of host names */
-	K_DB,     /* sqlite:PATH or postgres://... */
-	K_STR,    /* any text, empty allowed (a path) */
-	K_HTTP,   /* ADDR:PORT or empty */
-	K_DNS,    /* IP[:PORT],... or empty */
-	K_COUNT,  /* plain integer */
-	K_LEVEL,  /* log level name */
-	K_MS,     /* duration with a unit, stored in ms */
-	K_SIZE,   /* bytes, optional k */
-};
-
-struct key {
-	const char *name;
-	enum kind kind;
-	size_t off;  /* offset of the field in struct tz_config */
-	size_t size; /* bytes of the field */
-	uint32_t min, max;
-};
+#include "config_int.h"
 
 #define FIELD(f)                                                               \
 	offsetof(struct tz_config, f), sizeof(((struct tz_config *)0)->f)
@@ -94,17 +70,8 @@ static const struct key keys[] = {
 static const char *const level_names[] = {"error", "warn", "info", "debug",
                                           "trace"};
 
-/* Where an error message goes: the caller's buffer (may be NULL). */
-struct ebuf {
-	char *s;
-	size_t n;
-};
-
-static int fail(struct ebuf *e, int rc, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
 /* Write the message (when there is room for one) and return @rc. */
-static int fail(struct ebuf *e, int rc, const char *fmt, ...)
+int cfg_fail(struct ebuf *e, int rc, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -116,7 +83,7 @@ static int fail(struct ebuf *e, int rc, const char *fmt, ...)
 	return rc;
 }
 
-static const struct key *key_find(const char *name, size_t n)
+const struct key *cfg_key_find(const char *name, size_t n)
 {
 	for (size_t i = 0; i < NKEYS; i++) {
 		if (strlen(keys[i].name) == n && !memcmp(keys[i].name, name, n))
@@ -125,7 +92,13 @@ static const struct key *key_find(const char *name, size_t n)
 	return NULL;
 }
 
-static bool is_list(const struct key *k)
+unsigned cfg_key_index(const struct key *k)
+{
+	_Static_assert(NKEYS <= 32, "a source's keys are a 32-bit mask");
+	return (unsigned)(k - keys);
+}
+
+bool cfg_is_list(const struct key *k)
 {
 	return k->kind == K_LISTEN || k->kind == K_DOMAIN;
 }
@@ -171,10 +144,10 @@ static int set_count(const struct key *k, uint32_t *f, const char *v,
 	uint64_t x;
 
 	if (digits(&p, UINT32_MAX, &x) || *p || x < k->min || x > k->max)
-		return fail(e, -EINVAL,
-		            "%s: expected an integer %" PRIu32 "..%" PRIu32
-		            ", got \"%s\"",
-		            k->name, k->min, k->max, v);
+		return cfg_fail(e, -EINVAL,
+		                "%s: expected an integer %" PRIu32 "..%" PRIu32
+		                ", got \"%s\"",
+		                k->name, k->min, k->max, v);
 	*f = (uint32_t)x;
 	return 0;
 }
@@ -191,15 +164,16 @@ static int set_size(const struct key *k, uint32_t *f, const char *v,
 		x *= 1024;
 	}
 	if (rc == -EINVAL || *p)
-		return fail(
+		return cfg_fail(
 		        e, -EINVAL,
 		        "%s: expected a size in bytes such as 65535 or 64k, "
 		        "got \"%s\"",
 		        k->name, v);
 	if (rc || x < k->min || x > k->max)
-		return fail(e, -EINVAL,
-		            "%s: out of range: %s (%" PRIu32 "..%" PRIu32 ")",
-		            k->name, v, k->min, k->max);
+		return cfg_fail(e, -EINVAL,
+		                "%s: out of range: %s (%" PRIu32 "..%" PRIu32
+		                ")",
+		                k->name, v, k->min, k->max);
 	*f = (uint32_t)x;
 	return 0;
 }
@@ -219,28 +193,30 @@ static int set_ms(const struct key *k, uint32_t *f, const char *v,
 	size_t i;
 
 	if (rc == -EINVAL)
-		return fail(e, -EINVAL,
-		            "%s: expected a duration such as 500ms, got \"%s\"",
-		            k->name, v);
+		return cfg_fail(
+		        e, -EINVAL,
+		        "%s: expected a duration such as 500ms, got \"%s\"",
+		        k->name, v);
 	while (*p == ' ' || *p == '\t')
 		p++;
 	if (!*p)
-		return fail(
+		return cfg_fail(
 		        e, -EINVAL,
 		        "%s: duration needs a unit (ms, s, min), as in 500ms",
 		        k->name);
 	for (i = 0; i < nunits && strcasecmp(p, units[i].name); i++)
 		;
 	if (i == nunits)
-		return fail(e, -EINVAL, "%s: unknown unit \"%s\" (ms, s, min)",
-		            k->name, p);
+		return cfg_fail(e, -EINVAL,
+		                "%s: unknown unit \"%s\" (ms, s, min)", k->name,
+		                p);
 	x *= units[i].ms; /* x <= UINT32_MAX: no 64-bit overflow */
 	if (rc || x > k->max)
-		return fail(e, -EINVAL, "%s: too long: %s (at most %s)",
-		            k->name, v, fmt_ms(b1, sizeof(b1), k->max));
+		return cfg_fail(e, -EINVAL, "%s: too long: %s (at most %s)",
+		                k->name, v, fmt_ms(b1, sizeof(b1), k->max));
 	if (x < k->min)
-		return fail(e, -EINVAL, "%s: must be at least %s", k->name,
-		            fmt_ms(b2, sizeof(b2), k->min));
+		return cfg_fail(e, -EINVAL, "%s: must be at least %s", k->name,
+		                fmt_ms(b2, sizeof(b2), k->min));
 	*f = (uint32_t)x;
 	return 0;
 }
@@ -250,8 +226,9 @@ static int set_str(const struct key *k, char *f, const char *v, struct ebuf *e)
 	size_t n = strlen(v);
 
 	if (n >= k->size)
-		return fail(e, -E2BIG, "%s: value too long (at most %zu bytes)",
-		            k->name, k->size - 1);
+		return cfg_fail(e, -E2BIG,
+		                "%s: value too long (at most %zu bytes)",
+		                k->name, k->size - 1);
 	/* zero the rest, so that equal configurations compare equal */
 	memset(f, 0, k->size);
 	memcpy(f, v, n);
@@ -277,8 +254,8 @@ static int parse_hostport(const char *key, const char *s, uint16_t defport,
 	if (v6) {
 		end = strchr(s, ']');
 		if (!end)
-			return fail(e, -EINVAL, "%s: missing ']' in %s", key,
-			            s);
+			return cfg_fail(e, -EINVAL, "%s: missing ']' in %s",
+			                key, s);
 		s++;
 		port = end + 1;
 	} else {
@@ -287,48 +264,51 @@ static int parse_hostport(const char *key, const char *s, uint16_t defport,
 			end = s + strlen(s);
 		port = end;
 		if (*end && strchr(end + 1, ':') && strstr(s, "::"))
-			return fail(e, -EINVAL,
-			            "%s: an IPv6 address needs brackets, as in "
-			            "[::1]:5060: %s",
-			            key, s);
+			return cfg_fail(
+			        e, -EINVAL,
+			        "%s: an IPv6 address needs brackets, as in "
+			        "[::1]:5060: %s",
+			        key, s);
 		if (*end && strchr(end + 1, ':'))
-			return fail(e, -EINVAL, "%s: bad address: %s", key, s);
+			return cfg_fail(e, -EINVAL, "%s: bad address: %s", key,
+			                s);
 	}
 	n = (size_t)(end - s);
 	if (n == 0)
-		return fail(e, -EINVAL, "%s: missing address", key);
+		return cfg_fail(e, -EINVAL, "%s: missing address", key);
 	if (n >= sizeof(host))
-		return fail(e, -EINVAL, "%s: bad address: %.*s", key, (int)n,
-		            s);
+		return cfg_fail(e, -EINVAL, "%s: bad address: %.*s", key,
+		                (int)n, s);
 	memcpy(host, s, n);
 	host[n] = '\0';
 	memset(ss, 0, sizeof(*ss));
 	if (v6 && inet_pton(AF_INET6, host, &s6->sin6_addr) != 1)
-		return fail(e, -EINVAL, "%s: bad IPv6 address: %s", key, host);
+		return cfg_fail(e, -EINVAL, "%s: bad IPv6 address: %s", key,
+		                host);
 	if (!v6 && inet_pton(AF_INET, host, &s4->sin_addr) != 1) {
 		if (strspn(host, "0123456789.") == n)
-			return fail(e, -EINVAL, "%s: bad IPv4 address: %s", key,
-			            host);
-		return fail(e, -EINVAL, "%s: address must be numeric: %s", key,
-		            host);
+			return cfg_fail(e, -EINVAL, "%s: bad IPv4 address: %s",
+			                key, host);
+		return cfg_fail(e, -EINVAL, "%s: address must be numeric: %s",
+		                key, host);
 	}
 	if (*port) {
 		if (*port != ':')
-			return fail(e, -EINVAL,
-			            "%s: expected :PORT after ]: %s", key,
-			            port);
+			return cfg_fail(e, -EINVAL,
+			                "%s: expected :PORT after ]: %s", key,
+			                port);
 		pstr = ++port;
 		/* listen port 0: the kernel chooses (tests read it back from
 		 * "trapezoid status") */
 		if (digits(&port, 65535, &pn) || *port ||
 		    (pn == 0 && strcmp(key, "listen") != 0))
-			return fail(e, -EINVAL,
-			            "%s: bad port: \"%s\" (%s..65535)", key,
-			            pstr, strcmp(key, "listen") ? "1" : "0");
+			return cfg_fail(
+			        e, -EINVAL, "%s: bad port: \"%s\" (%s..65535)",
+			        key, pstr, strcmp(key, "listen") ? "1" : "0");
 	} else if (!pn) {
-		return fail(e, -EINVAL,
-		            "%s: expected ADDR:PORT, as in 127.0.0.1:8080",
-		            key);
+		return cfg_fail(e, -EINVAL,
+		                "%s: expected ADDR:PORT, as in 127.0.0.1:8080",
+		                key);
 	}
 	/* sin_port and sin6_port share their offset */
 	ss->ss_family = v6 ? AF_INET6 : AF_INET;
@@ -349,17 +329,18 @@ static int parse_listen(struct tz_listen *l, const char *v, struct ebuf *e)
 	size_t i;
 
 	if (!colon || colon == v)
-		return fail(e, -EINVAL,
-		            "listen: expected PROTO:ADDR[:PORT], as in "
-		            "udp:127.0.0.1:5060, got \"%s\"",
-		            v);
+		return cfg_fail(e, -EINVAL,
+		                "listen: expected PROTO:ADDR[:PORT], as in "
+		                "udp:127.0.0.1:5060, got \"%s\"",
+		                v);
 	if (tz_tp_from_name(v, (size_t)(colon - v), &l->tp))
-		return fail(e, -EINVAL,
-		            "listen: unknown protocol \"%.*s\" (udp, tcp, tls, "
-		            "ws, wss)",
-		            (int)(colon - v), v);
+		return cfg_fail(
+		        e, -EINVAL,
+		        "listen: unknown protocol \"%.*s\" (udp, tcp, tls, "
+		        "ws, wss)",
+		        (int)(colon - v), v);
 	if (l->tp == TZ_TP_SCTP)
-		return fail(e, -EINVAL, "listen: sctp is not supported");
+		return cfg_fail(e, -EINVAL, "listen: sctp is not supported");
 	/* RFC3261 19.1.2: 5060 by default, 5061 over TLS */
 	defport = l->tp == TZ_TP_TLS || l->tp == TZ_TP_WSS ? 5061 : 5060;
 	if (parse_hostport("listen", colon + 1, defport, &l->addr, &l->addrlen,
@@ -424,8 +405,9 @@ static int parse_domain(char *out, const char *v, struct ebuf *e)
 		return 0;
 	}
 	if (v == ip || !is_hostname(v, n))
-		return fail(e, -EINVAL,
-		            "domain: not a host name or IP address: \"%s\"", v);
+		return cfg_fail(e, -EINVAL,
+		                "domain: not a host name or IP address: \"%s\"",
+		                v);
 	if (v[n - 1] == '.')
 		n--;
 	for (i = 0; i < n; i++)
@@ -439,10 +421,11 @@ static int set_db(const struct key *k, char *f, const char *v, struct ebuf *e)
 	if (!(strncmp(v, "sqlite:", 7) == 0 && v[7]) &&
 	    strncmp(v, "postgres://", 11) != 0 &&
 	    strncmp(v, "postgresql://", 13) != 0)
-		return fail(e, -EINVAL,
-		            "db: expected sqlite:PATH or postgres://..., got "
-		            "\"%s\"",
-		            v);
+		return cfg_fail(
+		        e, -EINVAL,
+		        "db: expected sqlite:PATH or postgres://..., got "
+		        "\"%s\"",
+		        v);
 	return set_str(k, f, v, e);
 }
 
@@ -480,9 +463,10 @@ static int set_dns(const struct key *k, char *f, const char *v, struct ebuf *e)
 		while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
 			n--;
 		if (n == 0 || n + 3 > sizeof(item))
-			return fail(e, -EINVAL,
-			            "%s: expected IP[:PORT],..., got \"%.*s\"",
-			            k->name, (int)n, v);
+			return cfg_fail(
+			        e, -EINVAL,
+			        "%s: expected IP[:PORT],..., got \"%.*s\"",
+			        k->name, (int)n, v);
 		/* a bare IPv6 address (no port) is taken as if bracketed */
 		item[0] = '[';
 		memcpy(item + 1, v, n);
@@ -495,17 +479,18 @@ static int set_dns(const struct key *k, char *f, const char *v, struct ebuf *e)
 			return -EINVAL;
 		n = strlen(text);
 		if (used + n + 2 > sizeof(out))
-			return fail(e, -E2BIG,
-			            "%s: value too long (at most %zu bytes)",
-			            k->name, sizeof(out) - 1);
+			return cfg_fail(
+			        e, -E2BIG,
+			        "%s: value too long (at most %zu bytes)",
+			        k->name, sizeof(out) - 1);
 		if (used)
 			out[used++] = ',';
 		memcpy(out + used, text, n + 1);
 		used += n;
 		v += comma ? (size_t)(comma - v) + 1 : strlen(v);
 		if (comma && !*v)
-			return fail(e, -EINVAL, "%s: empty entry after ','",
-			            k->name);
+			return cfg_fail(e, -EINVAL, "%s: empty entry after ','",
+			                k->name);
 	}
 	return set_str(k, f, out, e);
 }
@@ -545,17 +530,17 @@ int tz_config_set(struct tz_config *c, const char *key, const char *value,
                   int fresh, char *err, size_t errlen)
 {
 	struct ebuf eb = {err, errlen}, *e = &eb;
-	const struct key *k = key_find(key, strlen(key));
+	const struct key *k = cfg_key_find(key, strlen(key));
 	char *f;
 	struct tz_listen l;
 	char name[TZ_CONFIG_NAME_MAX + 2];
 	int rc;
 
 	if (!k)
-		return fail(e, -ENOENT, "%s: unknown key", key);
+		return cfg_fail(e, -ENOENT, "%s: unknown key", key);
 	if (!*value &&
 	    (k->kind != K_STR && k->kind != K_HTTP && k->kind != K_DNS))
-		return fail(e, -EINVAL, "%s: empty value", k->name);
+		return cfg_fail(e, -EINVAL, "%s: empty value", k->name);
 	f = (char *)c + k->off;
 	switch (k->kind) {
 	case K_LISTEN:
@@ -566,23 +551,26 @@ int tz_config_set(struct tz_config *c, const char *key, const char *value,
 		if (fresh)
 			c->nlisten = 0;
 		if (c->nlisten >= TZ_CONFIG_MAX_LISTEN)
-			return fail(e, -E2BIG, "listen: more than %d addresses",
-			            TZ_CONFIG_MAX_LISTEN);
+			return cfg_fail(e, -E2BIG,
+			                "listen: more than %d addresses",
+			                TZ_CONFIG_MAX_LISTEN);
 		c->listen[c->nlisten++] = l;
 		return 0;
 	case K_DOMAIN:
 		if (strlen(value) >= TZ_CONFIG_NAME_MAX)
-			return fail(e, -E2BIG,
-			            "domain: value too long (at most %d bytes)",
-			            TZ_CONFIG_NAME_MAX - 1);
+			return cfg_fail(
+			        e, -E2BIG,
+			        "domain: value too long (at most %d bytes)",
+			        TZ_CONFIG_NAME_MAX - 1);
 		rc = parse_domain(name, value, e);
 		if (rc)
 			return rc;
 		if (fresh)
 			c->ndomain = 0;
 		if (c->ndomain >= TZ_CONFIG_MAX_DOMAIN)
-			return fail(e, -E2BIG, "domain: more than %d domains",
-			            TZ_CONFIG_MAX_DOMAIN);
+			return cfg_fail(e, -E2BIG,
+			                "domain: more than %d domains",
+			                TZ_CONFIG_MAX_DOMAIN);
 		memset(c->domain[c->ndomain], 0, TZ_CONFIG_NAME_MAX);
 		strcpy(c->domain[c->ndomain++], name);
 		return 0;
@@ -604,10 +592,11 @@ int tz_config_set(struct tz_config *c, const char *key, const char *value,
 				return 0;
 			}
 		}
-		return fail(e, -EINVAL,
-		            "log-level: expected error, warn, info, debug or "
-		            "trace, got \"%s\"",
-		            value);
+		return cfg_fail(
+		        e, -EINVAL,
+		        "log-level: expected error, warn, info, debug or "
+		        "trace, got \"%s\"",
+		        value);
 	case K_MS:
 		return set_ms(k, (uint32_t *)f, value, e);
 	case K_SIZE:
@@ -634,18 +623,18 @@ int tz_config_check(const struct tz_config *c, char *err, size_t errlen)
 	unsigned i, j;
 
 	if (c->nlisten == 0)
-		return fail(e, -EINVAL, "listen: no address to listen on");
+		return cfg_fail(e, -EINVAL, "listen: no address to listen on");
 	if (c->nlisten > TZ_CONFIG_MAX_LISTEN ||
 	    c->ndomain > TZ_CONFIG_MAX_DOMAIN)
-		return fail(e, -EINVAL, "listen, domain: too many entries");
+		return cfg_fail(e, -EINVAL, "listen, domain: too many entries");
 	for (i = 0; i < c->nlisten; i++) {
 		for (j = 0; j < i; j++) {
 			if (!strcmp(c->listen[i].text, c->listen[j].text))
-				return fail(e, -EINVAL,
-				            "listen: given twice: %s",
-				            c->listen[i].text);
+				return cfg_fail(e, -EINVAL,
+				                "listen: given twice: %s",
+				                c->listen[i].text);
 			if (listen_clash(&c->listen[i], &c->listen[j]))
-				return fail(
+				return cfg_fail(
 				        e, -EINVAL,
 				        "listen: %s and %s use the same TCP "
 				        "port",
@@ -653,25 +642,26 @@ int tz_config_check(const struct tz_config *c, char *err, size_t errlen)
 		}
 	}
 	if (c->ndomain == 0)
-		return fail(e, -EINVAL, "domain: none given");
+		return cfg_fail(e, -EINVAL, "domain: none given");
 	for (i = 0; i < c->ndomain; i++) {
 		for (j = 0; j < i; j++) {
 			if (!strcmp(c->domain[i], c->domain[j]))
-				return fail(e, -EINVAL,
-				            "domain: given twice: %s",
-				            c->domain[i]);
+				return cfg_fail(e, -EINVAL,
+				                "domain: given twice: %s",
+				                c->domain[i]);
 		}
 	}
 	if (!c->db[0])
-		return fail(e, -EINVAL, "db: empty value");
+		return cfg_fail(e, -EINVAL, "db: empty value");
 	if (strlen(c->control) >= sizeof(((struct sockaddr_un *)0)->sun_path))
-		return fail(e, -EINVAL,
-		            "control: a Unix socket path is at most %zu bytes: "
-		            "%s",
-		            sizeof(((struct sockaddr_un *)0)->sun_path) - 1,
-		            c->control);
+		return cfg_fail(
+		        e, -EINVAL,
+		        "control: a Unix socket path is at most %zu bytes: "
+		        "%s",
+		        sizeof(((struct sockaddr_un *)0)->sun_path) - 1,
+		        c->control);
 	if (!tz_log_level_name(c->log_level))
-		return fail(e, -EINVAL, "log-level: invalid");
+		return cfg_fail(e, -EINVAL, "log-level: invalid");
 	/* every key with a floor (t1 > 0, ...) or a ceiling */
 	for (i = 0; i < NKEYS; i++) {
 		const struct key *k = &keys[i];
@@ -681,25 +671,26 @@ int tz_config_check(const struct tz_config *c, char *err, size_t errlen)
 			continue;
 		memcpy(&v, (const char *)c + k->off, sizeof(v));
 		if (v < k->min || v > k->max)
-			return fail(e, -EINVAL, "%s: out of range: %" PRIu32,
-			            k->name, v);
+			return cfg_fail(e, -EINVAL,
+			                "%s: out of range: %" PRIu32, k->name,
+			                v);
 	}
 	/* RFC3261 17.1.2.2: the interval doubles from T1 up to T2 */
 	if (c->t1 > c->t2)
-		return fail(e, -EINVAL, "t1: must not exceed t2 (%s > %s)",
-		            fmt_ms(b1, sizeof(b1), c->t1),
-		            fmt_ms(b2, sizeof(b2), c->t2));
+		return cfg_fail(e, -EINVAL, "t1: must not exceed t2 (%s > %s)",
+		                fmt_ms(b1, sizeof(b1), c->t1),
+		                fmt_ms(b2, sizeof(b2), c->t2));
 	/* RFC3261 18.1.1: within 200 bytes of the MTU goes over TCP */
 	if (c->udp_max && (c->udp_max < 200 || c->udp_max > c->max_message))
-		return fail(e, -EINVAL,
-		            "udp-max-size: must be 0 or 200..%" PRIu32
-		            " (max-message-size), got %" PRIu32,
-		            c->max_message, c->udp_max);
+		return cfg_fail(e, -EINVAL,
+		                "udp-max-size: must be 0 or 200..%" PRIu32
+		                " (max-message-size), got %" PRIu32,
+		                c->max_message, c->udp_max);
 	if (c->tcp_per_src > c->tcp_max)
-		return fail(e, -EINVAL,
-		            "tcp-max-per-source (%" PRIu32
-		            ") exceeds tcp-max-connections (%" PRIu32 ")",
-		            c->tcp_per_src, c->tcp_max);
+		return cfg_fail(e, -EINVAL,
+		                "tcp-max-per-source (%" PRIu32
+		                ") exceeds tcp-max-connections (%" PRIu32 ")",
+		                c->tcp_per_src, c->tcp_max);
 	return 0;
 }
 
@@ -717,245 +708,13 @@ int tz_config_finish(struct tz_config *c, char *err, size_t errlen)
 			             "./trapezoid.ctl");
 		if (n < 0 || (size_t)n >= sizeof(c->control)) {
 			c->control[0] = '\0';
-			return fail(e, -ENAMETOOLONG,
-			            "control: the path beside db is too long; "
-			            "set control");
+			return cfg_fail(
+			        e, -ENAMETOOLONG,
+			        "control: the path beside db is too long; "
+			        "set control");
 		}
 	}
 	return tz_config_check(c, err, errlen);
-}
-
-static bool blank(char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\r';
-}
-
-/* One line of a file, in place: "key = value", comment or blank. */
-static int load_line(struct tz_config *c, char *s, unsigned *seen,
-                     struct ebuf *e)
-{
-	char *key, *kend, *val, *w;
-	const struct key *k;
-	int fresh, rc;
-
-	while (blank(*s))
-		s++;
-	if (!*s || *s == '#')
-		return 0;
-	key = s;
-	while (*s && *s != '=' && *s != '#')
-		s++;
-	if (*s != '=')
-		return fail(e, -EINVAL, "expected key = value");
-	for (kend = s; kend > key && blank(kend[-1]); kend--)
-		;
-	if (kend == key)
-		return fail(e, -EINVAL, "expected key = value");
-	*kend = '\0';
-	for (s++; blank(*s); s++)
-		;
-	val = w = s;
-	if (*s == '"') {
-		for (s++; *s && *s != '"'; s++) {
-			if (*s == '\\') {
-				s++;
-				if (*s != '"' && *s != '\\')
-					return fail(
-					        e, -EINVAL,
-					        "bad escape in quotes (only "
-					        "\\\" and \\\\)");
-			}
-			*w++ = *s;
-		}
-		if (*s != '"')
-			return fail(e, -EINVAL, "unterminated quote");
-		for (s++; blank(*s); s++)
-			;
-		if (*s && *s != '#')
-			return fail(e, -EINVAL, "text after the closing quote");
-		*w = '\0';
-	} else {
-		while (*s && *s != '#')
-			s++;
-		while (s > val && blank(s[-1]))
-			s--;
-		*s = '\0';
-	}
-	k = key_find(key, strlen(key));
-	if (!k && !strcmp(key, "config"))
-		return fail(e, -EINVAL, "config: only on the command line");
-	fresh = k && is_list(k) && !(*seen & 1u << (k - keys));
-	rc = tz_config_set(c, key, val, fresh, e->s, e->n);
-	if (rc == 0 && k)
-		*seen |= 1u << (k - keys);
-	return rc;
-}
-
-int tz_config_load(struct tz_config *c, const char *path, char *err,
-                   size_t errlen)
-{
-	struct ebuf eb = {err, errlen}, *e = &eb;
-	struct tz_config tmp = *c;
-	char chunk[4096], line[LINE_MAX_], msg[512], *s;
-	struct ebuf mb = {msg, sizeof(msg)}, *m = &mb;
-	unsigned lineno = 1, seen = 0;
-	size_t len = 0, total = 0;
-	bool eof = false;
-	struct stat st;
-	ssize_t n, i;
-	int fd, rc = 0;
-
-	_Static_assert(NKEYS <= 32, "seen is a 32-bit mask");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		return fail(e, rc, "%s: %s", path, strerror(-rc));
-	}
-	if (fstat(fd, &st) == 0 && st.st_size > FILE_MAX) {
-		rc = fail(e, -EFBIG, "%s: larger than 1 MiB", path);
-		goto out_close;
-	}
-	while (!eof) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = -errno;
-			rc = fail(e, rc, "%s: %s", path, strerror(-rc));
-			goto out_close;
-		}
-		total += (size_t)n;
-		if (total > FILE_MAX) {
-			rc = fail(e, -EFBIG, "%s: larger than 1 MiB", path);
-			goto out_close;
-		}
-		if (n == 0 && len == 0)
-			break;
-		if (n == 0) {
-			/* the last line lacks its newline */
-			eof = true;
-			chunk[n++] = '\n';
-		}
-		for (i = 0; i < n; i++) {
-			if (chunk[i] == '\0') {
-				rc = fail(m, -EINVAL, "NUL byte");
-				goto out_line;
-			}
-			if (chunk[i] != '\n') {
-				if (len + 1 >= sizeof(line)) {
-					rc = fail(m, -E2BIG,
-					          "line too long (at most %zu "
-					          "bytes)",
-					          sizeof(line) - 1);
-					goto out_line;
-				}
-				line[len++] = chunk[i];
-				continue;
-			}
-			line[len] = '\0';
-			s = line;
-			/* a UTF-8 byte order mark, as some editors write */
-			if (lineno == 1 && !strncmp(s, "\xef\xbb\xbf", 3))
-				s += 3;
-			rc = load_line(&tmp, s, &seen, m);
-			if (rc)
-				goto out_line;
-			lineno++;
-			len = 0;
-		}
-	}
-	rc = tz_config_check(&tmp, msg, sizeof(msg));
-	if (rc) {
-		rc = fail(e, rc, "%s: %s", path, msg);
-		goto out_close;
-	}
-	*c = tmp;
-	goto out_close;
-out_line:
-	rc = fail(e, rc, "%s:%u: %s", path, lineno, msg);
-out_close:
-	close(fd);
-	return rc;
-}
-
-int tz_config_args(struct tz_config *c, int argc, char **argv, char *path,
-                   char *err, size_t errlen)
-{
-	struct ebuf eb = {err, errlen}, *e = &eb;
-	struct tz_config tmp;
-	const char *cfg = NULL, *a, *eq, *val;
-	const struct key *k;
-	char msg[512];
-	unsigned seen = 0;
-	size_t n;
-	int i, rc;
-
-	if (path)
-		path[0] = '\0';
-	tz_config_default(&tmp);
-	/* the file first, wherever --config stands: the flags override it */
-	for (i = 0; i < argc; i++) {
-		a = argv[i];
-		if (strncmp(a, "--", 2) != 0)
-			continue;
-		eq = strchr(a, '=');
-		n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-		if (n == 6 && !memcmp(a + 2, "config", 6)) {
-			if (cfg)
-				return fail(e, -EINVAL,
-				            "--config: given twice");
-			cfg = eq ? eq + 1 : i + 1 < argc ? argv[++i] : "";
-			if (!*cfg || (!eq && !strncmp(cfg, "--", 2)))
-				return fail(e, -EINVAL,
-				            "--config: missing value");
-		} else if (!eq && key_find(a + 2, n) && i + 1 < argc &&
-		           strncmp(argv[i + 1], "--", 2) != 0) {
-			i++; /* its value */
-		}
-	}
-	if (cfg) {
-		if (path && strlen(cfg) >= PATH_MAX)
-			return fail(e, -ENAMETOOLONG,
-			            "--config: path too long");
-		if (path)
-			strcpy(path, cfg);
-		rc = tz_config_load(&tmp, cfg, err, errlen);
-		if (rc)
-			return rc;
-	}
-	for (i = 0; i < argc; i++) {
-		a = argv[i];
-		if (a[0] != '-' || !strcmp(a, "-") || !strcmp(a, "--"))
-			return fail(e, -EINVAL, "unexpected argument: %s", a);
-		eq = strchr(a, '=');
-		n = eq ? (size_t)(eq - a) : strlen(a);
-		k = a[1] == '-' ? key_find(a + 2, n - 2) : NULL;
-		if (!k && n == 8 && !memcmp(a, "--config", 8)) {
-			i += !eq; /* applied above */
-			continue;
-		}
-		if (!k)
-			return fail(e, -ENOENT, "%.*s: unknown option", (int)n,
-			            a);
-		if (eq) {
-			val = eq + 1;
-		} else if (i + 1 < argc && strncmp(argv[i + 1], "--", 2)) {
-			val = argv[++i];
-		} else {
-			return fail(e, -EINVAL, "%s: missing value", a);
-		}
-		rc = tz_config_set(&tmp, k->name, val,
-		                   is_list(k) && !(seen & 1u << (k - keys)),
-		                   msg, sizeof(msg));
-		if (rc)
-			return fail(e, rc, "--%s", msg);
-		seen |= 1u << (k - keys);
-	}
-	rc = tz_config_finish(&tmp, err, errlen);
-	if (rc)
-		return rc;
-	*c = tmp;
-	return 0;
 }
 
 const char *tz_log_level_name(enum tz_log_level l)

@@ -17,12 +17,19 @@
 #include "tz/tz_build.h"
 #include "tz/tz_log.h"
 #include "tz/tz_mem.h"
+#include "tz/tz_resolve.h"
 #include "tz/tz_uri.h"
 
 struct ping_ctx {
 	struct worker *w;
 	struct tz_tsx *t;
+	struct tz_resolve_q *q;
 	uint64_t ctl_id;
+	bool rport;
+	bool tp_given; /* the URI names its transport */
+	struct tz_uri u;
+	char uri[512];
+	char to[520];
 };
 
 static void done(struct worker *w, uint64_t ctl_id, int status,
@@ -62,45 +69,6 @@ static void on_resp(int err, const struct tz_msg *resp, void *arg)
 	tz_free(pc);
 }
 
-/* The target of @p u: numeric host only for now (RFC3263 4.2). */
-static int target(const char *s, const struct tz_uri *u, struct tz_tp_dest *d)
-{
-	char host[64];
-	size_t hl = u->host.len;
-	const char *h = s + u->host.off;
-	uint16_t port = u->port > 0                ? (uint16_t)u->port
-	                : u->scheme == TZ_URI_SIPS ? 5061
-	                                           : 5060;
-
-	memset(d, 0, sizeof(*d));
-	/* RFC3263 4.1: the transport parameter, else UDP for sip */
-	d->tp = strstr(s, ";transport=tcp") ? TZ_TP_TCP : TZ_TP_UDP;
-	d->reliable = d->tp != TZ_TP_UDP;
-	if (hl >= 2 && h[0] == '[') {
-		h++;
-		hl -= 2;
-	}
-	if (hl >= sizeof(host))
-		return -EINVAL;
-	memcpy(host, h, hl);
-	host[hl] = 0;
-	if (inet_pton(AF_INET, host,
-	              &((struct sockaddr_in *)&d->addr)->sin_addr) == 1) {
-		((struct sockaddr_in *)&d->addr)->sin_family = AF_INET;
-		((struct sockaddr_in *)&d->addr)->sin_port = htons(port);
-		d->addrlen = sizeof(struct sockaddr_in);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host,
-	              &((struct sockaddr_in6 *)&d->addr)->sin6_addr) == 1) {
-		((struct sockaddr_in6 *)&d->addr)->sin6_family = AF_INET6;
-		((struct sockaddr_in6 *)&d->addr)->sin6_port = htons(port);
-		d->addrlen = sizeof(struct sockaddr_in6);
-		return 0;
-	}
-	return -EHOSTUNREACH;
-}
-
 static void sent_by(const struct sockaddr_storage *a, char *out, size_t n)
 {
 	char ip[INET6_ADDRSTRLEN];
@@ -119,69 +87,112 @@ static void sent_by(const struct sockaddr_storage *a, char *out, size_t n)
 	}
 }
 
-static void ping_run(void *data, void *arg)
+/* Build the OPTIONS for @p dst into w->out. */
+static int build(struct ping_ctx *pc, const struct tz_tp_dest *dst)
 {
-	const struct ping_req *pr = data;
-	struct worker *w = arg;
+	struct worker *w = pc->w;
 	struct tz_req_build rb = {0};
 	struct sockaddr_storage local;
 	socklen_t llen;
-	struct tz_tp_dest dst;
-	struct tz_uri u;
-	struct ping_ctx *pc;
 	char via[128], hp[96], branch[80], tag[24], cid[48], from[128];
 	uint64_t r[2] = {0, 0};
-	int err;
+	int err = tz_transport_local(w->tp, dst, &local, &llen);
 
-	if (tz_uri_parse(&u, pr->uri, 0, (uint32_t)strlen(pr->uri)) != 0 ||
-	    (u.scheme != TZ_URI_SIP && u.scheme != TZ_URI_SIPS)) {
-		done(w, pr->ctl_id, 0, "not a sip: URI", false);
-		return;
-	}
-	err = target(pr->uri, &u, &dst);
-	if (!err)
-		err = tz_transport_local(w->tp, &dst, &local, &llen);
-	if (err) {
-		done(w, pr->ctl_id, 0,
-		     err == -EHOSTUNREACH
-		             ? "host must be numeric (no DNS yet)"
-		             : "no local socket for that transport",
-		     false);
-		return;
-	}
+	if (err)
+		return err;
 	(void)!getrandom(r, sizeof(r), 0);
 	sent_by(&local, hp, sizeof(hp));
-	snprintf(via, sizeof(via), "SIP/2.0/%s %s", tz_tp_name(dst.tp), hp);
+	snprintf(via, sizeof(via), "SIP/2.0/%s %s", tz_tp_name(dst->tp), hp);
 	make_branch(branch, sizeof(branch), w->index, 0);
 	snprintf(tag, sizeof(tag), "%016llx", (unsigned long long)r[0]);
-	snprintf(cid, sizeof(cid), "%016llx@%s", (unsigned long long)r[1],
-	         "trapezoid");
+	snprintf(cid, sizeof(cid), "%016llx@trapezoid",
+	         (unsigned long long)r[1]);
 	snprintf(from, sizeof(from), "<sip:trapezoid@%s>", hp);
 	rb.method = "OPTIONS";
-	rb.ruri = pr->uri;
+	rb.ruri = pc->uri;
 	rb.via = via;
 	rb.branch = branch;
-	rb.rport = pr->rport;
+	rb.rport = pc->rport;
 	rb.from = from;
 	rb.from_tag = tag;
-	rb.to = pr->to;
+	rb.to = pc->to;
 	rb.call_id = cid;
 	rb.cseq = 1;
 	rb.max_forwards = 70;
 	rb.headers = "Accept: application/sdp\r\n";
 	tz_buf_reset(&w->out);
-	pc = tz_malloc(sizeof(*pc));
-	err = pc ? tz_build_request(&w->out, &rb) : -ENOMEM;
-	if (!err) {
-		pc->w = w;
-		pc->ctl_id = pr->ctl_id;
+	return tz_build_request(&w->out, &rb);
+}
+
+static void fail(struct ping_ctx *pc, const char *why)
+{
+	done(pc->w, pc->ctl_id, 0, why, false);
+	tz_free(pc);
+}
+
+static void resolved(int err, const struct tz_tp_dest *targets, size_t n,
+                     void *arg)
+{
+	struct ping_ctx *pc = arg;
+	struct worker *w = pc->w;
+	struct tz_tp_dest dst;
+	char why[600];
+
+	pc->q = NULL;
+	if (err || !n) {
+		snprintf(why, sizeof(why), "cannot resolve %s: %s", pc->uri,
+		         strerror(-err));
+		fail(pc, why);
+		return;
+	}
+	/* RFC3263 4.3: the first target; a proxy fails over to the next */
+	dst = targets[0];
+	dst.reliable = dst.tp != TZ_TP_UDP;
+	err = build(pc, &dst);
+	/* RFC3261 18.1.1: a request over udp-max-size goes over TCP when
+	 * the URI did not name its transport */
+	if (!err && dst.tp == TZ_TP_UDP && !pc->tp_given &&
+	    w->conf->c.udp_max && w->out.len > w->conf->c.udp_max) {
+		dst.tp = TZ_TP_TCP;
+		dst.reliable = true;
+		err = build(pc, &dst);
+	}
+	if (!err)
 		err = tz_tsx_client_alloc(&pc->t, w->tsx, w->out.p, w->out.len,
 		                          &dst, on_resp, pc);
-	}
 	if (err) {
-		tz_free(pc);
-		done(w, pr->ctl_id, 0, strerror(-err), false);
+		snprintf(why, sizeof(why), "cannot send: %s", strerror(-err));
+		fail(pc, why);
 	}
+}
+
+static void ping_run(void *data, void *arg)
+{
+	const struct ping_req *pr = data;
+	struct worker *w = arg;
+	struct ping_ctx *pc = tz_malloc(sizeof(*pc));
+	int err;
+
+	if (!pc) {
+		done(w, pr->ctl_id, 0, "out of memory", false);
+		return;
+	}
+	memset(pc, 0, sizeof(*pc));
+	pc->w = w;
+	pc->ctl_id = pr->ctl_id;
+	pc->rport = pr->rport;
+	memcpy(pc->uri, pr->uri, sizeof(pc->uri));
+	memcpy(pc->to, pr->to, sizeof(pc->to));
+	if (tz_uri_parse(&pc->u, pc->uri, 0, (uint32_t)strlen(pc->uri)) != 0 ||
+	    (pc->u.scheme != TZ_URI_SIP && pc->u.scheme != TZ_URI_SIPS)) {
+		fail(pc, "not a sip: or sips: URI");
+		return;
+	}
+	pc->tp_given = strstr(pc->uri, ";transport=") != NULL;
+	/* RFC3263 4: where to send it, without blocking the worker */
+	err = tz_resolve_uri(w->res, &pc->q, pc->uri, &pc->u, resolved, pc);
+	if (err)
+		fail(pc, strerror(-err));
 }
 
 int ping_post(struct tz_server *s, unsigned worker, const struct ping_req *pr)

@@ -46,6 +46,7 @@ struct worker {
 	struct tz_loop *loop;
 	struct tz_transport *tp;
 	struct tz_tsx_layer *tsx;
+	struct tz_resolver *res; /* RFC 3263, this worker's c-ares channel */
 	const struct conf *conf; /* the generation this worker applied */
 	bool draining;
 	struct tz_timer drain_tick;
@@ -133,7 +134,7 @@ struct ping_res {
 	int status; /* 0: not sent */
 	unsigned worker;
 	bool forwarded; /* the response came through another worker */
-	char reason[128];
+	char reason[640];
 };
 int ping_post(struct tz_server *s, unsigned worker, const struct ping_req *pr);
 void ping_result(void *data, void *arg); /* on the main thread */

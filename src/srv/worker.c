@@ -13,6 +13,7 @@
 #include "srv_int.h"
 #include "tz/tz_log.h"
 #include "tz/tz_mem.h"
+#include "tz/tz_resolve.h"
 
 #define RX_FORWARDED (1u << 8) /* came from another worker's mailbox */
 #define SCRATCH      (65536 + 512)
@@ -130,6 +131,20 @@ int worker_init(struct worker *w, struct tz_server *s, unsigned index,
 		if (index == 0 && listen_port(l) == 0)
 			listen_set_bound(l, w->tp);
 	}
+	{
+		struct tz_resolve_opts ro = {0};
+		char rerr[256] = "";
+
+		ro.hosts_file = cf->c.dns_hosts[0] ? cf->c.dns_hosts : NULL;
+		ro.servers = cf->c.dns_servers[0] ? cf->c.dns_servers : NULL;
+		e = tz_resolver_alloc(&w->res, w->loop, &ro, rerr,
+		                      sizeof(rerr));
+		if (e) {
+			snprintf(err, errlen, "dns: %s",
+			         rerr[0] ? rerr : strerror(-e));
+			return e;
+		}
+	}
 	tsx_config(&cf->c, &tc);
 	e = tz_tsx_layer_alloc(&w->tsx, tz_loop_wheel(w->loop), &tc, tsx_send,
 	                       w);
@@ -143,6 +158,7 @@ int worker_init(struct worker *w, struct tz_server *s, unsigned index,
 void worker_fini(struct worker *w)
 {
 	tz_tsx_layer_free(w->tsx);
+	tz_resolver_free(w->res);
 	tz_timer_cancel(&w->drain_tick);
 	tz_transport_free(w->tp);
 	tz_loop_free(w->loop);
