@@ -321,6 +321,17 @@ static int conn_write(struct conn *c, const char *buf, size_t len)
 	return 0;
 }
 
+/* RFC5626 3.5.1: a CRLFCRLF ping between messages gets a CRLF pong */
+static void keepalive(struct conn *c, size_t skip)
+{
+	c->crlfs += (unsigned)(skip / 2);
+	while (c->crlfs >= 2) {
+		c->crlfs -= 2;
+		if (conn_write(c, "\r\n", 2) != 0)
+			return;
+	}
+}
+
 /* Deliver every complete message in the read buffer. */
 static void deliver(struct conn *c)
 {
@@ -343,6 +354,7 @@ static void deliver(struct conn *c)
 		                        &c->fr);
 
 		if (r == -EAGAIN) {
+			keepalive(c, c->fr.skip);
 			pos += c->fr.skip;
 			c->fr.hint = c->fr.hint > c->fr.skip
 			                     ? c->fr.hint - c->fr.skip
@@ -364,6 +376,8 @@ static void deliver(struct conn *c)
 			pos = c->rlen;
 			break;
 		}
+		keepalive(c, c->fr.skip);
+		c->crlfs = 0;
 		c->t->st.rx_msgs++;
 		c->t->rx(c->rbuf + pos + c->fr.skip, c->fr.len, 0, &src,
 		         c->t->arg);

@@ -55,6 +55,7 @@ struct conn {
 	char *rbuf;
 	size_t rlen, rcap;
 	struct tz_frame fr;
+	unsigned crlfs; /* CRLF pairs seen between messages (RFC 5626 ping) */
 	struct wchunk *wq, **wtail;
 	size_t wbytes;
 	struct tz_timer idle, slow;
