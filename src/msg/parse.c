@@ -160,7 +160,7 @@ static int status_line(struct tz_msg *msg, const char *b, uint32_t eol)
 
 /* RFC3261 7.1: Request-Line = Method SP Request-URI SP SIP-Version CRLF */
 static int request_line(struct tz_msg *msg, const char *b, uint32_t eol,
-                        const struct tz_msg_limits *lim)
+                        const struct tz_msg_limits *lim, bool *badver)
 {
 	uint32_t m = skip_cls(b, 0, eol, C_TOKEN), u, v;
 	int err;
@@ -180,13 +180,15 @@ static int request_line(struct tz_msg *msg, const char *b, uint32_t eol,
 	 * here, as the version must be the rest of the line. */
 	if (v == u || v >= eol || !version_syntax(b, v + 1, eol))
 		return BAD(msg, "malformed request line");
-	/* RFC 4475 3.1.2.14: a version we do not speak is 505, not 400 */
-	if (!version_is_20(b, v + 1, eol))
-		return fail(msg, -EPROTONOSUPPORT, 505,
-		            "unsupported SIP version");
+	/* RFC 4475 3.1.2.14: a version we do not speak is 505, not 400;
+	 * the header fields are still read, so the 505 can be sent */
+	*badver = !version_is_20(b, v + 1, eol);
 	msg->method = (struct tz_span){0, m};
 	msg->ruri = (struct tz_span){u, v - u};
 	err = tz_uri_parse(&msg->ruri_u, b, u, v - u);
+	if (err && *badver)
+		return fail(msg, -EPROTONOSUPPORT, 505,
+		            "unsupported SIP version");
 	if (err)
 		return BAD(msg, "malformed Request-URI");
 	/* RFC3261 19.1.1 table: the headers component is not allowed in a
@@ -427,6 +429,7 @@ int tz_msg_parse(struct tz_msg *msg, const char *buf, size_t len,
 	struct tz_arena *arena = msg->arena;
 	uint32_t p = 0, eol, seen = 0, rest;
 	size_t skip = 0;
+	bool badver = false;
 	int err;
 
 	if (!lim)
@@ -453,7 +456,7 @@ int tz_msg_parse(struct tz_msg *msg, const char *buf, size_t len,
 	if (err)
 		return BAD(msg, err == -EAGAIN ? "no line end after start line"
 		                               : "bare CR or LF in start line");
-	err = msg->request ? request_line(msg, buf, eol, lim)
+	err = msg->request ? request_line(msg, buf, eol, lim, &badver)
 	                   : status_line(msg, buf, eol);
 	if (err)
 		return err;
@@ -463,24 +466,33 @@ int tz_msg_parse(struct tz_msg *msg, const char *buf, size_t len,
 	while ((err = header_field(msg, &p, (uint32_t)len, lim)) == 0) {
 		err = eager_decode(msg, &msg->hdr[msg->nhdr - 1], &seen);
 		if (err)
-			return err;
+			goto out;
 	}
 	if (err < 0)
-		return err;
+		goto out;
 	err = required(msg, seen);
 	if (err)
-		return err;
+		goto out;
 	/* RFC3261 18.3: over datagrams the body is Content-Length bytes, the
 	 * rest of the datagram is discarded (RFC 4475 3.1.1.8); a larger
 	 * Content-Length is an error (3.1.2.2); none means "to the end". */
 	rest = (uint32_t)len - p;
-	if (msg->content_length > (int64_t)rest)
-		return BAD(msg, "Content-Length larger than the body");
+	if (msg->content_length > (int64_t)rest) {
+		err = BAD(msg, "Content-Length larger than the body");
+		goto out;
+	}
 	msg->body = (struct tz_span){
 	        p,
 	        msg->content_length < 0 ? rest : (uint32_t)msg->content_length};
 	msg->len = p + msg->body.len;
-	return 0;
+	err = 0;
+out:
+	/* RFC 4475 3.1.2.14: the unsupported version is the verdict; the
+	 * fields read meanwhile let the element answer 505 */
+	if (badver)
+		return fail(msg, -EPROTONOSUPPORT, 505,
+		            "unsupported SIP version");
+	return err;
 }
 
 const struct tz_hdr *tz_msg_hdr_find(const struct tz_msg *msg,

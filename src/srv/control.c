@@ -6,6 +6,7 @@
  * the main thread. Also the reload itself.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +43,7 @@ static void snapshot(struct tz_server *s)
 	memset(s->snap, 0, s->nworkers * sizeof(*s->snap));
 	pthread_mutex_unlock(&s->snap_lock);
 	for (unsigned i = 0; i < s->nworkers; i++) {
-		if (!s->w[i].started)
+		if (!s->w[i].started || atomic_load(&s->w[i].exited))
 			continue;
 		worker_post_snapshot(&s->w[i]);
 		want++;
@@ -138,6 +139,24 @@ char *server_status_json(struct tz_server *s)
 	return out;
 }
 
+/* The same listen address, port 0 in the file matching the port the
+ * kernel chose at start. */
+static bool listen_same(const struct tz_listen *run, const struct tz_listen *l)
+{
+	const struct sockaddr_in6 *a6 = (const void *)&run->addr,
+	                          *b6 = (const void *)&l->addr;
+	const struct sockaddr_in *a4 = (const void *)&run->addr,
+	                         *b4 = (const void *)&l->addr;
+
+	if (run->tp != l->tp || run->addr.ss_family != l->addr.ss_family)
+		return false;
+	if (l->addr.ss_family == AF_INET)
+		return a4->sin_addr.s_addr == b4->sin_addr.s_addr &&
+		       (a4->sin_port == b4->sin_port || !b4->sin_port);
+	return !memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) &&
+	       (a6->sin6_port == b6->sin6_port || !b6->sin6_port);
+}
+
 /* Keys a reload cannot change (docs/configuration.md): keep the running
  * values, say so. */
 static void keep_fixed(const struct tz_config *old, struct tz_config *nc)
@@ -147,9 +166,7 @@ static void keep_fixed(const struct tz_config *old, struct tz_config *nc)
 		bool same = old->nlisten == nc->nlisten;
 
 		for (unsigned i = 0; same && i < nc->nlisten; i++)
-			same = old->listen[i].tp == nc->listen[i].tp &&
-			       strcmp(old->listen[i].text,
-			              nc->listen[i].text) == 0;
+			same = listen_same(&old->listen[i], &nc->listen[i]);
 		if (!same)
 			tz_log(TZ_LOG_WARN,
 			       "reload: listen changed; restart to apply");

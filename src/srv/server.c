@@ -152,9 +152,11 @@ void server_stop(struct tz_server *s)
 	if (s->stopping)
 		return;
 	s->stopping = true;
+	s->stop_deadline = tz_loop_now() + atomic_load(&s->conf)->c.shutdown;
 	for (unsigned i = 0; i < s->nworkers; i++)
 		worker_post_drain(&s->w[i]);
-	/* the main loop ends once every worker has */
+	/* watch_workers stops them together, and the main loop ends once
+	 * every worker has */
 }
 
 static void watch_workers(void *arg)
@@ -164,6 +166,20 @@ static void watch_workers(void *arg)
 	if (atomic_load(&s->running) == 0) {
 		tz_loop_stop(s->loop);
 		return;
+	}
+	if (s->stopping && !s->stop_sent) {
+		unsigned acked = 0, live = 0;
+
+		for (unsigned i = 0; i < s->nworkers; i++) {
+			acked += atomic_load(&s->w[i].drain_ack);
+			live += atomic_load(&s->w[i].live);
+		}
+		if ((acked == s->nworkers && live == 0) ||
+		    tz_loop_now() >= s->stop_deadline) {
+			s->stop_sent = true;
+			for (unsigned i = 0; i < s->nworkers; i++)
+				worker_post_stop(&s->w[i]);
+		}
 	}
 	tz_timer_start(tz_loop_wheel(s->loop), &s->watch, 20, watch_workers, s);
 }

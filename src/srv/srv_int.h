@@ -50,7 +50,10 @@ struct worker {
 	const struct conf *conf; /* the generation this worker applied */
 	bool draining;
 	struct tz_timer drain_tick;
-	uint64_t drain_deadline;
+	/* graceful stop: published by the worker, read by the main thread */
+	atomic_bool drain_ack; /* draining has begun here */
+	atomic_uint live;      /* transactions left */
+	atomic_bool exited;    /* the loop has ended */
 	uint64_t parse_errors;
 	uint64_t answered[7];
 	struct tz_buf out; /* responses being built */
@@ -77,6 +80,8 @@ struct tz_server {
 	int sigfd;
 	int ctl_fd;
 	bool stopping;
+	bool stop_sent;         /* workers told to end their loops */
+	uint64_t stop_deadline; /* shutdown-timeout from SIGTERM */
 	uint64_t started;
 	unsigned reloads;
 	/* status snapshots */
@@ -94,6 +99,7 @@ int worker_init(struct worker *w, struct tz_server *s, unsigned index,
 void worker_fini(struct worker *w);
 void *worker_main(void *arg);
 void worker_post_drain(struct worker *w);
+void worker_post_stop(struct worker *w);
 void worker_post_reload(struct worker *w);
 void worker_post_snapshot(struct worker *w);
 int worker_send(struct worker *w, const char *buf, size_t len,

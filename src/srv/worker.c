@@ -177,6 +177,7 @@ void *worker_main(void *arg)
 	tz_loop_run(w->loop);
 	tz_transport_flush(w->tp);
 	tz_log(TZ_LOG_DEBUG, "worker stopped");
+	atomic_store(&w->exited, true);
 	atomic_fetch_sub(&w->srv->running, 1);
 	return NULL;
 }
@@ -243,9 +244,11 @@ static void rx(const char *buf, size_t len, unsigned flags,
 	if (err == -ENODATA)
 		return; /* RFC5626 3.5.1: a keep-alive */
 	if (!err && (flags & TZ_RX_BROKEN)) {
+		/* RFC3261 18.3: Content-Length is mandatory on streams */
 		err = -EBADMSG;
 		m.err_status = 400;
-		m.err_what = "bad Content-Length";
+		m.err_what = m.content_length < 0 ? "missing Content-Length"
+		                                  : "bad Content-Length";
 	}
 	if (err) {
 		/* RFC3261 16.3 item 1, 8.2: malformed: 400 (505, 513, 414)
@@ -286,20 +289,17 @@ static void rx(const char *buf, size_t len, unsigned flags,
 
 /* ---- work posted by the main thread ---- */
 
-static void drain_check(void *arg)
+/* While draining, publish how many transactions are left; the main
+ * thread stops every worker together once the sum is 0 (or the
+ * shutdown-timeout passed): a worker that stopped alone would leave the
+ * requests the kernel still gives its sockets unanswered. */
+static void drain_tick(void *arg)
 {
 	struct worker *w = arg;
 
-	if (tz_tsx_layer_count(w->tsx) == 0 ||
-	    tz_loop_now() >= w->drain_deadline) {
-		if (tz_tsx_layer_count(w->tsx))
-			tz_log(TZ_LOG_WARN,
-			       "shutdown timeout: %u transactions dropped",
-			       tz_tsx_layer_count(w->tsx));
-		tz_loop_stop(w->loop);
-		return;
-	}
-	tz_timer_start(tz_loop_wheel(w->loop), &w->drain_tick, 20, drain_check,
+	atomic_store(&w->live, tz_tsx_layer_count(w->tsx));
+	atomic_store(&w->drain_ack, true);
+	tz_timer_start(tz_loop_wheel(w->loop), &w->drain_tick, 20, drain_tick,
 	               w);
 }
 
@@ -312,8 +312,25 @@ static void drain_run(void *data, void *arg)
 	 * transactions finish (or time out) */
 	w->draining = true;
 	tz_transport_stop_accepting(w->tp);
-	w->drain_deadline = tz_loop_now() + w->conf->c.shutdown;
-	drain_check(w);
+	drain_tick(w);
+}
+
+static void stop_run(void *data, void *arg)
+{
+	struct worker *w = arg;
+	unsigned left = tz_tsx_layer_count(w->tsx);
+
+	(void)data;
+	if (left)
+		tz_log(TZ_LOG_WARN, "shutdown timeout: %u transactions dropped",
+		       left);
+	tz_timer_cancel(&w->drain_tick);
+	tz_loop_stop(w->loop);
+}
+
+void worker_post_stop(struct worker *w)
+{
+	tz_hub_post(w->srv->hub, w->index, stop_run, w, NULL, 0);
 }
 
 void worker_post_drain(struct worker *w)

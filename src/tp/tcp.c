@@ -21,6 +21,7 @@
 
 #define READ_CHUNK   16384
 #define ACCEPT_BATCH 64
+#define LINGER_MS    2000 /* after a reply that ends a stream */
 
 static void conn_event(int fd, unsigned events, void *arg);
 static void conn_free(struct conn *c);
@@ -272,10 +273,15 @@ static bool flush_queue(struct conn *c)
 		tz_free(w);
 	}
 	want_write(c, false);
-	if (c->closing) {
+	if (c->closing && !c->shut) {
+		/* the reply is out: end our side, then read and discard what
+		 * the peer still sends until it closes (closing with unread
+		 * data would reset the connection and lose the reply), for at
+		 * most LINGER_MS */
 		shutdown(c->fd, SHUT_WR);
-		conn_close(c, "closed after reply");
-		return false;
+		c->shut = true;
+		tz_timer_start(tz_loop_wheel(c->t->loop), &c->idle, LINGER_MS,
+		               idle_expired, c);
 	}
 	return true;
 }
@@ -555,7 +561,7 @@ int tcp_send(struct tz_transport *t, const char *buf, size_t len,
 			return post_to_owner(t, owner, buf, len, dst, id);
 		c = *conn_slot(t, id);
 	}
-	if (!c || c->dead || c->closing) {
+	if (!c || c->dead || c->shut) {
 		/* RFC3261 18.2.2: the connection is gone: use another one to
 		 * the address, or open one */
 		id = hub_conn_find(t->hub, dst->tp,

@@ -50,6 +50,7 @@ struct conn {
 	bool inbound;
 	bool connecting;
 	bool closing; /* close once the write queue is empty */
+	bool shut;    /* our side shut down; draining the peer's */
 	bool busy;    /* delivering: free later */
 	bool dead;    /* closed while busy */
 	char *rbuf;
