@@ -323,7 +323,8 @@ tz_start() {
 				tz_fail "no free port found"
 			tz__write_config "$up" "$tp"
 		fi
-		logpos=$(($(wc -c <"$TZ_LOG" 2>/dev/null || echo 0) + 1))
+		logpos=1
+		[ -f "$TZ_LOG" ] && logpos=$(($(wc -c <"$TZ_LOG") + 1))
 		"$TZ_BIN" serve --config "$TZ_CONF" "$@" </dev/null >>"$TZ_LOG" 2>&1 &
 		TZ_PID=$!
 		TZ_STATUS=""
