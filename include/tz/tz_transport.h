@@ -66,6 +66,17 @@ typedef void(tz_rx_h)(const char *buf, size_t len, unsigned flags,
                       const struct tz_tp_dest *src, void *arg);
 
 /**
+ * Transport failure handler: a stream to @p dst (borrowed; @c conn names
+ * the connection) failed after a send had returned: connection refused,
+ * reset, broken pipe (@p err is the negative errno). Called from the
+ * loop, never from inside tz_transport_send().
+ */
+typedef void(tz_tp_err_h)(const struct tz_tp_dest *dst, int err, void *arg);
+
+/** Set the failure handler of @p t (NULL: none). */
+void tz_transport_set_error(struct tz_transport *t, tz_tp_err_h *h, void *arg);
+
+/**
  * Create the shared hub for @p nworkers workers.
  * @return 0; -ENOMEM.
  */

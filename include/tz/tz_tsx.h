@@ -114,6 +114,17 @@ struct tz_tsx_stats {
 const struct tz_tsx_stats *tz_tsx_layer_stats(const struct tz_tsx_layer *l);
 
 /**
+ * A transport failure toward @p dst found after the send returned (a
+ * connection refused or reset): every live transaction whose destination
+ * is that connection (same @c conn) or that address and protocol ends,
+ * its TU told with @p err (RFC 3261 17.1.4, 17.2.4). Must not be called
+ * from inside a layer callback or send hook.
+ * @return how many transactions ended.
+ */
+unsigned tz_tsx_layer_tp_error(struct tz_tsx_layer *l,
+                               const struct tz_tp_dest *dst, int err);
+
+/**
  * Change the timers (T1, T2, T4, D, trying; not the bucket count) for
  * transactions created from now on (RFC 3261 17: running timers keep
  * their values).

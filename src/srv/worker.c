@@ -33,6 +33,19 @@ static int tsx_send(const char *buf, size_t len, const struct tz_tp_dest *dst,
 	return worker_send(arg, buf, len, dst);
 }
 
+/* RFC3261 17.1.4, 17.2.4: a connection failed after the send returned:
+ * the transactions sending there end, their TU told */
+static void tp_error(const struct tz_tp_dest *dst, int err, void *arg)
+{
+	struct worker *w = arg;
+	unsigned n = tz_tsx_layer_tp_error(w->tsx, dst, err);
+
+	if (n)
+		tz_log(TZ_LOG_DEBUG,
+		       "transport error %s: %u transactions ended",
+		       strerror(-err), n);
+}
+
 static void tsx_config(const struct tz_config *c, struct tz_tsx_config *tc)
 {
 	tz_tsx_config_default(tc);
@@ -148,6 +161,8 @@ int worker_init(struct worker *w, struct tz_server *s, unsigned index,
 	tsx_config(&cf->c, &tc);
 	e = tz_tsx_layer_alloc(&w->tsx, tz_loop_wheel(w->loop), &tc, tsx_send,
 	                       w);
+	if (!e)
+		tz_transport_set_error(w->tp, tp_error, w);
 	if (e) {
 		snprintf(err, errlen, "transactions: %s", strerror(-e));
 		return e;

@@ -89,6 +89,38 @@ static void conn_free(struct conn *c)
 	tz_free(c);
 }
 
+struct tp_err {
+	struct tz_tp_dest dst;
+	int err;
+};
+
+static void err_run(void *data, void *arg)
+{
+	const struct tp_err *e = data;
+	struct tz_transport *t = arg;
+
+	if (t->err_h)
+		t->err_h(&e->dst, e->err, t->err_arg);
+}
+
+/* A failed connection: closed, and the user told from the loop (never
+ * from inside a send, which may be the transaction layer's). */
+static void conn_fail(struct conn *c, int err)
+{
+	struct tp_err e;
+
+	memset(&e, 0, sizeof(e));
+	memcpy(&e.dst.addr, &c->peer, c->plen);
+	e.dst.addrlen = c->plen;
+	e.dst.tp = c->proto;
+	e.dst.reliable = true;
+	e.dst.conn = c->id;
+	e.err = err;
+	if (c->t->err_h)
+		tz_mbox_post(c->t->mbox, err_run, c->t, &e, sizeof(e));
+	conn_close(c, strerror(-err));
+}
+
 static void idle_expired(void *arg)
 {
 	struct conn *c = arg;
@@ -258,7 +290,7 @@ static bool flush_queue(struct conn *c)
 				want_write(c, true);
 				return true;
 			}
-			conn_close(c, strerror(errno));
+			conn_fail(c, -errno);
 			return false;
 		}
 		w->off += (size_t)n;
@@ -299,7 +331,7 @@ static int conn_write(struct conn *c, const char *buf, size_t len)
 		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
 			int err = -errno;
 
-			conn_close(c, strerror(errno));
+			conn_fail(c, err);
 			return err;
 		}
 		off = n > 0 ? (size_t)n : 0;
@@ -440,7 +472,7 @@ static void conn_readable(struct conn *c)
 	}
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-			conn_close(c, strerror(errno)); /* e.g. a reset */
+			conn_fail(c, -errno); /* e.g. a reset */
 		return;
 	}
 	c->rlen += (size_t)n;
@@ -463,7 +495,7 @@ static void conn_event(int fd, unsigned events, void *arg)
 			c->t->st.tx_errors++;
 			tz_log(TZ_LOG_INFO, "tcp connect failed: %s",
 			       strerror(err));
-			conn_close(c, strerror(err));
+			conn_fail(c, -err);
 			return;
 		}
 		c->connecting = false;

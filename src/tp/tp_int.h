@@ -76,6 +76,8 @@ struct tz_transport {
 	struct tz_mbox *mbox;
 	tz_rx_h *rx;
 	void *arg;
+	tz_tp_err_h *err_h;
+	void *err_arg;
 	struct tz_tp_stats st;
 	struct udp_sock udp[MAX_UDP];
 	unsigned nudp;

@@ -216,6 +216,12 @@ int tz_transport_local(struct tz_transport *t, const struct tz_tp_dest *dst,
 	return -EAFNOSUPPORT;
 }
 
+void tz_transport_set_error(struct tz_transport *t, tz_tp_err_h *h, void *arg)
+{
+	t->err_h = h;
+	t->err_arg = arg;
+}
+
 const struct tz_tp_stats *tz_transport_stats(const struct tz_transport *t)
 {
 	return &t->st;

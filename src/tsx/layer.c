@@ -109,6 +109,39 @@ unsigned tz_tsx_layer_count(const struct tz_tsx_layer *l)
 	return l ? l->count : 0;
 }
 
+static bool same_dest(const struct tz_tp_dest *a, const struct tz_tp_dest *b)
+{
+	if (a->tp != b->tp)
+		return false;
+	if (a->conn && b->conn && a->tp != TZ_TP_UDP)
+		return a->conn == b->conn;
+	return a->addrlen == b->addrlen &&
+	       memcmp(&a->addr, &b->addr, a->addrlen) == 0;
+}
+
+unsigned tz_tsx_layer_tp_error(struct tz_tsx_layer *l,
+                               const struct tz_tp_dest *dst, int err)
+{
+	unsigned n = 0;
+
+	/* rare: a scan of every bucket; restarted after each termination,
+	 * as the TU's handler may end other transactions */
+	for (uint32_t b = 0; b < l->cfg.buckets; b++) {
+		struct tz_tsx *t;
+
+	again:
+		for (t = l->bucket[b]; t; t = t->hnext) {
+			if (t->state != TZ_TSX_TERMINATED &&
+			    same_dest(&t->dst, dst)) {
+				tsx_terminate(t, err);
+				n++;
+				goto again;
+			}
+		}
+	}
+	return n;
+}
+
 const struct tz_tsx_stats *tz_tsx_layer_stats(const struct tz_tsx_layer *l)
 {
 	return &l->st;

@@ -9,7 +9,8 @@
 #   - TCP: worker 1 sends on worker 0's connection (hand-off to the
 #     owner) and the response comes back through worker 0;
 # plus RFC 3263 through the static override file (NAPTR -> SRV -> A),
-# RFC 3261 18.1.1 (over udp-max-size: TCP), and the per-source TCP cap.
+# RFC 3261 18.1.1 (over udp-max-size: TCP), a refused connection reported
+# to the transaction at once (17.1.4), and the per-source TCP cap.
 source "$(dirname "$0")/lib.sh"
 
 peer_pids=""
@@ -110,6 +111,14 @@ peer_done tcp
 out=$("$TZ_BIN" ping sip:nowhere.test --control "$TZ_CTL")
 tz_expect "ping to an unknown name" "$?" 1
 tz_expect_match "its reason" "$out" '"error":"cannot resolve'
+
+# a refused connection ends the transaction at once (RFC 3261 17.1.4),
+# not after Timer F
+closed=$(tz__free_port) || tz_fail "no free port"
+t0=$(tz_now_ms)
+out=$("$TZ_BIN" ping "sip:127.0.0.1:$closed;transport=tcp" --control "$TZ_CTL")
+tz_expect_match "ping to a closed TCP port" "$out" '"status":503,"reason":"Connection refused"'
+[ $(($(tz_now_ms) - t0)) -lt 1000 ] || tz_fail "the refusal took $(($(tz_now_ms) - t0)) ms"
 
 # 6. at most tcp-max-per-source connections from one address
 exec {c1}<>"/dev/tcp/127.0.0.1/$TZ_TCP_PORT"

@@ -5,6 +5,7 @@
  * RFC 2543 rules), CANCEL lookup, transport errors.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 
 #include "tz_test.h"
@@ -820,6 +821,59 @@ out:
 	return done(err, t, l);
 }
 
+/* RFC 3261 17.1.4, 17.2.4: a connection that fails after the send
+ * returned ends the transactions sending there, by connection or address,
+ * and only those; each TU hears of it once. */
+static int test_transport_error_later(void)
+{
+	struct tz_tsx_layer *l;
+	struct tz_tsx *t = NULL, *t2 = NULL;
+	struct tu tu = {0}, tu2 = {0};
+	struct tz_tp_dest a = tcp, b = tcp, other = tcp;
+	struct pm r, r2;
+	int err;
+
+	a.conn = 7;
+	b.conn = 7;
+	other.conn = 8;
+	((struct sockaddr *)&other.addr)->sa_family = AF_INET;
+	other.addrlen = sizeof(struct sockaddr_in);
+	err = env_init(&l);
+	if (err)
+		return err;
+	mkreq(&r, "INVITE", VIA1, 1, "");
+	mkreq(&r2, "OPTIONS", "SIP/2.0/TCP 192.0.2.1;branch=z9hG4bKb2", 2, "");
+	err = tz_tsx_client_alloc(&t, l, r.buf, r.len, &a, on_resp, &tu);
+	if (!err)
+		err = tz_tsx_client_alloc(&t2, l, r2.buf, r2.len, &other,
+		                          on_resp, &tu2);
+	if (err)
+		goto out;
+	/* another connection failing touches neither */
+	b.conn = 9;
+	((struct sockaddr *)&b.addr)->sa_family = AF_INET6;
+	b.addrlen = sizeof(struct sockaddr_in6);
+	TZ_EXPECT_INT(tz_tsx_layer_tp_error(l, &b, -ECONNRESET), 0);
+	TZ_EXPECT_INT(tu.nerr + tu2.nerr, 0);
+	/* connection 7 fails: the INVITE ends, reported once */
+	b.conn = 7;
+	TZ_EXPECT_INT(tz_tsx_layer_tp_error(l, &b, -ECONNREFUSED), 1);
+	TZ_EXPECT_INT(tu.nerr, 1);
+	TZ_EXPECT_INT(tu.err, -ECONNREFUSED);
+	TZ_EXPECT_INT(tz_tsx_state(t), TZ_TSX_TERMINATED);
+	TZ_EXPECT_INT(tz_tsx_layer_tp_error(l, &b, -ECONNREFUSED), 0);
+	TZ_EXPECT_INT(tu.nerr, 1);
+	/* by address when the failing destination names no connection */
+	other.conn = 0;
+	TZ_EXPECT_INT(tz_tsx_layer_tp_error(l, &other, -EPIPE), 1);
+	TZ_EXPECT_INT(tu2.nerr, 1);
+	TZ_EXPECT_INT(tu2.err, -EPIPE);
+	TZ_EXPECT_INT(tz_tsx_layer_count(l), 0);
+out:
+	tz_mem_deref(t2);
+	return done(err, t, l);
+}
+
 /* RFC 3261 17.2.3: branches without the magic cookie match by Request-URI,
  * tags, Call-ID, CSeq and top Via; the ACK by the To tag sent. */
 static int test_rfc2543(void)
@@ -1062,6 +1116,7 @@ int main(int argc, char **argv)
 	        TZ_TEST(test_ist_auto_100),
 	        TZ_TEST(test_nist),
 	        TZ_TEST(test_transport_error),
+	        TZ_TEST(test_transport_error_later),
 	        TZ_TEST(test_rfc2543),
 	        TZ_TEST(test_cancel_lookup),
 	        TZ_TEST(test_client_match),
