@@ -143,18 +143,13 @@ char *server_status_json(struct tz_server *s)
  * kernel chose at start. */
 static bool listen_same(const struct tz_listen *run, const struct tz_listen *l)
 {
-	const struct sockaddr_in6 *a6 = (const void *)&run->addr,
-	                          *b6 = (const void *)&l->addr;
-	const struct sockaddr_in *a4 = (const void *)&run->addr,
-	                         *b4 = (const void *)&l->addr;
+	struct sockaddr_storage a = l->addr;
 
-	if (run->tp != l->tp || run->addr.ss_family != l->addr.ss_family)
-		return false;
-	if (l->addr.ss_family == AF_INET)
-		return a4->sin_addr.s_addr == b4->sin_addr.s_addr &&
-		       (a4->sin_port == b4->sin_port || !b4->sin_port);
-	return !memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) &&
-	       (a6->sin6_port == b6->sin6_port || !b6->sin6_port);
+	if (!tz_sa_port(&a))
+		tz_sa_set_port(&a, tz_sa_port(&run->addr));
+	return run->tp == l->tp &&
+	       tz_sa_equal((const struct sockaddr *)&a,
+	                   (const struct sockaddr *)&run->addr);
 }
 
 /* Keys a reload cannot change (docs/configuration.md): keep the running

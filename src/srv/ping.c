@@ -69,24 +69,6 @@ static void on_resp(int err, const struct tz_msg *resp, void *arg)
 	tz_free(pc);
 }
 
-static void sent_by(const struct sockaddr_storage *a, char *out, size_t n)
-{
-	char ip[INET6_ADDRSTRLEN];
-
-	if (a->ss_family == AF_INET6) {
-		inet_ntop(AF_INET6,
-		          &((const struct sockaddr_in6 *)a)->sin6_addr, ip,
-		          sizeof(ip));
-		snprintf(out, n, "[%s]:%u", ip,
-		         ntohs(((const struct sockaddr_in6 *)a)->sin6_port));
-	} else {
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)a)->sin_addr,
-		          ip, sizeof(ip));
-		snprintf(out, n, "%s:%u", ip,
-		         ntohs(((const struct sockaddr_in *)a)->sin_port));
-	}
-}
-
 /* Build the OPTIONS for @p dst into w->out. */
 static int build(struct ping_ctx *pc, const struct tz_tp_dest *dst)
 {
@@ -101,7 +83,7 @@ static int build(struct ping_ctx *pc, const struct tz_tp_dest *dst)
 	if (err)
 		return err;
 	(void)!getrandom(r, sizeof(r), 0);
-	sent_by(&local, hp, sizeof(hp));
+	tz_sa_print(&local, true, hp, sizeof(hp));
 	snprintf(via, sizeof(via), "SIP/2.0/%s %s", tz_tp_name(dst->tp), hp);
 	make_branch(branch, sizeof(branch), w->index, 0);
 	snprintf(tag, sizeof(tag), "%016llx", (unsigned long long)r[0]);

@@ -13,60 +13,6 @@
 #include "srv_int.h"
 #include "tz/tz_hdr.h"
 
-static void src_ip(const struct tz_tp_dest *src, char *ip, size_t n,
-                   unsigned *port)
-{
-	if (src->addr.ss_family == AF_INET6) {
-		const struct sockaddr_in6 *a = (const void *)&src->addr;
-
-		inet_ntop(AF_INET6, &a->sin6_addr, ip, (socklen_t)n);
-		*port = ntohs(a->sin6_port);
-	} else {
-		const struct sockaddr_in *a = (const void *)&src->addr;
-
-		inet_ntop(AF_INET, &a->sin_addr, ip, (socklen_t)n);
-		*port = ntohs(a->sin_port);
-	}
-}
-
-/* Numeric host text (brackets allowed) to an address of @p family. */
-static bool host_addr(const char *h, size_t n, int *family, void *out)
-{
-	char tmp[64];
-
-	if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
-		h++;
-		n -= 2;
-	}
-	if (n >= sizeof(tmp))
-		return false;
-	memcpy(tmp, h, n);
-	tmp[n] = 0;
-	if (inet_pton(AF_INET, tmp, out) == 1) {
-		*family = AF_INET;
-		return true;
-	}
-	if (inet_pton(AF_INET6, tmp, out) == 1) {
-		*family = AF_INET6;
-		return true;
-	}
-	return false;
-}
-
-static bool same_ip(const char *h, size_t n, const struct sockaddr *sa)
-{
-	unsigned char a[16];
-	int family;
-
-	if (!host_addr(h, n, &family, a) || family != sa->sa_family)
-		return false;
-	if (family == AF_INET)
-		return memcmp(a, &((const struct sockaddr_in *)sa)->sin_addr,
-		              4) == 0;
-	return memcmp(a, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16) ==
-	       0;
-}
-
 /* The rport and received params of the top Via, if any. */
 struct via_marks {
 	struct tz_param rport, received;
@@ -101,12 +47,12 @@ int via_needs_fix(const struct tz_msg *m, const struct tz_tp_dest *src)
 	if (vm.has_rport && !vm.rport.has_value)
 		return 1;
 	/* RFC3261 18.2.1: received when sent-by is not the source IP */
-	if (!same_ip(m->buf + v->host.off, v->host.len,
-	             (const struct sockaddr *)&src->addr))
+	if (!tz_sa_host_is(m->buf + v->host.off, v->host.len,
+	                   (const struct sockaddr *)&src->addr))
 		return !vm.has_received ||
-		       !same_ip(m->buf + vm.received.value.off,
-		                vm.received.value.len,
-		                (const struct sockaddr *)&src->addr);
+		       !tz_sa_host_is(m->buf + vm.received.value.off,
+		                      vm.received.value.len,
+		                      (const struct sockaddr *)&src->addr);
 	return 0;
 }
 
@@ -121,13 +67,13 @@ int via_fix(const struct tz_msg *m, const struct tz_tp_dest *src, char *out,
 	const struct tz_via *v = &m->via1;
 	struct via_marks vm;
 	struct splice sp[2];
-	unsigned nsp = 0, port;
-	char ip[INET6_ADDRSTRLEN];
+	unsigned nsp = 0, port = tz_sa_port(&src->addr);
+	char ip[TZ_SA_STRLEN];
 	uint32_t at = 0;
 	size_t n = 0;
 
 	via_marks(m, &vm);
-	src_ip(src, ip, sizeof(ip), &port);
+	tz_sa_print(&src->addr, false, ip, sizeof(ip));
 	if (vm.has_rport && !vm.rport.has_value) {
 		sp[nsp].off = vm.rport.name.off + vm.rport.name.len;
 		sp[nsp].del = 0;
@@ -184,22 +130,15 @@ void resp_dest(const struct tz_msg *req, const struct tz_tp_dest *src,
 		/* RFC3261 18.2.2: over the connection the request came on;
 		 * if that is gone, to the source IP and the sent-by port */
 	} else if ((v->has & TZ_VIA_MADDR) && v->maddr.len) {
-		/* RFC3261 18.2.2: maddr: to that address, sent-by port */
-		int family;
-		unsigned char a[16];
+		/* RFC3261 18.2.2: maddr: to that address (of the family of
+		 * the socket it came in on), sent-by port */
+		struct sockaddr_storage m;
+		socklen_t mlen;
 
-		if (host_addr(req->buf + v->maddr.off, v->maddr.len, &family,
-		              a) &&
-		    family == out->addr.ss_family) {
-			if (family == AF_INET)
-				memcpy(&((struct sockaddr_in *)&out->addr)
-				                ->sin_addr,
-				       a, 4);
-			else
-				memcpy(&((struct sockaddr_in6 *)&out->addr)
-				                ->sin6_addr,
-				       a, 16);
-		}
+		if (tz_sa_from_host(req->buf + v->maddr.off, v->maddr.len, 0,
+		                    &m, &mlen) == 0 &&
+		    m.ss_family == out->addr.ss_family)
+			memcpy(&out->addr, &m, mlen);
 	} else if (vm.has_rport) {
 		/* RFC3581 4: to the source IP and port, from the socket
 		 * the request came in on */
@@ -207,10 +146,7 @@ void resp_dest(const struct tz_msg *req, const struct tz_tp_dest *src,
 	}
 	/* RFC3261 18.2.2: the received address (the source IP) and the
 	 * sent-by port */
-	if (out->addr.ss_family == AF_INET6)
-		((struct sockaddr_in6 *)&out->addr)->sin6_port = htons(port);
-	else
-		((struct sockaddr_in *)&out->addr)->sin_port = htons(port);
+	tz_sa_set_port(&out->addr, port);
 }
 
 bool srv_is_domain(const struct tz_config *c, const char *host, size_t hlen)
@@ -222,30 +158,13 @@ bool srv_is_domain(const struct tz_config *c, const char *host, size_t hlen)
 	return false;
 }
 
-static uint16_t sa_port(const struct sockaddr_storage *a)
-{
-	return ntohs(a->ss_family == AF_INET6
-	                     ? ((const struct sockaddr_in6 *)a)->sin6_port
-	                     : ((const struct sockaddr_in *)a)->sin_port);
-}
-
-static bool is_any(const struct sockaddr_storage *a)
-{
-	static const unsigned char zero[16];
-
-	if (a->ss_family == AF_INET)
-		return ((const struct sockaddr_in *)a)->sin_addr.s_addr == 0;
-	return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr, zero, 16) ==
-	       0;
-}
-
 bool srv_is_local(const struct tz_config *c, const char *host, size_t hlen,
                   int port, enum tz_tp_proto tp)
 {
 	bool domain = srv_is_domain(c, host, hlen);
-	unsigned char a[16];
-	int family = 0;
-	bool numeric = host_addr(host, hlen, &family, a);
+	struct sockaddr_storage a;
+	socklen_t alen;
+	bool numeric = tz_sa_from_host(host, hlen, 0, &a, &alen) == 0;
 
 	if (!domain && !numeric)
 		return false;
@@ -258,13 +177,14 @@ bool srv_is_local(const struct tz_config *c, const char *host, size_t hlen,
 	for (unsigned i = 0; i < c->nlisten; i++) {
 		const struct tz_listen *l = &c->listen[i];
 
-		if (sa_port(&l->addr) != port)
+		if (tz_sa_port(&l->addr) != port)
 			continue;
 		if (domain)
 			return true;
-		if (l->addr.ss_family == family &&
-		    (is_any(&l->addr) ||
-		     same_ip(host, hlen, (const struct sockaddr *)&l->addr)))
+		if (l->addr.ss_family == a.ss_family &&
+		    (tz_sa_is_any(&l->addr) ||
+		     tz_sa_host_is(host, hlen,
+		                   (const struct sockaddr *)&l->addr)))
 			return true;
 	}
 	return false;

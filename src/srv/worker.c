@@ -67,38 +67,19 @@ static int max_fds(void)
 	return (int)rl.rlim_cur;
 }
 
-static unsigned listen_port(const struct tz_listen *l)
-{
-	return ntohs(
-	        l->addr.ss_family == AF_INET6
-	                ? ((const struct sockaddr_in6 *)&l->addr)->sin6_port
-	                : ((const struct sockaddr_in *)&l->addr)->sin_port);
-}
-
+/* Port 0 asked: the address the kernel chose, in @p l and its text. */
 static void listen_set_bound(struct tz_listen *l, struct tz_transport *tp)
 {
-	char ip[INET6_ADDRSTRLEN];
 	const char *p = tz_tp_name(l->tp);
-	char lower[8];
+	char lower[8], addr[TZ_SA_STRLEN];
 	size_t i;
 
 	tz_transport_bound(tp, &l->addr, &l->addrlen);
 	for (i = 0; p[i] && i < sizeof(lower) - 1; i++)
 		lower[i] = (char)(p[i] | 0x20);
 	lower[i] = 0;
-	if (l->addr.ss_family == AF_INET6) {
-		inet_ntop(AF_INET6,
-		          &((const struct sockaddr_in6 *)&l->addr)->sin6_addr,
-		          ip, sizeof(ip));
-		snprintf(l->text, sizeof(l->text), "%s:[%s]:%u", lower, ip,
-		         listen_port(l));
-	} else {
-		inet_ntop(AF_INET,
-		          &((const struct sockaddr_in *)&l->addr)->sin_addr, ip,
-		          sizeof(ip));
-		snprintf(l->text, sizeof(l->text), "%s:%s:%u", lower, ip,
-		         listen_port(l));
-	}
+	snprintf(l->text, sizeof(l->text), "%s:%s", lower,
+	         tz_sa_print(&l->addr, true, addr, sizeof(addr)));
 }
 
 int worker_init(struct worker *w, struct tz_server *s, unsigned index,
@@ -141,7 +122,7 @@ int worker_init(struct worker *w, struct tz_server *s, unsigned index,
 		}
 		/* port 0: the first worker's kernel-chosen port is everyone's
 		 * (workers are set up one by one, before any runs) */
-		if (index == 0 && listen_port(l) == 0)
+		if (index == 0 && tz_sa_port(&l->addr) == 0)
 			listen_set_bound(l, w->tp);
 	}
 	{

@@ -134,17 +134,14 @@ unsigned tz_conn_owner(uint64_t conn)
 
 static struct ipcount **ip_slot(struct tz_hub *h, const struct sockaddr *ip)
 {
-	struct ipcount **pp = &h->itab[sa_hash(ip, false) % HUB_BUCKETS];
+	struct ipcount **pp = &h->itab[tz_sa_hash(ip, false) % HUB_BUCKETS];
 	struct sockaddr_storage key;
 
 	memcpy(&key, ip, sizeof(key));
-	if (key.ss_family == AF_INET)
-		((struct sockaddr_in *)&key)->sin_port = 0;
-	else
-		((struct sockaddr_in6 *)&key)->sin6_port = 0;
+	tz_sa_set_port(&key, 0);
 	for (; *pp; pp = &(*pp)->next) {
-		if (sa_equal((struct sockaddr *)&(*pp)->ip,
-		             (struct sockaddr *)&key))
+		if (tz_sa_equal((struct sockaddr *)&(*pp)->ip,
+		                (struct sockaddr *)&key))
 			break;
 	}
 	return pp;
@@ -182,18 +179,14 @@ int hub_conn_add(struct tz_hub *h, const struct conn *c)
 			}
 			memset(ipc, 0, sizeof(*ipc));
 			memcpy(&ipc->ip, &c->peer, c->plen);
-			if (ipc->ip.ss_family == AF_INET)
-				((struct sockaddr_in *)&ipc->ip)->sin_port = 0;
-			else
-				((struct sockaddr_in6 *)&ipc->ip)->sin6_port =
-				        0;
+			tz_sa_set_port(&ipc->ip, 0);
 			*ipp = ipc;
 		}
 		(*ipp)->n++;
 	}
 	{
 		struct centry **bp =
-		        &h->ctab[sa_hash(peer, true) % HUB_BUCKETS];
+		        &h->ctab[tz_sa_hash(peer, true) % HUB_BUCKETS];
 
 		e->next = *bp;
 		*bp = e;
@@ -213,7 +206,7 @@ void hub_conn_del(struct tz_hub *h, const struct conn *c)
 	struct ipcount **ipp, *ipc = NULL;
 
 	pthread_mutex_lock(&h->lock);
-	for (pp = &h->ctab[sa_hash(peer, true) % HUB_BUCKETS]; *pp;
+	for (pp = &h->ctab[tz_sa_hash(peer, true) % HUB_BUCKETS]; *pp;
 	     pp = &(*pp)->next) {
 		if ((*pp)->id == c->id) {
 			e = *pp;
@@ -242,9 +235,10 @@ uint64_t hub_conn_find(struct tz_hub *h, enum tz_tp_proto proto,
 
 	(void)plen;
 	pthread_mutex_lock(&h->lock);
-	for (e = h->ctab[sa_hash(peer, true) % HUB_BUCKETS]; e; e = e->next) {
+	for (e = h->ctab[tz_sa_hash(peer, true) % HUB_BUCKETS]; e;
+	     e = e->next) {
 		if (e->proto == proto &&
-		    sa_equal((struct sockaddr *)&e->peer, peer)) {
+		    tz_sa_equal((struct sockaddr *)&e->peer, peer)) {
 			id = e->id;
 			break;
 		}

@@ -319,26 +319,9 @@ void res_lookup_start(struct tz_resolve_q *q, uint16_t type, unsigned idx,
 /* Read a numeric host (IPv4, IPv6 with or without brackets) into @d. */
 static bool numeric_host(const char *host, size_t len, struct tz_tp_dest *d)
 {
-	char buf[INET6_ADDRSTRLEN + 1];
-	uint8_t ip[16];
-
-	if (len >= 2 && host[0] == '[' && host[len - 1] == ']') {
-		host++;
-		len -= 2;
-	}
-	if (len >= sizeof(buf))
-		return false;
-	memcpy(buf, host, len);
-	buf[len] = '\0';
-	if (inet_pton(AF_INET, buf, ip) == 1) {
-		res_dest_make(d, AF_INET, ip, 0, TZ_TP_UDP);
-		return true;
-	}
-	if (inet_pton(AF_INET6, buf, ip) == 1) {
-		res_dest_make(d, AF_INET6, ip, 0, TZ_TP_UDP);
-		return true;
-	}
-	return false;
+	memset(d, 0, sizeof(*d));
+	d->tp = TZ_TP_UDP;
+	return tz_sa_from_host(host, len, 0, &d->addr, &d->addrlen) == 0;
 }
 
 static int resolve_start(struct tz_resolver *r, struct tz_resolve_q **qp,

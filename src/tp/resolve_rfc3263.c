@@ -75,14 +75,6 @@ static const char *srv_prefix(int tp)
 	                         : "_sips._tcp";
 }
 
-static void dest_set_port(struct tz_tp_dest *d, uint16_t port)
-{
-	if (d->addr.ss_family == AF_INET)
-		((struct sockaddr_in *)&d->addr)->sin_port = htons(port);
-	else
-		((struct sockaddr_in6 *)&d->addr)->sin6_port = htons(port);
-}
-
 void res_dest_make(struct tz_tp_dest *d, int af, const uint8_t *ip,
                    uint16_t port, int tp)
 {
@@ -98,7 +90,7 @@ void res_dest_make(struct tz_tp_dest *d, int af, const uint8_t *ip,
 		memcpy(&s->sin6_addr, ip, 16);
 		d->addrlen = sizeof(*s);
 	}
-	dest_set_port(d, port);
+	tz_sa_set_port(&d->addr, port);
 	d->tp = (enum tz_tp_proto)tp;
 	d->reliable = tp != TZ_TP_UDP;
 	d->conn = 0;
@@ -539,8 +531,8 @@ void res_start(void *arg)
 		}
 		q->dest[0].tp = (enum tz_tp_proto)tp;
 		q->dest[0].reliable = tp != TZ_TP_UDP;
-		dest_set_port(&q->dest[0],
-		              q->port ? q->port : default_port(tp));
+		tz_sa_set_port(&q->dest[0].addr,
+		               q->port ? q->port : default_port(tp));
 		q->ndest = 1;
 		finish(q, 0);
 		return;

@@ -35,32 +35,13 @@ static struct conn **conn_slot(struct tz_transport *t, uint64_t id)
 	return pp;
 }
 
-static const char *peer_str(const struct conn *c, char *out, size_t n)
-{
-	char ip[INET6_ADDRSTRLEN] = "?";
-	unsigned port = 0;
-
-	if (c->peer.ss_family == AF_INET) {
-		const struct sockaddr_in *a = (const void *)&c->peer;
-
-		inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
-		port = ntohs(a->sin_port);
-	} else {
-		const struct sockaddr_in6 *a = (const void *)&c->peer;
-
-		inet_ntop(AF_INET6, &a->sin6_addr, ip, sizeof(ip));
-		port = ntohs(a->sin6_port);
-	}
-	snprintf(out, n, "%s:%u", ip, port);
-	return out;
-}
-
 static void conn_close(struct conn *c, const char *why)
 {
-	char peer[64];
+	char peer[TZ_SA_STRLEN];
 
-	tz_log(TZ_LOG_DEBUG, "tcp %s closed: %s",
-	       peer_str(c, peer, sizeof(peer)), why);
+	if (tz_log_on(TZ_LOG_DEBUG))
+		tz_log(TZ_LOG_DEBUG, "tcp %s closed: %s",
+		       tz_sa_print(&c->peer, true, peer, sizeof(peer)), why);
 	if (c->busy) {
 		c->dead = true;
 		return;

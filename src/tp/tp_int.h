@@ -133,7 +133,5 @@ void tcp_stop_accepting(struct tz_transport *t);
 
 /* transport.c */
 int tp_socket(int family, int type);
-bool sa_equal(const struct sockaddr *a, const struct sockaddr *b);
-uint32_t sa_hash(const struct sockaddr *a, bool with_port);
 
 #endif

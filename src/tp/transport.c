@@ -19,55 +19,6 @@ int tp_socket(int family, int type)
 	return fd < 0 ? -errno : fd;
 }
 
-bool sa_equal(const struct sockaddr *a, const struct sockaddr *b)
-{
-	if (a->sa_family != b->sa_family)
-		return false;
-	if (a->sa_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a;
-		const struct sockaddr_in *y = (const void *)b;
-
-		return x->sin_port == y->sin_port &&
-		       x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	if (a->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *x = (const void *)a;
-		const struct sockaddr_in6 *y = (const void *)b;
-
-		return x->sin6_port == y->sin6_port &&
-		       memcmp(&x->sin6_addr, &y->sin6_addr, 16) == 0;
-	}
-	return false;
-}
-
-/* FNV-1a over the address bytes (and port) */
-uint32_t sa_hash(const struct sockaddr *a, bool with_port)
-{
-	const unsigned char *p;
-	size_t n;
-	uint32_t h = 2166136261u;
-	uint16_t port;
-
-	if (a->sa_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a;
-
-		p = (const unsigned char *)&x->sin_addr;
-		n = 4;
-		port = x->sin_port;
-	} else {
-		const struct sockaddr_in6 *x = (const void *)a;
-
-		p = (const unsigned char *)&x->sin6_addr;
-		n = 16;
-		port = x->sin6_port;
-	}
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	if (with_port)
-		h = ((h ^ (port & 0xff)) * 16777619u ^ (port >> 8)) * 16777619u;
-	return h;
-}
-
 static void idle_flush(void *arg)
 {
 	tz_transport_flush(arg);

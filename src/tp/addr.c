@@ -1,0 +1,139 @@
+/*
+ * addr.c  IPv4 and IPv6 socket addresses: compare, hash, read a numeric
+ * host, print (see tz_tp.h).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tz/tz_tp.h"
+
+bool tz_sa_equal(const struct sockaddr *a, const struct sockaddr *b)
+{
+	if (a->sa_family != b->sa_family)
+		return false;
+	if (a->sa_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a;
+		const struct sockaddr_in *y = (const void *)b;
+
+		return x->sin_port == y->sin_port &&
+		       x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a;
+		const struct sockaddr_in6 *y = (const void *)b;
+
+		return x->sin6_port == y->sin6_port &&
+		       memcmp(&x->sin6_addr, &y->sin6_addr, 16) == 0;
+	}
+	return false;
+}
+
+/* The address bytes of @p a and their count. */
+static const unsigned char *ip_bytes(const struct sockaddr *a, size_t *n)
+{
+	if (a->sa_family == AF_INET6) {
+		*n = 16;
+		return (const unsigned char *)&((const struct sockaddr_in6 *)a)
+		        ->sin6_addr;
+	}
+	*n = 4;
+	return (const unsigned char *)&((const struct sockaddr_in *)a)
+	        ->sin_addr;
+}
+
+uint32_t tz_sa_hash(const struct sockaddr *a, bool with_port)
+{
+	size_t n;
+	const unsigned char *p = ip_bytes(a, &n);
+	uint16_t port = tz_sa_port((const struct sockaddr_storage *)a);
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	if (with_port)
+		h = ((h ^ (port & 0xff)) * 16777619u ^ (port >> 8)) * 16777619u;
+	return h;
+}
+
+uint16_t tz_sa_port(const struct sockaddr_storage *a)
+{
+	/* sin_port and sin6_port share their offset */
+	return ntohs(((const struct sockaddr_in *)a)->sin_port);
+}
+
+void tz_sa_set_port(struct sockaddr_storage *a, uint16_t port)
+{
+	((struct sockaddr_in *)a)->sin_port = htons(port);
+}
+
+bool tz_sa_is_any(const struct sockaddr_storage *a)
+{
+	static const unsigned char zero[16];
+	size_t n;
+	const unsigned char *p = ip_bytes((const struct sockaddr *)a, &n);
+
+	return memcmp(p, zero, n) == 0;
+}
+
+int tz_sa_from_host(const char *h, size_t n, uint16_t port,
+                    struct sockaddr_storage *out, socklen_t *outlen)
+{
+	struct sockaddr_in *a4 = (struct sockaddr_in *)out;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)out;
+	char tmp[INET6_ADDRSTRLEN];
+
+	if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+		h++;
+		n -= 2;
+	}
+	if (n >= sizeof(tmp))
+		return -EINVAL;
+	memcpy(tmp, h, n);
+	tmp[n] = '\0';
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, tmp, &a4->sin_addr) == 1) {
+		a4->sin_family = AF_INET;
+		*outlen = sizeof(*a4);
+	} else if (inet_pton(AF_INET6, tmp, &a6->sin6_addr) == 1) {
+		a6->sin6_family = AF_INET6;
+		*outlen = sizeof(*a6);
+	} else {
+		return -EINVAL;
+	}
+	tz_sa_set_port(out, port);
+	return 0;
+}
+
+bool tz_sa_host_is(const char *h, size_t n, const struct sockaddr *sa)
+{
+	struct sockaddr_storage a;
+	socklen_t len;
+	size_t k;
+	const unsigned char *x, *y;
+
+	if (tz_sa_from_host(h, n, 0, &a, &len) != 0 ||
+	    a.ss_family != sa->sa_family)
+		return false;
+	x = ip_bytes((const struct sockaddr *)&a, &k);
+	y = ip_bytes(sa, &k);
+	return memcmp(x, y, k) == 0;
+}
+
+const char *tz_sa_print(const struct sockaddr_storage *a, bool port, char *out,
+                        size_t n)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+	size_t k;
+	bool v6 = a->ss_family == AF_INET6;
+
+	inet_ntop(a->ss_family, ip_bytes((const struct sockaddr *)a, &k), ip,
+	          sizeof(ip));
+	if (!port)
+		snprintf(out, n, "%s", ip);
+	else
+		snprintf(out, n, v6 ? "[%s]:%u" : "%s:%u", ip, tz_sa_port(a));
+	return out;
+}
