@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "srv_int.h"
 #include "tz/tz_hdr.h"
+#include "tz/tz_rand.h"
 
 static uint32_t fnv(uint32_t h, const char *p, size_t n)
 {
@@ -50,12 +50,8 @@ uint32_t loop_hash(const struct tz_msg *m, struct tz_span topvia)
 
 int make_branch(char *out, size_t n, unsigned worker, uint32_t lh)
 {
-	uint64_t r;
-
-	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
-		r = (uint64_t)random() << 32 ^ (uint64_t)random();
 	return snprintf(out, n, BRANCH_MAGIC "%x.%08x.%016llx", worker, lh,
-	                (unsigned long long)r);
+	                (unsigned long long)tz_rand64());
 }
 
 int branch_worker(const char *b, size_t n)

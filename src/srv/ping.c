@@ -11,12 +11,12 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "srv_int.h"
 #include "tz/tz_build.h"
 #include "tz/tz_log.h"
 #include "tz/tz_mem.h"
+#include "tz/tz_rand.h"
 #include "tz/tz_resolve.h"
 #include "tz/tz_uri.h"
 
@@ -77,18 +77,16 @@ static int build(struct ping_ctx *pc, const struct tz_tp_dest *dst)
 	struct sockaddr_storage local;
 	socklen_t llen;
 	char via[128], hp[96], branch[80], tag[24], cid[48], from[128];
-	uint64_t r[2] = {0, 0};
 	int err = tz_transport_local(w->tp, dst, &local, &llen);
 
 	if (err)
 		return err;
-	(void)!getrandom(r, sizeof(r), 0);
 	tz_sa_print(&local, true, hp, sizeof(hp));
 	snprintf(via, sizeof(via), "SIP/2.0/%s %s", tz_tp_name(dst->tp), hp);
 	make_branch(branch, sizeof(branch), w->index, 0);
-	snprintf(tag, sizeof(tag), "%016llx", (unsigned long long)r[0]);
+	snprintf(tag, sizeof(tag), "%016llx", (unsigned long long)tz_rand64());
 	snprintf(cid, sizeof(cid), "%016llx@trapezoid",
-	         (unsigned long long)r[1]);
+	         (unsigned long long)tz_rand64());
 	snprintf(from, sizeof(from), "<sip:trapezoid@%s>", hp);
 	rb.method = "OPTIONS";
 	rb.ruri = pc->uri;

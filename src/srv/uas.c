@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "srv_int.h"
 #include "tz/tz_build.h"
@@ -17,6 +16,7 @@
 #include "tz/tz_hval.h"
 #include "tz/tz_log.h"
 #include "tz/tz_mem.h"
+#include "tz/tz_rand.h"
 
 /* RFC3261 7.1, 27.4: the methods this server knows */
 static const char *const known[] = {
@@ -45,11 +45,9 @@ static bool is_method(const struct tz_msg *m, const char *name)
 
 static void new_tag(struct worker *w, char *out, size_t n)
 {
-	uint32_t r = 0;
-
-	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
-		r = 0;
-	snprintf(out, n, "tz%x%08x%x", w->index, r, ++w->tag_serial);
+	/* RFC3261 19.3: at least 32 random bits */
+	snprintf(out, n, "tz%x%08x%x", w->index, (uint32_t)tz_rand64(),
+	         ++w->tag_serial);
 }
 
 static void count(struct worker *w, uint16_t status)

@@ -11,6 +11,7 @@
 #include "tz/tz_arena.h"
 #include "tz/tz_buf.h"
 #include "tz/tz_mem.h"
+#include "tz/tz_rand.h"
 
 static int destroyed;
 
@@ -140,10 +141,31 @@ static int test_arena(void)
 	return 0;
 }
 
+/* tz_rand64: no repeats in a few thousand draws, and every bit set about
+ * half the time */
+static int test_rand(void)
+{
+	static uint64_t seen[4096];
+	unsigned ones[64] = {0};
+
+	for (unsigned i = 0; i < 4096; i++) {
+		seen[i] = tz_rand64();
+		for (unsigned b = 0; b < 64; b++)
+			ones[b] += (seen[i] >> b) & 1;
+		for (unsigned j = 0; j < i; j++)
+			if (seen[j] == seen[i])
+				TZ_EXPECT(!"a repeated value");
+	}
+	/* 4096 draws: mean 2048, sd 32; 10 sd either way */
+	for (unsigned b = 0; b < 64; b++)
+		TZ_EXPECT(ones[b] > 1728 && ones[b] < 2368);
+	return 0;
+}
+
 static const struct tz_test tests[] = {
         TZ_TEST(test_mem_refcount), TZ_TEST(test_mem_fail_after),
         TZ_TEST(test_buf_grow),     TZ_TEST(test_buf_fixed),
-        TZ_TEST(test_arena),
+        TZ_TEST(test_arena),        TZ_TEST(test_rand),
 };
 
 int main(int argc, char **argv)
