@@ -208,11 +208,7 @@ int server_reload(struct tz_server *s, char *err, size_t errlen)
 	cf->older = old;
 	atomic_store(&s->conf, cf);
 	tz_log_set_level(cf->c.log_level);
-	lim.max_message = cf->c.max_message;
-	lim.tcp_idle = cf->c.tcp_idle;
-	lim.tcp_slow = cf->c.tcp_slow;
-	lim.tcp_per_src = cf->c.tcp_per_src;
-	lim.tcp_max = cf->c.tcp_max;
+	srv_limits(&cf->c, &lim);
 	tz_hub_set_limits(s->hub, &lim);
 	for (unsigned i = 0; i < s->nworkers; i++)
 		worker_post_reload(&s->w[i]);

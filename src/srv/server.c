@@ -16,7 +16,7 @@
 #include "tz/tz_log.h"
 #include "tz/tz_mem.h"
 
-static void limits_of(const struct tz_config *c, struct tz_tp_limits *lim)
+void srv_limits(const struct tz_config *c, struct tz_tp_limits *lim)
 {
 	lim->max_message = c->max_message;
 	lim->tcp_idle = c->tcp_idle;
@@ -90,7 +90,7 @@ int tz_server_alloc(struct tz_server **sp, const struct tz_config *cfg,
 	pthread_cond_init(&s->snap_cond, NULL);
 	tz_log_set_level(cfg->log_level);
 	s->nworkers = cfg->workers ? cfg->workers : online_cpus();
-	limits_of(cfg, &lim);
+	srv_limits(cfg, &lim);
 	s->w = tz_malloc(s->nworkers * sizeof(*s->w));
 	s->snap = tz_malloc(s->nworkers * sizeof(*s->snap));
 	e = s->w && s->snap ? tz_hub_alloc(&s->hub, s->nworkers, &lim)

@@ -93,6 +93,9 @@ struct tz_server {
 	atomic_uint running;
 };
 
+/* server.c: the transport limits of a configuration */
+void srv_limits(const struct tz_config *c, struct tz_tp_limits *lim);
+
 /* worker.c */
 int worker_init(struct worker *w, struct tz_server *s, unsigned index,
                 char *err, size_t errlen);

@@ -49,6 +49,7 @@ int tz_hub_alloc(struct tz_hub **hp, unsigned nworkers,
 	memset(h->itab, 0, HUB_BUCKETS * sizeof(*h->itab));
 	h->n = nworkers;
 	h->lim = *lim;
+	atomic_init(&h->lim_gen, 1);
 	pthread_mutex_init(&h->lock, NULL);
 	*hp = h;
 	return 0;
@@ -82,14 +83,23 @@ void tz_hub_set_limits(struct tz_hub *h, const struct tz_tp_limits *lim)
 {
 	pthread_mutex_lock(&h->lock);
 	h->lim = *lim;
+	atomic_fetch_add(&h->lim_gen, 1);
 	pthread_mutex_unlock(&h->lock);
 }
 
-void hub_limits(struct tz_hub *h, struct tz_tp_limits *out)
+const struct tz_tp_limits *tp_limits(struct tz_transport *t)
 {
-	pthread_mutex_lock(&h->lock);
-	*out = h->lim;
-	pthread_mutex_unlock(&h->lock);
+	/* the worker's copy; the lock only when a reload changed them */
+	unsigned gen =
+	        atomic_load_explicit(&t->hub->lim_gen, memory_order_acquire);
+
+	if (gen != t->lim_gen) {
+		pthread_mutex_lock(&t->hub->lock);
+		t->lim = t->hub->lim;
+		t->lim_gen = atomic_load(&t->hub->lim_gen);
+		pthread_mutex_unlock(&t->hub->lock);
+	}
+	return &t->lim;
 }
 
 unsigned tz_hub_connections(struct tz_hub *h)

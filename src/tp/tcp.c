@@ -121,11 +121,8 @@ static void slow_expired(void *arg)
 
 static void touch(struct conn *c)
 {
-	struct tz_tp_limits lim;
-
-	hub_limits(c->t->hub, &lim);
-	tz_timer_start(tz_loop_wheel(c->t->loop), &c->idle, lim.tcp_idle,
-	               idle_expired, c);
+	tz_timer_start(tz_loop_wheel(c->t->loop), &c->idle,
+	               tp_limits(c->t)->tcp_idle, idle_expired, c);
 }
 
 static struct conn *conn_new(struct tz_transport *t, int fd,
@@ -354,13 +351,12 @@ static void keepalive(struct conn *c, size_t skip)
 /* Deliver every complete message in the read buffer. */
 static void deliver(struct conn *c)
 {
-	struct tz_tp_limits lim;
+	const struct tz_tp_limits *lim = tp_limits(c->t);
 	struct tz_msg_limits ml = {0};
 	struct tz_tp_dest src;
 	size_t pos = 0;
 
-	hub_limits(c->t->hub, &lim);
-	ml.max_msg = lim.max_message;
+	ml.max_msg = lim->max_message;
 	memset(&src, 0, sizeof(src));
 	memcpy(&src.addr, &c->peer, c->plen);
 	src.addrlen = c->plen;
@@ -417,7 +413,7 @@ static void deliver(struct conn *c)
 		tz_timer_cancel(&c->slow);
 	else if (!tz_timer_active(&c->slow))
 		tz_timer_start(tz_loop_wheel(c->t->loop), &c->slow,
-		               lim.tcp_slow, slow_expired, c);
+		               lim->tcp_slow, slow_expired, c);
 	if (c->closing && !c->wq)
 		flush_queue(c);
 }

@@ -3,6 +3,7 @@
 #define TP_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -84,6 +85,8 @@ struct tz_transport {
 	struct tcp_listen tcpl[MAX_TCPL];
 	unsigned ntcpl;
 	bool accepting;
+	struct tz_tp_limits lim; /* copy of the hub's, generation lim_gen */
+	unsigned lim_gen;
 	struct sockaddr_storage bound; /* last listen address */
 	socklen_t boundlen;
 	/* UDP receive batch */
@@ -101,6 +104,7 @@ struct tz_transport {
 struct tz_hub {
 	pthread_mutex_t lock;
 	struct tz_tp_limits lim;
+	atomic_uint lim_gen; /* bumped by tz_hub_set_limits */
 	unsigned n;
 	struct tz_transport **w;
 	struct centry **ctab;  /* peer address -> connection */
@@ -109,7 +113,8 @@ struct tz_hub {
 };
 
 /* hub.c */
-void hub_limits(struct tz_hub *h, struct tz_tp_limits *out);
+/* The current limits, as this worker's copy (no lock unless changed). */
+const struct tz_tp_limits *tp_limits(struct tz_transport *t);
 int hub_conn_add(struct tz_hub *h, const struct conn *c);
 void hub_conn_del(struct tz_hub *h, const struct conn *c);
 uint64_t hub_conn_find(struct tz_hub *h, enum tz_tp_proto proto,
