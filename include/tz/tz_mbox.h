@@ -35,6 +35,15 @@ void tz_mbox_free(struct tz_mbox *m);
 int tz_mbox_post(struct tz_mbox *m, tz_mbox_h *h, void *arg, const void *data,
                  size_t len);
 
+/**
+ * tz_mbox_post() with a payload in two parts (e.g. a header struct and
+ * message bytes), copied one after the other into one allocation; the
+ * handler's @p data points at the first part.
+ * @return 0; -ENOMEM.
+ */
+int tz_mbox_post2(struct tz_mbox *m, tz_mbox_h *h, void *arg, const void *a,
+                  size_t alen, const void *b, size_t blen);
+
 /** Work posted and not yet run (approximate; for status). */
 size_t tz_mbox_pending(struct tz_mbox *m);
 

@@ -56,6 +56,8 @@ enum tz_rx_flag {
 	 *  @c buf holds what was received; the stream is closed after the
 	 *  handler returns, a reply (400) flushed first. */
 	TZ_RX_BROKEN = 1 << 1,
+	/** Handed over by another worker (tz_hub_rx_on). */
+	TZ_RX_FORWARDED = 1 << 2,
 };
 
 /**
@@ -158,6 +160,16 @@ const struct tz_tp_stats *tz_transport_stats(const struct tz_transport *t);
 /** Post @p h(data, arg) to run on worker @p index (see tz_mbox_post). */
 int tz_hub_post(struct tz_hub *h, unsigned index, tz_mbox_h *fn, void *arg,
                 const void *data, size_t len);
+
+/**
+ * Have worker @p index handle a received message as if its own transport
+ * had received it (its rx handler runs with @p flags | TZ_RX_FORWARDED):
+ * e.g. a response for a client transaction of that worker (DESIGN.md:
+ * the cross-worker queue). @p buf and @p src are copied.
+ * @return 0; -ESRCH for no such worker; -ENOMEM.
+ */
+int tz_hub_rx_on(struct tz_hub *h, unsigned index, const char *buf, size_t len,
+                 unsigned flags, const struct tz_tp_dest *src);
 
 /** Worker that owns stream connection @p conn (from its id). */
 unsigned tz_conn_owner(uint64_t conn);

@@ -100,7 +100,13 @@ void tz_mbox_free(struct tz_mbox *m)
 int tz_mbox_post(struct tz_mbox *m, tz_mbox_h *h, void *arg, const void *data,
                  size_t len)
 {
-	struct item *it = tz_malloc(sizeof(*it) + len);
+	return tz_mbox_post2(m, h, arg, data, len, NULL, 0);
+}
+
+int tz_mbox_post2(struct tz_mbox *m, tz_mbox_h *h, void *arg, const void *a,
+                  size_t alen, const void *b, size_t blen)
+{
+	struct item *it = tz_malloc(sizeof(*it) + alen + blen);
 	uint64_t one = 1;
 	bool wake;
 
@@ -109,9 +115,11 @@ int tz_mbox_post(struct tz_mbox *m, tz_mbox_h *h, void *arg, const void *data,
 	it->next = NULL;
 	it->h = h;
 	it->arg = arg;
-	it->len = len;
-	if (len)
-		memcpy(it->data, data, len);
+	it->len = alen + blen;
+	if (alen)
+		memcpy(it->data, a, alen);
+	if (blen)
+		memcpy((char *)it->data + alen, b, blen);
 	pthread_mutex_lock(&m->lock);
 	wake = !m->head;
 	*m->tail = it;

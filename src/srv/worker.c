@@ -15,8 +15,7 @@
 #include "tz/tz_mem.h"
 #include "tz/tz_resolve.h"
 
-#define RX_FORWARDED (1u << 8) /* came from another worker's mailbox */
-#define SCRATCH      (65536 + 512)
+#define SCRATCH (65536 + 512)
 
 static void rx(const char *buf, size_t len, unsigned flags,
                const struct tz_tp_dest *src, void *arg);
@@ -180,40 +179,15 @@ void *worker_main(void *arg)
 
 /* A response for a client transaction of another worker (its branch
  * names it): hand it over (DESIGN.md: the cross-worker queue). */
-struct fwd {
-	struct tz_tp_dest src;
-	size_t len;
-	char buf[];
-};
-
-static void fwd_run(void *data, void *arg)
-{
-	struct fwd *f = data;
-
-	rx(f->buf, f->len, RX_FORWARDED, &f->src, arg);
-}
-
-static bool forward_response(struct worker *w, const struct tz_msg *m,
+static void forward_response(struct worker *w, const struct tz_msg *m,
                              const struct tz_tp_dest *src)
 {
 	int owner =
 	        branch_worker(m->buf + m->via1.branch.off, m->via1.branch.len);
-	struct fwd *f;
-	bool ok;
 
-	if (owner < 0 || (unsigned)owner == w->index ||
-	    (unsigned)owner >= w->srv->nworkers)
-		return false;
-	f = tz_malloc(sizeof(*f) + m->len);
-	if (!f)
-		return false;
-	f->src = *src;
-	f->len = m->len;
-	memcpy(f->buf, m->buf, m->len);
-	ok = tz_hub_post(w->srv->hub, (unsigned)owner, fwd_run,
-	                 &w->srv->w[owner], f, sizeof(*f) + m->len) == 0;
-	tz_free(f);
-	return ok;
+	if (owner >= 0 && (unsigned)owner != w->index)
+		tz_hub_rx_on(w->srv->hub, (unsigned)owner, m->buf, m->len, 0,
+		             src);
 }
 
 static void rx(const char *buf, size_t len, unsigned flags,
@@ -258,12 +232,12 @@ static void rx(const char *buf, size_t len, unsigned flags,
 		return;
 	}
 	if (!m.request) {
-		w->rx_forwarded = flags & RX_FORWARDED;
+		w->rx_forwarded = flags & TZ_RX_FORWARDED;
 		if (tz_tsx_layer_recv(w->tsx, &m, src))
 			return;
 		/* RFC3261 18.1.2: no transaction here: another worker's, or
 		 * a stray response (dropped: no proxy core yet) */
-		if (!(flags & RX_FORWARDED))
+		if (!(flags & TZ_RX_FORWARDED))
 			forward_response(w, &m, src);
 		return;
 	}

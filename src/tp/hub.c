@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "tp_int.h"
@@ -135,6 +136,57 @@ int tz_hub_post(struct tz_hub *h, unsigned index, tz_mbox_h *fn, void *arg,
 		err = tz_mbox_post(t->mbox, fn, arg, data, len);
 	pthread_mutex_unlock(&h->lock);
 	return err;
+}
+
+/* A message handed to another worker: received there, or sent there. */
+struct msg_post {
+	struct tz_tp_dest dest;
+	size_t len;
+	unsigned flags;
+	bool send;
+	max_align_t buf[]; /* the bytes follow */
+};
+
+static void msg_run(void *data, void *arg)
+{
+	const struct msg_post *mp = data;
+	struct tz_transport *t = arg;
+	const char *buf = (const char *)mp->buf;
+
+	if (mp->send)
+		tz_transport_send(t, buf, mp->len, &mp->dest);
+	else
+		t->rx(buf, mp->len, mp->flags | TZ_RX_FORWARDED, &mp->dest,
+		      t->arg);
+}
+
+int hub_post_msg(struct tz_hub *h, unsigned index, bool send, unsigned flags,
+                 const struct tz_tp_dest *d, const char *buf, size_t len)
+{
+	struct msg_post mp;
+	struct tz_transport *t;
+	int err = -ESRCH;
+
+	if (index >= h->n)
+		return -ESRCH;
+	memset(&mp, 0, sizeof(mp));
+	mp.dest = *d;
+	mp.len = len;
+	mp.flags = flags;
+	mp.send = send;
+	pthread_mutex_lock(&h->lock);
+	t = h->w[index];
+	if (t)
+		err = tz_mbox_post2(t->mbox, msg_run, t, &mp, sizeof(mp), buf,
+		                    len);
+	pthread_mutex_unlock(&h->lock);
+	return err;
+}
+
+int tz_hub_rx_on(struct tz_hub *h, unsigned index, const char *buf, size_t len,
+                 unsigned flags, const struct tz_tp_dest *src)
+{
+	return hub_post_msg(h, index, false, flags, src, buf, len);
 }
 
 unsigned tz_conn_owner(uint64_t conn)

@@ -517,43 +517,17 @@ static struct conn *conn_connect(struct tz_transport *t,
 	return c;
 }
 
-struct handoff {
-	struct tz_tp_dest dst;
-	size_t len;
-	char buf[];
-};
-
-static void handoff_run(void *data, void *arg)
-{
-	struct handoff *h = data;
-	struct tz_transport *t = arg;
-
-	/* on the owner now: the connection may have closed meanwhile, then
-	 * the usual fallback (by address, or a new connection) applies */
-	tz_transport_send(t, h->buf, h->len, &h->dst);
-}
-
+/* A send on another worker's connection goes to that worker; there, the
+ * connection may have closed meanwhile, and the usual fallback (by
+ * address, or a new connection) applies. */
 static int post_to_owner(struct tz_transport *t, unsigned owner,
                          const char *buf, size_t len,
                          const struct tz_tp_dest *dst, uint64_t conn)
 {
-	struct handoff *h = tz_malloc(sizeof(*h) + len);
-	int err;
+	struct tz_tp_dest d = *dst;
 
-	if (!h)
-		return -ENOMEM;
-	h->dst = *dst;
-	h->dst.conn = conn;
-	h->len = len;
-	memcpy(h->buf, buf, len);
-	pthread_mutex_lock(&t->hub->lock);
-	err = t->hub->w[owner] ? 0 : -ENOTCONN;
-	pthread_mutex_unlock(&t->hub->lock);
-	if (!err)
-		err = tz_hub_post(t->hub, owner, handoff_run, t->hub->w[owner],
-		                  h, sizeof(*h) + len);
-	tz_free(h);
-	return err;
+	d.conn = conn;
+	return hub_post_msg(t->hub, owner, true, 0, &d, buf, len);
 }
 
 int tcp_send(struct tz_transport *t, const char *buf, size_t len,

@@ -119,6 +119,9 @@ int hub_conn_add(struct tz_hub *h, const struct conn *c);
 void hub_conn_del(struct tz_hub *h, const struct conn *c);
 uint64_t hub_conn_find(struct tz_hub *h, enum tz_tp_proto proto,
                        const struct sockaddr *peer, socklen_t plen);
+/* Post a message to worker @p index: sent there, or received there. */
+int hub_post_msg(struct tz_hub *h, unsigned index, bool send, unsigned flags,
+                 const struct tz_tp_dest *d, const char *buf, size_t len);
 void hub_register(struct tz_hub *h, unsigned index, struct tz_transport *t);
 
 /* udp.c */
