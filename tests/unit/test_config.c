@@ -9,34 +9,11 @@
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "tz_test.h"
 #include "tz/tz_config.h"
 
 #define ERRLEN 512
-
-static char tmpdir[64];
-
-/* Write @text to a file of the temporary directory; returns its path. */
-
-static void remove_tmpdir(void)
-{
-	static const char *const names[] = {"a.conf", "b.conf", "big.conf",
-	                                    "long.conf"};
-
-	if (!tmpdir[0])
-		return;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		char p[128];
-
-		snprintf(p, sizeof(p), "%s/%s", tmpdir, names[i]);
-		unlink(p);
-	}
-	rmdir(tmpdir);
-	tmpdir[0] = '\0';
-}
 
 /* The uint32_t behind a numeric key, for the tables below. */
 static uint32_t num(const struct tz_config *c, const char *key)
@@ -598,9 +575,6 @@ static const struct tz_test tests[] = {
 
 int main(int argc, char **argv)
 {
-	int rc = tz_test_main(tests, sizeof(tests) / sizeof(tests[0]), argc,
-	                      argv);
-
-	remove_tmpdir();
-	return rc;
+	return tz_test_main(tests, sizeof(tests) / sizeof(tests[0]), argc,
+	                    argv);
 }

@@ -64,8 +64,6 @@ static void remove_tmpdir(void)
 	tmpdir[0] = '\0';
 }
 
-/* The uint32_t behind a numeric key, for the tables below. */
-
 static int test_config_file(void)
 {
 	static const char good[] =

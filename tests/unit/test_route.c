@@ -21,6 +21,17 @@ static int parse(struct tz_msg *m, const char *s)
 	return tz_msg_parse(m, s, strlen(s), NULL);
 }
 
+/* An OPTIONS with top Via @p via, printed into @p buf and parsed. */
+static int parse_via(struct tz_msg *m, char *buf, size_t n, const char *via)
+{
+	snprintf(buf, n,
+	         "OPTIONS sip:x SIP/2.0\r\nVia: %s\r\n"
+	         "From: <sip:a@b>;tag=1\r\nTo: <sip:x>\r\n"
+	         "Call-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n",
+	         via);
+	return parse(m, buf);
+}
+
 static void src4(struct tz_tp_dest *d, const char *ip, unsigned port,
                  enum tz_tp_proto tp)
 {
@@ -40,12 +51,6 @@ static unsigned port_of(const struct tz_tp_dest *d)
 {
 	return ntohs(((const struct sockaddr_in *)&d->addr)->sin_port);
 }
-
-#define REQ(via)                                                               \
-	"OPTIONS sip:127.0.0.1:5070 SIP/2.0\r\n"                               \
-	"Via: " via "\r\n"                                                     \
-	"From: <sip:a@b>;tag=1\r\nTo: <sip:127.0.0.1:5070>\r\n"                \
-	"Call-ID: c1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
 
 static int test_via_fix(void)
 {
@@ -96,12 +101,7 @@ static int test_via_fix(void)
 		const struct tz_hdr *h;
 		size_t n = 0;
 
-		snprintf(msg, sizeof(msg),
-		         "OPTIONS sip:x SIP/2.0\r\nVia: %s\r\n"
-		         "From: <sip:a@b>;tag=1\r\nTo: <sip:x>\r\n"
-		         "Call-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n",
-		         rows[i].via);
-		TZ_EXPECT_INT(parse(&m, msg), 0);
+		TZ_EXPECT_INT(parse_via(&m, msg, sizeof(msg), rows[i].via), 0);
 		src4(&src, rows[i].src, 5000, TZ_TP_UDP);
 		TZ_EXPECT_INT(via_needs_fix(&m, &src), rows[i].needs);
 		if (!rows[i].want)
@@ -153,12 +153,7 @@ static int test_resp_dest(void)
 		struct tz_msg m;
 		struct tz_tp_dest src, out;
 
-		snprintf(msg, sizeof(msg),
-		         "OPTIONS sip:x SIP/2.0\r\nVia: %s\r\n"
-		         "From: <sip:a@b>;tag=1\r\nTo: <sip:x>\r\n"
-		         "Call-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n",
-		         rows[i].via);
-		TZ_EXPECT_INT(parse(&m, msg), 0);
+		TZ_EXPECT_INT(parse_via(&m, msg, sizeof(msg), rows[i].via), 0);
 		src4(&src, "192.0.2.1", 4000, rows[i].tp);
 		resp_dest(&m, &src, &out);
 		inet_ntop(AF_INET, &((struct sockaddr_in *)&out.addr)->sin_addr,
