@@ -3,10 +3,9 @@
  * socket on which the server reads one JSON request per line and writes
  * one JSON response per line: {"cmd":"status"}, {"cmd":"reload"},
  * {"cmd":"stop"}, {"cmd":"ping","uri":URI,"worker":N,"rport":BOOL}. Served by
- * the main thread. Also the reload itself.
+ * the main thread.
  */
 #include <errno.h>
-#include <netinet/in.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,85 +136,6 @@ char *server_status_json(struct tz_server *s)
 	out = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	return out;
-}
-
-/* The same listen address, port 0 in the file matching the port the
- * kernel chose at start. */
-static bool listen_same(const struct tz_listen *run, const struct tz_listen *l)
-{
-	struct sockaddr_storage a = l->addr;
-
-	if (!tz_sa_port(&a))
-		tz_sa_set_port(&a, tz_sa_port(&run->addr));
-	return run->tp == l->tp &&
-	       tz_sa_equal((const struct sockaddr *)&a,
-	                   (const struct sockaddr *)&run->addr);
-}
-
-/* Keys a reload cannot change (docs/configuration.md): keep the running
- * values, say so. */
-static void keep_fixed(const struct tz_config *old, struct tz_config *nc)
-{
-	if (old->nlisten != nc->nlisten ||
-	    memcmp(old->listen, nc->listen, sizeof(old->listen)) != 0) {
-		bool same = old->nlisten == nc->nlisten;
-
-		for (unsigned i = 0; same && i < nc->nlisten; i++)
-			same = listen_same(&old->listen[i], &nc->listen[i]);
-		if (!same)
-			tz_log(TZ_LOG_WARN,
-			       "reload: listen changed; restart to apply");
-		nc->nlisten = old->nlisten;
-		memcpy(nc->listen, old->listen, sizeof(old->listen));
-	}
-#define KEEP(field, name)                                                      \
-	do {                                                                   \
-		if (memcmp(&old->field, &nc->field, sizeof(old->field))) {     \
-			tz_log(TZ_LOG_WARN,                                    \
-			       "reload: " name " changed; restart to apply");  \
-			memcpy(&nc->field, &old->field, sizeof(old->field));   \
-		}                                                              \
-	} while (0)
-	KEEP(workers, "workers");
-	KEEP(db, "db");
-	KEEP(control, "control");
-	KEEP(http, "http");
-	KEEP(dns_servers, "dns-servers");
-#undef KEEP
-}
-
-int server_reload(struct tz_server *s, char *err, size_t errlen)
-{
-	struct conf *old = atomic_load(&s->conf), *cf;
-	struct tz_tp_limits lim;
-	char path[4096];
-	int e;
-
-	cf = tz_malloc(sizeof(*cf));
-	if (!cf) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	memset(cf, 0, sizeof(*cf));
-	/* the whole new configuration, from the same arguments and the file
-	 * as it is now; any error refuses it whole */
-	e = tz_config_args(&cf->c, s->argc, s->argv, path, err, errlen);
-	if (e) {
-		tz_free(cf);
-		return e;
-	}
-	keep_fixed(&old->c, &cf->c);
-	cf->older = old;
-	atomic_store(&s->conf, cf);
-	tz_log_set_level(cf->c.log_level);
-	srv_limits(&cf->c, &lim);
-	tz_hub_set_limits(s->hub, &lim);
-	for (unsigned i = 0; i < s->nworkers; i++)
-		worker_post_reload(&s->w[i]);
-	s->reloads++;
-	tz_log(TZ_LOG_INFO, "configuration reloaded%s%s",
-	       path[0] ? " from " : "", path);
-	return 0;
 }
 
 static void ctl_free(struct ctl_conn *cc)

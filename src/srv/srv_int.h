@@ -152,6 +152,10 @@ void ping_result(void *data, void *arg); /* on the main thread */
 int control_open(struct tz_server *s, char *err, size_t errlen);
 void control_close(struct tz_server *s);
 char *server_status_json(struct tz_server *s);
+
+/* server.c: a new configuration generation from the same arguments and
+ * the file (refused whole on any error; 0 or -errno with @p err set), and
+ * the graceful stop */
 int server_reload(struct tz_server *s, char *err, size_t errlen);
 void server_stop(struct tz_server *s);
 
