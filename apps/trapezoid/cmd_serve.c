@@ -4,11 +4,13 @@
  * the control socket.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -60,7 +62,9 @@ int ctl_request(const char *path, const char *line, char *out, size_t cap,
 			close(fd);
 		return -e;
 	}
-	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line)) {
+	if (writev(fd,
+	           (struct iovec[]){{(void *)line, strlen(line)}, {"\n", 1}},
+	           2) != (ssize_t)strlen(line) + 1) {
 		snprintf(err, errlen, "%s: write: %s", path, strerror(errno));
 		close(fd);
 		return -EIO;
@@ -83,38 +87,54 @@ int ctl_request(const char *path, const char *line, char *out, size_t cap,
 	return 0;
 }
 
-int cmd_status(int argc, char **argv)
+/*
+ * Send @p req (consumed) to the running server, found through the same
+ * keys as serve (--config, --control, --db) in @p args, and read its
+ * one-line answer into @p out. @return 0; else the exit status (2 usage,
+ * 1 no server), the message printed.
+ */
+static int ask(const char *cmd, int nargs, char **args, json_t *req, char *out,
+               size_t cap)
 {
 	static struct tz_config cfg;
-	static char out[1 << 16];
-	char path[PATH_MAX], err[1024];
+	char path[PATH_MAX], err[1024], *line;
 	int e;
 
-	/* the same keys as serve: --config, --control, --db find the
-	 * server's control socket */
-	e = tz_config_args(&cfg, argc - 1, argv + 1, path, err, sizeof(err));
+	e = tz_config_args(&cfg, nargs, args, path, err, sizeof(err));
 	if (e) {
-		fprintf(stderr, "trapezoid status: %s\n", err);
+		json_decref(req);
+		fprintf(stderr, "trapezoid %s: %s\n", cmd, err);
 		return 2;
 	}
-	e = ctl_request(cfg.control, "{\"cmd\":\"status\"}\n", out, sizeof(out),
-	                err, sizeof(err));
+	line = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	e = line ? ctl_request(cfg.control, line, out, cap, err, sizeof(err))
+	         : -ENOMEM;
+	free(line);
 	if (e) {
-		fprintf(stderr, "trapezoid status: %s\n", err);
+		fprintf(stderr, "trapezoid %s: %s\n", cmd,
+		        e == -ENOMEM ? "out of memory" : err);
 		return 1;
 	}
 	fputs(out, stdout);
-	return strncmp(out, "{\"error\"", 8) == 0 ? 1 : 0;
+	return 0;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static char out[1 << 16];
+	int rc = ask("status", argc - 1, argv + 1,
+	             json_pack("{s:s}", "cmd", "status"), out, sizeof(out));
+
+	return rc ? rc : strncmp(out, "{\"error\"", 8) == 0;
 }
 
 int cmd_ping(int argc, char **argv)
 {
-	static struct tz_config cfg;
-	static char out[4096], line[1200], *rest[64];
-	char path[PATH_MAX], err[1024];
+	static char out[4096], *rest[64];
 	const char *uri = NULL;
 	long worker = 0;
-	int nrest = 0, rport = 0, e;
+	int nrest = 0, rport = 0, rc;
 
 	/* own flags: URI, --worker N, --rport; the rest finds the server */
 	for (int i = 1; i < argc; i++) {
@@ -141,24 +161,9 @@ int cmd_ping(int argc, char **argv)
 		        "[--control PATH]\n");
 		return 2;
 	}
-	e = tz_config_args(&cfg, nrest, rest, path, err, sizeof(err));
-	if (e) {
-		fprintf(stderr, "trapezoid ping: %s\n", err);
-		return 2;
-	}
-	if (strlen(uri) > 512 || strpbrk(uri, "\"\\")) {
-		fprintf(stderr, "trapezoid ping: bad URI\n");
-		return 2;
-	}
-	snprintf(line, sizeof(line),
-	         "{\"cmd\":\"ping\",\"uri\":\"%s\",\"worker\":%ld,"
-	         "\"rport\":%s}\n",
-	         uri, worker, rport ? "true" : "false");
-	e = ctl_request(cfg.control, line, out, sizeof(out), err, sizeof(err));
-	if (e) {
-		fprintf(stderr, "trapezoid ping: %s\n", err);
-		return 1;
-	}
-	fputs(out, stdout);
-	return strncmp(out, "{\"status\":2", 11) == 0 ? 0 : 1;
+	rc = ask("ping", nrest, rest,
+	         json_pack("{s:s,s:s,s:I,s:b}", "cmd", "ping", "uri", uri,
+	                   "worker", (json_int_t)worker, "rport", rport),
+	         out, sizeof(out));
+	return rc ? rc : strncmp(out, "{\"status\":2", 11) != 0;
 }

@@ -20,8 +20,9 @@ int cmd_status(int argc, char **argv);
 int cmd_ping(int argc, char **argv);
 
 /**
- * Send one JSON line to the server's control socket at @p path and read
- * its one-line answer into @p out (NUL-terminated, newline kept).
+ * Send one JSON line (@p line, without its newline) to the server's
+ * control socket at @p path and read its one-line answer into @p out
+ * (NUL-terminated, newline kept).
  * @return 0; a negative errno with @p err set.
  */
 int ctl_request(const char *path, const char *line, char *out, size_t cap,
