@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 
 #include "tz/tz_loop.h"
 #include "tz/tz_mem.h"
@@ -93,7 +92,6 @@ int tz_resolver_alloc(struct tz_resolver **rp, struct tz_loop *loop,
 	struct ares_options ao = {0};
 	struct tz_resolver *r;
 	int mask = ARES_OPT_SOCK_STATE_CB, st, ret;
-	uint64_t seed = 0;
 
 	if (!o)
 		o = &defaults;
@@ -116,9 +114,6 @@ int tz_resolver_alloc(struct tz_resolver **rp, struct tz_loop *loop,
 	if (!r->supported)
 		r->supported = 1u << TZ_TP_UDP | 1u << TZ_TP_TCP;
 	tz_timer_init(&r->tmr);
-	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
-		seed = tz_loop_now() ^ (uint64_t)(uintptr_t)r;
-	r->rng = seed | 1; /* xorshift state must not be 0 */
 	if (o->hosts_file) {
 		ret = res_hosts_load(&r->hosts, o->hosts_file, err, errlen);
 		if (ret)
@@ -189,18 +184,6 @@ void tz_resolver_free(struct tz_resolver *r)
 	}
 	res_hosts_free(r->hosts);
 	tz_free(r);
-}
-
-/* xorshift64*: cheap, per resolver (thread), good enough for weights. */
-uint32_t res_rnd(struct tz_resolver *r)
-{
-	uint64_t x = r->rng;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	r->rng = x;
-	return (uint32_t)((x * 0x2545F4914F6CDD1DULL) >> 32);
 }
 
 static int ares_err(int status)

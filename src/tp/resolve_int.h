@@ -107,7 +107,6 @@ struct tz_resolver {
 	struct res_hosts *hosts; /* NULL: no override file */
 	struct tz_timer tmr;     /* c-ares timeouts */
 	struct tz_resolve_q *qs; /* queries not handed over yet */
-	uint64_t rng;            /* xorshift64* state, RFC 2782 weights */
 	unsigned supported;
 	int family;
 	bool ipv4_first;
@@ -117,9 +116,6 @@ struct tz_resolver {
 
 /* Follow c-ares' next timeout with the resolver's wheel timer. */
 void res_rearm(struct tz_resolver *r);
-
-/* A random number (RFC 2782 weights). */
-uint32_t res_rnd(struct tz_resolver *r);
 
 /* Take @q off its resolver's list (idempotent). */
 void res_unlink(struct tz_resolve_q *q);

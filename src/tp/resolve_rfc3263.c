@@ -21,6 +21,7 @@
 #include "tz/tz_loop.h"
 #include "tz/tz_mem.h"
 #include "resolve_int.h"
+#include "tz/tz_rand.h"
 
 static void advance(struct tz_resolve_q *q);
 
@@ -240,7 +241,7 @@ static void got_naptr(struct tz_resolve_q *q, const struct res_rr *rr, size_t n)
  * from [1, sum] makes each pick proportional to weight, so weight-0
  * records go last, among themselves in random order.
  */
-static void srv_order(struct tz_resolver *r, struct res_rr *v, size_t n)
+static void srv_order(struct res_rr *v, size_t n)
 {
 	size_t i, j, a, b;
 
@@ -259,9 +260,9 @@ static void srv_order(struct tz_resolver *r, struct res_rr *v, size_t n)
 			for (j = i; j < b; j++)
 				sum += v[j].n[1];
 			if (!sum) {
-				j = i + res_rnd(r) % (b - i);
+				j = i + (uint32_t)tz_rand64() % (b - i);
 			} else {
-				pick = 1 + res_rnd(r) % sum;
+				pick = 1 + (uint32_t)tz_rand64() % sum;
 				for (j = i; j < b; j++) {
 					run += v[j].n[1];
 					if (run >= pick)
@@ -289,7 +290,7 @@ static void got_srv(struct tz_resolve_q *q, unsigned group,
 			continue;
 		v[m++] = rr[i];
 	}
-	srv_order(q->r, v, m);
+	srv_order(v, m);
 	/* the groups (NAPTR order, or transport) stay in query order */
 	for (pos = 0; pos < q->nsrv && q->srv[pos].group <= group; pos++)
 		;
