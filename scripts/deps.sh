@@ -3,6 +3,7 @@
 # usage: scripts/deps.sh [run|test]
 set -eu
 pkgs="build-essential cmake pkg-config libc-ares-dev libjansson-dev"
+pkgs="$pkgs libsqlite3-dev libssl-dev"
 if [ "${1:-run}" = test ]; then
 	# clang + compiler-rt + libFuzzer for the fuzz targets, clang-format
 	# for the style check
