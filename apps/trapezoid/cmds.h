@@ -19,6 +19,10 @@ int cmd_status(int argc, char **argv);
  *  server; prints its answer as JSON, exit 0 on a 2xx. */
 int cmd_ping(int argc, char **argv);
 
+/** `trapezoid user add|passwd|del|list|import ...`: the users of the
+ *  database; tells a running server through its control socket. */
+int cmd_user(int argc, char **argv);
+
 /**
  * Send one JSON line (@p line, without its newline) to the server's
  * control socket at @p path and read its one-line answer into @p out

@@ -22,12 +22,17 @@ static const char usage[] =
         "                   counters of the running server, as JSON\n"
         "  ping URI [--worker N] [--rport]\n"
         "                   the running server sends OPTIONS to URI\n"
+        "  user add AOR PASSWORD | passwd AOR PASSWORD | del AOR\n"
+        "  user list [DOMAIN] | import FILE\n"
+        "                   the users of the database (AOR: user@domain;\n"
+        "                   import: CSV lines aor,password, all or nothing);\n"
+        "                   each also takes --db URL, --config FILE\n"
         "  parse [FILE|-]   check one SIP message (datagram semantics);\n"
         "                   prints \"ok {json}\" (exit 0) or\n"
         "                   \"reject CODE REASON\" (exit 1)\n"
         "  version          print the version\n"
         "\n"
-        "The user, forward and cdr commands of docs/ are not built yet.\n";
+        "The forward and cdr commands of docs/ are not built yet.\n";
 
 int main(int argc, char **argv)
 {
@@ -41,6 +46,8 @@ int main(int argc, char **argv)
 		return cmd_ping(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "status"))
 		return cmd_status(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "user"))
+		return cmd_user(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "parse"))
 		return cmd_parse(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {

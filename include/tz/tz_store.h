@@ -35,9 +35,17 @@
  * Check and canonicalise an AOR written as "user@domain" (admin commands,
  * DESIGN.md): it must read as the userinfo and host of a SIP URI with no
  * password, port, parameters or headers. Canonical form (RFC 3261 10.3
- * item 5): user with %HH escapes decoded, '@', host lowercased.
+ * item 5): user with %HH escapes decoded, '@', host lowercased. The
+ * user's case is kept (RFC 3261 19.1.4: the user part is case-sensitive).
+ * A user that decodes to a control byte (%00, %0A, ...) is refused; one
+ * that decodes to '@' (%40) is kept, so the domain is what follows the
+ * last '@' of a canonical AOR. Reads in[0, len); @p in need not be
+ * NUL-terminated.
  * @param out  at least TZ_AOR_MAX + 1 bytes.
- * @return 0; -EINVAL with @p why (static text) saying what is wrong.
+ * @param why  may be NULL.
+ * @return 0; -EINVAL with @p why (static text) saying what is wrong,
+ *         e.g. "no user part", "no domain", "a port is not part of an
+ *         AOR".
  */
 int tz_aor_canon(char out[TZ_AOR_MAX + 1], const char *in, size_t len,
                  const char **why);
@@ -45,7 +53,8 @@ int tz_aor_canon(char out[TZ_AOR_MAX + 1], const char *in, size_t len,
 /**
  * The canonical AOR of a parsed SIP/SIPS URI (a To header, RFC 3261 10.3
  * item 5): parameters and port dropped, user unescaped, host lowercased.
- * @return 0; -EINVAL when the URI has no user part or is too long.
+ * @return 0; -EINVAL when the URI is not sip/sips, has no user part,
+ *         its user decodes to a control byte, or the AOR is too long.
  */
 int tz_aor_from_uri(char out[TZ_AOR_MAX + 1], const char *base,
                     const struct tz_uri *u);
@@ -57,8 +66,11 @@ struct tz_store;
 /**
  * Open (and create, and migrate) the database named by @p url:
  * "sqlite:PATH" or a plain PATH. Other schemes (postgres://) are
- * -EPROTONOSUPPORT for now.
- * @return 0; -errno with @p err set to a message naming the path.
+ * -EPROTONOSUPPORT for now. "sqlite:" is followed by the path as is
+ * (relative to the working directory unless it starts with '/').
+ * Each migration step runs in a transaction of its own.
+ * @return 0; -errno with @p err set to a message naming the path;
+ *         -EPROTO when the database's schema is newer than this code.
  */
 int tz_store_open(struct tz_store **out, const char *url, char *err,
                   size_t errlen);
@@ -67,19 +79,24 @@ void tz_store_close(struct tz_store *s);
 /** The last error text of @p s (valid until its next call). */
 const char *tz_store_errmsg(const struct tz_store *s);
 
-/** The schema version of an open store (the latest after migration). */
+/** The schema version of an open store (the latest after migration), or
+ *  a negative errno. */
 int tz_store_schema_version(struct tz_store *s);
 
 /** Group several writes into one durable transaction. tz_store_commit()
  *  returns only when the data is on disk. Calls outside begin/commit
- *  are each their own transaction. */
+ *  are each their own transaction. No nesting: begin inside a
+ *  transaction, commit or rollback outside one are -EINVAL. Inside a
+ *  transaction, a call that fails undoes only its own writes (a
+ *  savepoint); tz_store_close() rolls back an open transaction. */
 int tz_store_begin(struct tz_store *s);
 int tz_store_commit(struct tz_store *s);
 int tz_store_rollback(struct tz_store *s);
 
 /* ---- metadata (e.g. the nonce secret) ---- */
 
-/** A blob by key; -ENOENT when absent. @p *lenp is in: cap, out: size. */
+/** A blob by key; -ENOENT when absent. @p *lenp is in: cap, out: size;
+ *  -EOVERFLOW (nothing copied, @p *lenp the size) when it does not fit. */
 int tz_store_meta_get(struct tz_store *s, const char *key, void *buf,
                       size_t *lenp);
 int tz_store_meta_set(struct tz_store *s, const char *key, const void *buf,
@@ -96,10 +113,15 @@ struct tz_user_rec {
 	bool dnd;
 };
 
-/** Fill @p rec's HA1 fields from @p aor (canonical) and @p password. */
+/** Fill @p rec's HA1 fields from @p rec->aor (canonical) and @p password:
+ *  H(user ":" domain ":" password) with tz_digest_ha1() for MD5 and
+ *  SHA-256, user and domain split at the last '@'.
+ *  @return 0; -EINVAL for an empty password or an AOR without user or
+ *  domain (@p rec unchanged); -ENOMEM. */
 int tz_user_rec_set_password(struct tz_user_rec *rec, const char *password);
 
-/** Add a user; -EEXIST when the AOR is already a user. */
+/** Add a user; -EEXIST when the AOR is already a user; -EINVAL when the
+ *  AOR has no '@' or the HA1s are not set (tz_user_rec_set_password). */
 int tz_store_user_add(struct tz_store *s, const struct tz_user_rec *rec);
 /** Replace the HA1s of an existing user; -ENOENT. */
 int tz_store_user_passwd(struct tz_store *s, const struct tz_user_rec *rec);
@@ -110,20 +132,28 @@ int tz_store_user_del(struct tz_store *s, const char *aor);
 int tz_store_user_get(struct tz_store *s, const char *aor,
                       struct tz_user_rec *rec);
 
-/** Called per row; a non-zero return stops the walk and is returned. */
+/** Called per row; a non-zero return stops the walk and is returned.
+ *  The callback may read the store (get) but should not write to it. */
 typedef int(tz_store_user_h)(void *arg, const struct tz_user_rec *rec);
-/** Every user (of @p domain, when not NULL), ordered by AOR. */
+/** Every user (of @p domain, when not NULL; compared lowercased), ordered
+ *  by AOR bytewise (as `LC_ALL=C sort`). */
 int tz_store_user_each(struct tz_store *s, const char *domain,
                        tz_store_user_h *h, void *arg);
 
 /**
  * "trapezoid user import FILE": CSV lines "aor,password"; an optional
- * first line "aor,password" (header), blank lines and lines starting
- * with '#' are skipped; CR before LF is allowed. A password is the rest
- * of the line after the first comma (it may contain commas) and must not
- * be empty. Every problem is written to @p errs as "FILE:LINE: what"
- * (bad AOR, missing password, duplicate of line N, user exists, ...);
- * any problem imports nothing. All users go in one transaction.
+ * first line "aor,password" (header; any case; the first line that is
+ * not blank or a comment), blank lines (spaces and tabs only) and lines
+ * starting with '#' are skipped; CR before LF is allowed, and a UTF-8
+ * byte order mark at the start. The AOR (spaces and tabs around it
+ * ignored) goes through tz_aor_canon(); a password is the rest of the
+ * line after the first comma, exactly (it may contain commas and
+ * spaces), and must not be empty. Every problem is written to @p errs
+ * (may be NULL) as "FILE:LINE: what" (bad AOR "x": why, no password,
+ * empty password, duplicate of line N, user AOR exists); after 100 of
+ * them the rest are only counted: "FILE: ... N problems in all". Any
+ * problem imports nothing. All users go in one transaction (a savepoint
+ * inside tz_store_begin).
  * @return the number of users imported; -EINVAL after problems were
  *         reported; -errno for I/O (also reported).
  */
@@ -147,7 +177,8 @@ struct tz_binding_rec {
 	char user_agent[128];
 };
 
-/** Insert or replace the binding (aor, contact). */
+/** Insert or replace the binding (aor, contact); -EINVAL for an empty
+ *  aor or contact or a text field without its NUL. */
 int tz_store_binding_put(struct tz_store *s, const struct tz_binding_rec *b);
 /** Delete one binding; -ENOENT when absent. */
 int tz_store_binding_del(struct tz_store *s, const char *aor,
@@ -159,7 +190,7 @@ int tz_store_binding_del_aor(struct tz_store *s, const char *aor);
 int tz_store_binding_expire(struct tz_store *s, int64_t now, unsigned *n);
 
 typedef int(tz_store_binding_h)(void *arg, const struct tz_binding_rec *b);
-/** Every binding, ordered by AOR then contact. */
+/** Every binding, ordered by AOR then contact (bytewise). */
 int tz_store_binding_each(struct tz_store *s, tz_store_binding_h *h, void *arg);
 
 /* ---- call forwarding (issue 6 uses it; stored here) ---- */
@@ -177,6 +208,7 @@ int tz_store_forward_set(struct tz_store *s, const struct tz_forward_rec *f);
 /** -ENOENT when @p aor has no forwarding. */
 int tz_store_forward_get(struct tz_store *s, const char *aor,
                          struct tz_forward_rec *f);
+/** Remove the forwarding of @p aor (none is not an error). */
 int tz_store_forward_clear(struct tz_store *s, const char *aor);
 
 #endif

@@ -1,0 +1,111 @@
+/*
+ * schema.c  The database schema and its migrations. PRAGMA user_version
+ * holds the version; each step below takes the schema from version i to
+ * i + 1 in one transaction of its own, so a crash between steps leaves a
+ * database at a known version. Steps are only ever appended.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "store_int.h"
+
+static const char *const steps[] = {
+        /* version 1 */
+        "CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB);"
+        "CREATE TABLE users(aor TEXT PRIMARY KEY, domain TEXT NOT NULL,"
+        " ha1_md5 TEXT NOT NULL, ha1_sha256 TEXT NOT NULL,"
+        " reject_anonymous INTEGER NOT NULL DEFAULT 0,"
+        " dnd INTEGER NOT NULL DEFAULT 0);"
+        "CREATE INDEX users_domain ON users(domain);"
+        /* no foreign key to users: a server may run without
+         * authentication, and then anyone may register */
+        "CREATE TABLE bindings(aor TEXT NOT NULL, contact TEXT NOT NULL,"
+        " q INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+        " call_id TEXT NOT NULL, cseq INTEGER NOT NULL,"
+        " path TEXT NOT NULL, received TEXT NOT NULL,"
+        " instance TEXT NOT NULL, reg_id INTEGER NOT NULL,"
+        " user_agent TEXT NOT NULL, PRIMARY KEY(aor, contact));"
+        "CREATE INDEX bindings_expires ON bindings(expires_at);"
+        "CREATE TABLE forwards(aor TEXT PRIMARY KEY"
+        " REFERENCES users ON DELETE CASCADE,"
+        " always TEXT NOT NULL, busy TEXT NOT NULL,"
+        " no_answer TEXT NOT NULL, after INTEGER NOT NULL);",
+};
+
+#define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))
+
+int store_schema_latest(void)
+{
+	return NSTEPS;
+}
+
+static int user_version(struct tz_store *s, int *v)
+{
+	sqlite3_stmt *st;
+	int e;
+
+	e = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
+	if (e != SQLITE_OK)
+		return store_fail(s, e, "user_version");
+	e = sqlite3_step(st);
+	if (e == SQLITE_ROW)
+		*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return e == SQLITE_ROW ? 0
+	                       : store_fail(s, sqlite3_extended_errcode(s->db),
+	                                    "user_version");
+}
+
+static int too_new(struct tz_store *s, int v)
+{
+	snprintf(s->err, sizeof(s->err),
+	         "database schema version %d is newer than this trapezoid "
+	         "knows (%d); use a newer trapezoid",
+	         v, NSTEPS);
+	return -EPROTO;
+}
+
+int store_migrate(struct tz_store *s)
+{
+	char sql[64];
+	int v, rc;
+
+	rc = user_version(s, &v);
+	if (rc)
+		return rc;
+	if (v > NSTEPS)
+		return too_new(s, v);
+	while (v < NSTEPS) {
+		rc = store_exec(s, "BEGIN IMMEDIATE");
+		if (rc)
+			return rc;
+		/* another process may have migrated while we waited */
+		rc = user_version(s, &v);
+		if (!rc && v > NSTEPS)
+			rc = too_new(s, v);
+		if (!rc && v < NSTEPS) {
+			rc = store_exec(s, steps[v]);
+			snprintf(sql, sizeof(sql), "PRAGMA user_version=%d",
+			         v + 1);
+			if (!rc)
+				rc = store_exec(s, sql);
+		}
+		if (!rc)
+			rc = store_exec(s, "COMMIT");
+		if (rc) {
+			(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
+		rc = user_version(s, &v);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int tz_store_schema_version(struct tz_store *s)
+{
+	int v = 0, rc = user_version(s, &v);
+
+	return rc ? rc : v;
+}
