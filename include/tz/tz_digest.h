@@ -77,17 +77,19 @@ int tz_digest_response(const struct tz_digest_in *in, char out[TZ_DIGEST_HEX]);
 /**
  * A nonce carrying its own issue time: base64url of (issue time in ms,
  * 64 random bits, the first 16 bytes of HMAC-SHA256(secret, time |
- * random | realm)). No state is kept per challenge.
- * @return 0; -ENOMEM.
+ * random | realm)): 43 characters of [A-Za-z0-9_-]. No state is kept
+ * per challenge.
+ * @return 0; -EIO when the random generator fails; -ENOMEM.
  */
 int tz_nonce_make(const uint8_t secret[TZ_DIGEST_SECRET_LEN], uint64_t now_ms,
                   const char *realm, size_t realmlen, char out[TZ_NONCE_LEN]);
 
 /**
  * Check a nonce: issued by us for @p realm (HMAC matches) and not older
- * than @p lifetime_ms at @p now_ms.
+ * than @p lifetime_ms at @p now_ms (age == lifetime is still valid).
  * @return 0 valid; -ESTALE issued by us but expired (answer stale=true);
- *         -EINVAL not ours, malformed, or from the future.
+ *         -EINVAL not ours, malformed, or issued more than a second after
+ *         @p now_ms.
  */
 int tz_nonce_check(const uint8_t secret[TZ_DIGEST_SECRET_LEN],
                    const char *nonce, size_t len, const char *realm,
@@ -101,15 +103,22 @@ struct tz_auth_conf {
 	uint64_t nonce_lifetime_ms; /**< older nonces are stale (e.g. 300 s) */
 	/** Failed-attempt throttling; failures 0 turns it off. After
 	 *  @c failures failed attempts for one username@realm, or from one
-	 *  source IP address, within @c window_ms, that key is refused for
-	 *  @c backoff_ms, doubled at each further failure up to
-	 *  @c backoff_max_ms. A success clears the user's count. */
+	 *  source IP address (IPv6: one /64), within @c window_ms, that key
+	 *  is refused for @c backoff_ms, doubled at each further failure up
+	 *  to @c backoff_max_ms. A key at the limit stays counted until
+	 *  @c window_ms after its block ends, so a failure right after a
+	 *  block doubles it. A success clears the user's count, not the
+	 *  address's. Only wrong passwords and unknown users count (not
+	 *  replays, bad syntax, unknown nonces). */
 	unsigned failures;
 	uint64_t window_ms;
 	uint64_t backoff_ms;
 	uint64_t backoff_max_ms;
-	/** Offer SHA-256 in challenges (on by default); MD5 is always
-	 *  offered after it (RFC 8760 2.4: preferred first). */
+	/** Offer SHA-256 in challenges, first (preferred); offer MD5 after
+	 *  it. The caller sets both (a zeroed struct offers nothing, which
+	 *  tz_auth_server_alloc refuses). An algorithm not offered is also
+	 *  refused in credentials ("unsupported algorithm"): turning MD5
+	 *  off stops MD5 answers too. */
 	bool offer_sha256;
 	bool offer_md5;
 };
@@ -119,17 +128,26 @@ struct tz_auth_conf {
  *  lock per shard and bounded in size. */
 struct tz_auth_server;
 
+/**
+ * A server with settings @p conf (copied). The tables start empty and
+ * grow on demand, to about 64k entries each.
+ * @return 0; -EINVAL when neither algorithm is offered; -ENOMEM.
+ */
 int tz_auth_server_alloc(struct tz_auth_server **out,
                          const struct tz_auth_conf *conf);
-/** Replace the settings (reload); the tables are kept. */
+/** Replace the settings (reload; safe while other threads check); the
+ *  tables are kept. */
 void tz_auth_server_set_conf(struct tz_auth_server *as,
                              const struct tz_auth_conf *conf);
+/** Free the server and its tables; accepts NULL. No check may run. */
 void tz_auth_server_free(struct tz_auth_server *as);
 
 /**
  * Look up the stored HA1 of username@realm for the base hash @p base
- * (TZ_DIGEST_MD5 or TZ_DIGEST_SHA256) into @p out.
- * @return 0; -ENOENT when there is no such user or no HA1 for @p base.
+ * (TZ_DIGEST_MD5 or TZ_DIGEST_SHA256) into @p out. May be called from any
+ * worker thread.
+ * @return 0; -ENOENT when there is no such user or no HA1 for @p base;
+ *         any other negative errno is passed on by tz_auth_check().
  */
 typedef int(tz_ha1_lookup_h)(void *arg, const char *user, const char *realm,
                              enum tz_digest_alg base, char out[TZ_DIGEST_HEX]);
@@ -153,8 +171,14 @@ struct tz_auth_result {
 	char user[128];       /**< the authenticated username (TZ_VERDICT_OK) */
 	unsigned retry_after; /**< seconds (TZ_VERDICT_THROTTLED) */
 	const char *why;      /**< a static text for logs and reason phrases,
-	                           e.g. "wrong password", "nonce-count
-	                           replayed", "unsupported algorithm" */
+	                           never NULL after a 0 return: "authenticated",
+	                           "no credentials", "stale nonce", "too many
+	                           failures", "wrong credentials" (wrong
+	                           password and unknown user alike), "unknown
+	                           nonce", "nonce-count replayed", "unsupported
+	                           algorithm" / "qop" / "userhash", or for BAD
+	                           what is malformed ("missing nonce",
+	                           "digest-uri differs from Request-URI", ...) */
 };
 
 /**
@@ -170,7 +194,20 @@ struct tz_auth_result {
  * that nonce; without qop a nonce is good for one request.
  * @p src (may be NULL) is the source address for per-address
  * throttling; @p now_ms is CLOCK_MONOTONIC milliseconds.
- * @return 0 with @p res filled; -ENOMEM.
+ *
+ * Order: a throttled address, or a throttled user of a field for @p realm
+ * (THROTTLED, the password unseen); no field for @p realm (CHALLENGE; but
+ * BAD when a field that might be ours cannot be read: undecodable, no
+ * realm, another scheme naming @p realm); then per field BAD, FAILED
+ * unsupported, FAILED unknown nonce, FAILED wrong credentials, STALE,
+ * FAILED replayed, OK. At most 4 fields for @p realm are tried (each is a
+ * password guess); any OK wins, else any STALE, else the first field's
+ * verdict. Wrong credentials count for throttling only when no field
+ * succeeded. Unescaped copies of the values live in @p m's arena.
+ * @return 0 with @p res filled; -ENOMEM; -EINVAL when @p m has no arena
+ *         or the lookup gave something that is not an HA1 of the right
+ *         length; the lookup's own errors other than -ENOENT. On an error
+ *         @p res is zeroed.
  */
 int tz_auth_check(struct tz_auth_server *as, struct tz_msg *m, bool proxy,
                   const char *realm, tz_ha1_lookup_h *lookup, void *arg,
@@ -180,10 +217,11 @@ int tz_auth_check(struct tz_auth_server *as, struct tz_msg *m, bool proxy,
 /**
  * Append challenge header fields for @p realm to @p b: WWW-Authenticate
  * (@p proxy false, for 401) or Proxy-Authenticate (@p proxy true, for
- * 407), one per offered algorithm, SHA-256 first, each with a fresh
- * nonce, qop="auth", algorithm and, when @p stale, stale=true. Each
- * field ends with CRLF.
- * @return 0; -ENOMEM.
+ * 407), one per offered algorithm, SHA-256 first, each with its own
+ * fresh nonce, qop="auth", algorithm and, when @p stale, stale=true. Each
+ * field ends with CRLF. @p realm is written as a quoted-string (escaped).
+ * @return 0; -EINVAL when @p realm holds a control character or nothing
+ *         is offered; -EIO; -ENOMEM.
  */
 int tz_auth_challenge(struct tz_auth_server *as, struct tz_buf *b,
                       const char *realm, bool proxy, bool stale,
