@@ -73,7 +73,35 @@ struct tz_config {
 	char dns_hosts[PATH_MAX]; /**< "dns-hosts": static override file */
 	char dns_servers[256];    /**< "dns-servers": "IP[:PORT],..." or empty
 	                               for the system's */
+
+	/* Registrar (RFC 3261 10.3), seconds. */
+	uint32_t min_expires;     /**< "min-expires": shorter gets 423,
+	                               default 60s */
+	uint32_t max_expires;     /**< "max-expires": longer is cut, default
+	                               1h */
+	uint32_t default_expires; /**< "default-expires": no Expires given,
+	                               default 1h */
+	uint32_t max_contacts;    /**< "max-contacts" per AOR, default 10 */
+
+	/* Digest authentication (RFC 7616). */
+	bool auth;                 /**< "auth": challenge requests (on) */
+	char auth_algorithms[32];  /**< "auth-algorithms": offered digest
+	                                algorithms, preferred first, default
+	                                "SHA-256,MD5" (RFC 8760) */
+	uint32_t nonce_lifetime;   /**< "nonce-lifetime" ms, default 5min */
+	uint32_t auth_failures;    /**< "auth-fail-limit": failures before
+	                                back-off, default 5; 0 = off */
+	uint32_t auth_window;      /**< "auth-fail-window" ms, default 1min */
+	uint32_t auth_backoff;     /**< "auth-backoff" ms, default 5s */
+	uint32_t auth_backoff_max; /**< "auth-backoff-max" ms, default 5min */
 };
+
+/**
+ * The digest algorithms of "auth-algorithms" (checked by
+ * tz_config_check): which are offered, and whether MD5 comes first.
+ */
+void tz_config_auth_algorithms(const struct tz_config *c, bool *sha256,
+                               bool *md5, bool *md5_first);
 
 /** Fill @p c with the defaults (DESIGN.md: udp+tcp 127.0.0.1:5060, domain
  *  localhost, sqlite:./trapezoid.db, workers 0, log-level info, and the

@@ -121,6 +121,9 @@ struct tz_auth_conf {
 	 *  off stops MD5 answers too. */
 	bool offer_sha256;
 	bool offer_md5;
+	/** List MD5 before SHA-256 (for clients that read only the first
+	 *  challenge, e.g. SIPp 3.6, whose digest is MD5 only). */
+	bool md5_first;
 };
 
 /** A server's digest state, shared by every worker (thread-safe): the

@@ -161,6 +161,10 @@ const struct tz_tp_stats *tz_transport_stats(const struct tz_transport *t);
 int tz_hub_post(struct tz_hub *h, unsigned index, tz_mbox_h *fn, void *arg,
                 const void *data, size_t len);
 
+/** tz_hub_post() with a payload in two parts (see tz_mbox_post2). */
+int tz_hub_post2(struct tz_hub *h, unsigned index, tz_mbox_h *fn, void *arg,
+                 const void *a, size_t alen, const void *b, size_t blen);
+
 /**
  * Have worker @p index handle a received message as if its own transport
  * had received it (its rx handler runs with @p flags | TZ_RX_FORWARDED):

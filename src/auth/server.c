@@ -112,9 +112,11 @@ int tz_auth_challenge(struct tz_auth_server *as, struct tz_buf *b,
 		return -EINVAL;
 	/* RFC 8760: the preferred algorithm first (SHA-256), each in its
 	 * own field with its own nonce */
-	if (c.offer_sha256)
+	if (c.offer_md5 && c.md5_first)
+		err = challenge(b, &c, realm, proxy, stale, "MD5", now_ms);
+	if (!err && c.offer_sha256)
 		err = challenge(b, &c, realm, proxy, stale, "SHA-256", now_ms);
-	if (!err && c.offer_md5)
+	if (!err && c.offer_md5 && !c.md5_first)
 		err = challenge(b, &c, realm, proxy, stale, "MD5", now_ms);
 	OPENSSL_cleanse(c.secret, sizeof(c.secret));
 	return err;

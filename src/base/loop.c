@@ -135,6 +135,8 @@ int tz_loop_run(struct tz_loop *l)
 		/* before sleeping: flush what handlers batched */
 		if (l->idle)
 			l->idle(l->idle_arg);
+		if (l->stop)
+			break; /* the idle hook may stop the loop too */
 		next = tz_wheel_next(&l->wheel);
 		timeout = next > 60000 ? 60000 : (int)next;
 		n = epoll_wait(l->epfd, ev, BATCH, timeout);

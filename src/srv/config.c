@@ -63,6 +63,21 @@ static const struct key keys[] = {
         {"tcp-max-connections", K_COUNT, FIELD(tcp_max), 1, 1048576},
         {"dns-hosts", K_STR, FIELD(dns_hosts), 0, 0},
         {"dns-servers", K_DNS, FIELD(dns_servers), 0, 0},
+        /* RFC3261 10.3 item 7: the registrar's bounds on expiration */
+        {"min-expires", K_SECS, FIELD(min_expires), 1, UINT32_MAX},
+        {"max-expires", K_SECS, FIELD(max_expires), 1, UINT32_MAX},
+        {"default-expires", K_SECS, FIELD(default_expires), 1, UINT32_MAX},
+        {"max-contacts", K_COUNT, FIELD(max_contacts), 1, 1000},
+        /* RFC3261 22.1: challenge requests (DESIGN.md: on by default) */
+        {"auth", K_BOOL, FIELD(auth), 0, 0},
+        /* RFC8760 2.3: SHA-256 and MD5, the preferred one first */
+        {"auth-algorithms", K_STR, FIELD(auth_algorithms), 0, 0},
+        /* RFC7616 3.3: a nonce older than this is stale */
+        {"nonce-lifetime", K_MS, FIELD(nonce_lifetime), 1000, UINT32_MAX},
+        {"auth-fail-limit", K_COUNT, FIELD(auth_failures), 0, 1000000},
+        {"auth-fail-window", K_MS, FIELD(auth_window), 1, UINT32_MAX},
+        {"auth-backoff", K_MS, FIELD(auth_backoff), 1, UINT32_MAX},
+        {"auth-backoff-max", K_MS, FIELD(auth_backoff_max), 1, UINT32_MAX},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -94,7 +109,7 @@ const struct key *cfg_key_find(const char *name, size_t n)
 
 unsigned cfg_key_index(const struct key *k)
 {
-	_Static_assert(NKEYS <= 32, "a source's keys are a 32-bit mask");
+	_Static_assert(NKEYS <= 64, "a source's keys are a 64-bit mask");
 	return (unsigned)(k - keys);
 }
 
@@ -152,6 +167,79 @@ static int set_count(const struct key *k, uint32_t *f, const char *v,
 	return 0;
 }
 
+static int set_bool(const struct key *k, bool *f, const char *v, struct ebuf *e)
+{
+	static const char *const yes[] = {"on", "yes", "true", "1"};
+	static const char *const no[] = {"off", "no", "false", "0"};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcasecmp(v, yes[i]) || !strcasecmp(v, no[i])) {
+			*f = !strcasecmp(v, yes[i]);
+			return 0;
+		}
+	}
+	return cfg_fail(e, -EINVAL, "%s: expected on or off, got \"%s\"",
+	                k->name, v);
+}
+
+struct unit {
+	const char *name;
+	uint32_t scale;
+};
+
+/* "NUMBER UNIT" scaled by the unit into *@p x; -ERANGE (with *x set) when
+ * the scaled value does not fit 32 bits. @p example and @p names go into
+ * the messages ("500ms", "ms, s, min"). */
+static int read_duration(const struct key *k, const char *v,
+                         const struct unit *units, size_t nunits,
+                         const char *example, const char *names, uint64_t *x,
+                         struct ebuf *e)
+{
+	const char *p = v;
+	int rc = digits(&p, UINT32_MAX, x);
+	size_t i;
+
+	if (rc == -EINVAL)
+		return cfg_fail(
+		        e, -EINVAL,
+		        "%s: expected a duration such as %s, got \"%s\"",
+		        k->name, example, v);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p)
+		return cfg_fail(e, -EINVAL,
+		                "%s: duration needs a unit (%s), as in %s",
+		                k->name, names, example);
+	for (i = 0; i < nunits && strcasecmp(p, units[i].name); i++)
+		;
+	if (i == nunits)
+		return cfg_fail(e, -EINVAL, "%s: unknown unit \"%s\" (%s)",
+		                k->name, p, names);
+	*x *= units[i].scale; /* x <= UINT32_MAX: no 64-bit overflow */
+	return rc || *x > UINT32_MAX ? -ERANGE : 0;
+}
+
+/* A duration in whole seconds: "3600s", "60min", "1h", "7d". */
+static int set_secs(const struct key *k, uint32_t *f, const char *v,
+                    struct ebuf *e)
+{
+	static const struct unit units[] = {
+	        {"s", 1}, {"min", 60}, {"h", 3600}, {"d", 86400}};
+	uint64_t x;
+	int rc = read_duration(k, v, units, sizeof(units) / sizeof(units[0]),
+	                       "3600s", "s, min, h, d", &x, e);
+
+	if (rc == -EINVAL)
+		return rc;
+	if (rc || x > k->max || x < k->min)
+		return cfg_fail(e, -EINVAL,
+		                "%s: expected %" PRIu32 "s..%" PRIu32
+		                "s, got %s",
+		                k->name, k->min, k->max, v);
+	*f = (uint32_t)x;
+	return 0;
+}
+
 static int set_size(const struct key *k, uint32_t *f, const char *v,
                     struct ebuf *e)
 {
@@ -181,36 +269,15 @@ static int set_size(const struct key *k, uint32_t *f, const char *v,
 static int set_ms(const struct key *k, uint32_t *f, const char *v,
                   struct ebuf *e)
 {
-	static const struct {
-		const char *name;
-		uint32_t ms;
-	} units[] = {{"ms", 1}, {"s", 1000}, {"min", 60000}};
-	const size_t nunits = sizeof(units) / sizeof(units[0]);
-	const char *p = v;
+	static const struct unit units[] = {
+	        {"ms", 1}, {"s", 1000}, {"min", 60000}};
 	char b1[24], b2[24];
 	uint64_t x;
-	int rc = digits(&p, UINT32_MAX, &x);
-	size_t i;
+	int rc = read_duration(k, v, units, sizeof(units) / sizeof(units[0]),
+	                       "500ms", "ms, s, min", &x, e);
 
 	if (rc == -EINVAL)
-		return cfg_fail(
-		        e, -EINVAL,
-		        "%s: expected a duration such as 500ms, got \"%s\"",
-		        k->name, v);
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (!*p)
-		return cfg_fail(
-		        e, -EINVAL,
-		        "%s: duration needs a unit (ms, s, min), as in 500ms",
-		        k->name);
-	for (i = 0; i < nunits && strcasecmp(p, units[i].name); i++)
-		;
-	if (i == nunits)
-		return cfg_fail(e, -EINVAL,
-		                "%s: unknown unit \"%s\" (ms, s, min)", k->name,
-		                p);
-	x *= units[i].ms; /* x <= UINT32_MAX: no 64-bit overflow */
+		return rc;
 	if (rc || x > k->max)
 		return cfg_fail(e, -EINVAL, "%s: too long: %s (at most %s)",
 		                k->name, v, fmt_ms(b1, sizeof(b1), k->max));
@@ -524,6 +591,19 @@ void tz_config_default(struct tz_config *c)
 	c->tcp_slow = 10000;
 	c->tcp_per_src = 64;
 	c->tcp_max = 4096;
+	/* RFC3261 10.2.1.1: 3600 s is the usual default; 10.3 item 7:
+	 * Min-Expires as the operator sets it */
+	c->min_expires = 60;
+	c->max_expires = 3600;
+	c->default_expires = 3600;
+	c->max_contacts = 10;
+	c->auth = true;
+	strcpy(c->auth_algorithms, "SHA-256,MD5");
+	c->nonce_lifetime = 300000;
+	c->auth_failures = 5;
+	c->auth_window = 60000;
+	c->auth_backoff = 5000;
+	c->auth_backoff_max = 300000;
 }
 
 int tz_config_set(struct tz_config *c, const char *key, const char *value,
@@ -601,6 +681,10 @@ int tz_config_set(struct tz_config *c, const char *key, const char *value,
 		return set_ms(k, (uint32_t *)f, value, e);
 	case K_SIZE:
 		return set_size(k, (uint32_t *)f, value, e);
+	case K_BOOL:
+		return set_bool(k, (bool *)f, value, e);
+	case K_SECS:
+		return set_secs(k, (uint32_t *)f, value, e);
 	}
 	return -EINVAL;
 }
@@ -667,7 +751,8 @@ int tz_config_check(const struct tz_config *c, char *err, size_t errlen)
 		const struct key *k = &keys[i];
 		uint32_t v;
 
-		if (k->kind != K_MS && k->kind != K_SIZE && k->kind != K_COUNT)
+		if (k->kind != K_MS && k->kind != K_SIZE &&
+		    k->kind != K_COUNT && k->kind != K_SECS)
 			continue;
 		memcpy(&v, (const char *)c + k->off, sizeof(v));
 		if (v < k->min || v > k->max)
@@ -686,12 +771,54 @@ int tz_config_check(const struct tz_config *c, char *err, size_t errlen)
 		                "udp-max-size: must be 0 or 200..%" PRIu32
 		                " (max-message-size), got %" PRIu32,
 		                c->max_message, c->udp_max);
+	/* RFC3261 10.3 item 7: min <= default <= max */
+	if (c->min_expires > c->max_expires)
+		return cfg_fail(e, -EINVAL,
+		                "min-expires (%" PRIu32
+		                "s) exceeds max-expires (%" PRIu32 "s)",
+		                c->min_expires, c->max_expires);
+	if (c->default_expires < c->min_expires ||
+	    c->default_expires > c->max_expires)
+		return cfg_fail(e, -EINVAL,
+		                "default-expires (%" PRIu32
+		                "s) is outside min-expires..max-expires "
+		                "(%" PRIu32 "s..%" PRIu32 "s)",
+		                c->default_expires, c->min_expires,
+		                c->max_expires);
+	{
+		/* "SHA-256", "MD5", or both in either order */
+		static const char *const ok[] = {"SHA-256", "MD5",
+		                                 "SHA-256,MD5", "MD5,SHA-256"};
+		bool found = false;
+
+		for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+			found |= !strcasecmp(c->auth_algorithms, ok[i]);
+		if (!found)
+			return cfg_fail(
+			        e, -EINVAL,
+			        "auth-algorithms: expected SHA-256, MD5 "
+			        "or both comma-separated, got \"%s\"",
+			        c->auth_algorithms);
+	}
+	if (c->auth_backoff > c->auth_backoff_max)
+		return cfg_fail(e, -EINVAL,
+		                "auth-backoff exceeds auth-backoff-max");
 	if (c->tcp_per_src > c->tcp_max)
 		return cfg_fail(e, -EINVAL,
 		                "tcp-max-per-source (%" PRIu32
 		                ") exceeds tcp-max-connections (%" PRIu32 ")",
 		                c->tcp_per_src, c->tcp_max);
 	return 0;
+}
+
+void tz_config_auth_algorithms(const struct tz_config *c, bool *sha256,
+                               bool *md5, bool *md5_first)
+{
+	const char *a = c->auth_algorithms;
+
+	*sha256 = strcasestr(a, "SHA-256") != NULL;
+	*md5 = strcasestr(a, "MD5") != NULL;
+	*md5_first = *md5 && !strncasecmp(a, "MD5", 3);
 }
 
 int tz_config_finish(struct tz_config *c, char *err, size_t errlen)

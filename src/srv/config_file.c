@@ -22,7 +22,7 @@ static bool blank(char ch)
 }
 
 /* One line of a file, in place: "key = value", comment or blank. */
-static int load_line(struct tz_config *c, char *s, unsigned *seen,
+static int load_line(struct tz_config *c, char *s, uint64_t *seen,
                      struct ebuf *e)
 {
 	char *key, *kend, *val, *w;
@@ -76,10 +76,10 @@ static int load_line(struct tz_config *c, char *s, unsigned *seen,
 	k = cfg_key_find(key, strlen(key));
 	if (!k && !strcmp(key, "config"))
 		return cfg_fail(e, -EINVAL, "config: only on the command line");
-	fresh = k && cfg_is_list(k) && !(*seen & 1u << cfg_key_index(k));
+	fresh = k && cfg_is_list(k) && !(*seen & 1ull << cfg_key_index(k));
 	rc = tz_config_set(c, key, val, fresh, e->s, e->n);
 	if (rc == 0 && k)
-		*seen |= 1u << cfg_key_index(k);
+		*seen |= 1ull << cfg_key_index(k);
 	return rc;
 }
 
@@ -90,7 +90,8 @@ int tz_config_load(struct tz_config *c, const char *path, char *err,
 	struct tz_config tmp = *c;
 	char chunk[4096], line[LINE_MAX_], msg[512], *s;
 	struct ebuf mb = {msg, sizeof(msg)}, *m = &mb;
-	unsigned lineno = 1, seen = 0;
+	unsigned lineno = 1;
+	uint64_t seen = 0;
 	size_t len = 0, total = 0;
 	bool eof = false;
 	struct stat st;
@@ -178,7 +179,7 @@ int tz_config_args(struct tz_config *c, int argc, char **argv, char *path,
 	const char *cfg = NULL, *a, *eq, *val;
 	const struct key *k;
 	char msg[512];
-	unsigned seen = 0;
+	uint64_t seen = 0;
 	size_t n;
 	int i, rc;
 
@@ -239,11 +240,11 @@ int tz_config_args(struct tz_config *c, int argc, char **argv, char *path,
 		}
 		rc = tz_config_set(&tmp, k->name, val,
 		                   cfg_is_list(k) &&
-		                           !(seen & 1u << cfg_key_index(k)),
+		                           !(seen & 1ull << cfg_key_index(k)),
 		                   msg, sizeof(msg));
 		if (rc)
 			return cfg_fail(e, rc, "--%s", msg);
-		seen |= 1u << cfg_key_index(k);
+		seen |= 1ull << cfg_key_index(k);
 	}
 	rc = tz_config_finish(&tmp, err, errlen);
 	if (rc)

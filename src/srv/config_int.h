@@ -20,6 +20,8 @@ enum kind {
 	K_LEVEL,  /* log level name */
 	K_MS,     /* duration with a unit, stored in ms */
 	K_SIZE,   /* bytes, optional k */
+	K_BOOL,   /* on/off, yes/no, true/false */
+	K_SECS,   /* duration with a unit, stored in whole seconds */
 };
 
 struct key {
@@ -43,7 +45,7 @@ int cfg_fail(struct ebuf *e, int rc, const char *fmt, ...)
 /* The key named by the @p n bytes at @p name, or NULL. */
 const struct key *cfg_key_find(const char *name, size_t n);
 
-/* The position of @p k in the key table, below 32 (a bit in a mask of
+/* The position of @p k in the key table, below 64 (a bit in a mask of
  * the keys a source has set). */
 unsigned cfg_key_index(const struct key *k);
 

@@ -18,6 +18,7 @@
 #include "srv_int.h"
 #include "tz/tz_log.h"
 #include "tz/tz_mem.h"
+#include "tz/tz_store.h"
 
 #define CTL_LINE     4096
 #define SNAP_WAIT_MS 2000
@@ -132,6 +133,25 @@ char *server_status_json(struct tz_server *s)
 	                              "bad_framing",
 	                              (json_int_t)sum.tcp_bad_frame));
 	json_object_set_new(o, "reloads", json_integer(s->reloads));
+	if (s->reg) {
+		struct tz_registry_stats rs;
+
+		tz_registry_stats(s->reg, &rs);
+		json_object_set_new(o, "bindings",
+		                    json_integer((json_int_t)rs.bindings));
+		json_object_set_new(o, "users",
+		                    json_integer((json_int_t)rs.users));
+		json_object_set_new(
+		        o, "registrar",
+		        json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "aors",
+		                  (json_int_t)rs.aors, "registers",
+		                  (json_int_t)rs.registers, "commits",
+		                  (json_int_t)rs.commits, "max_batch",
+		                  (json_int_t)rs.max_batch, "expired",
+		                  (json_int_t)rs.expired, "store_errors",
+		                  (json_int_t)rs.store_errors, "bindings",
+		                  (json_int_t)rs.bindings));
+	}
 	json_object_set_new(o, "workers_detail", ws);
 	out = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
@@ -164,17 +184,25 @@ static void ctl_write_json(int fd, json_t *o)
 	free(out);
 }
 
+/* The control connection waiting for an answer, or NULL when the client
+ * went away meanwhile. */
+static struct ctl_conn *ctl_find(struct tz_server *s, uint64_t id)
+{
+	struct ctl_conn *cc;
+
+	for (cc = s->ctls; cc && cc->id != id; cc = cc->next)
+		;
+	return cc;
+}
+
 void ping_result(void *data, void *arg)
 {
 	const struct ping_res *r = data;
-	struct tz_server *s = arg;
-	struct ctl_conn *cc;
+	struct ctl_conn *cc = ctl_find(arg, r->ctl_id);
 	json_t *o;
 
-	for (cc = s->ctls; cc && cc->id != r->ctl_id; cc = cc->next)
-		;
 	if (!cc)
-		return; /* the client went away */
+		return;
 	if (r->status)
 		o = json_pack("{s:i,s:s,s:i,s:b}", "status", r->status,
 		              "reason", r->reason, "worker", r->worker,
@@ -213,6 +241,76 @@ static int ctl_ping(struct ctl_conn *cc, json_t *req, char *err, size_t n)
 	return e;
 }
 
+/* A user sync finished on the storage thread. */
+struct sync_req {
+	struct tz_server *s;
+	uint64_t ctl_id;
+};
+
+struct sync_res {
+	uint64_t ctl_id;
+	int err;
+};
+
+static void sync_result(void *data, void *arg)
+{
+	const struct sync_res *r = data;
+	struct ctl_conn *cc = ctl_find(arg, r->ctl_id);
+	json_t *o;
+
+	if (!cc)
+		return;
+	o = r->err ? json_pack("{s:s}", "error", strerror(-r->err))
+	           : json_pack("{s:b}", "ok", 1);
+	ctl_write_json(cc->fd, o);
+	json_decref(o);
+}
+
+static void sync_done(void *arg, int err)
+{
+	struct sync_req *sr = arg;
+	struct sync_res res = {sr->ctl_id, err};
+
+	/* on the storage thread: the answer goes out from the main loop */
+	tz_mbox_post(sr->s->mbox, sync_result, sr->s, &res, sizeof(res));
+	tz_free(sr);
+}
+
+/* {"cmd":"user-changed"[,"aor":AOR]}: an admin command changed the
+ * users in the store; re-read them (DESIGN.md: changes apply at once) */
+static int ctl_user_changed(struct ctl_conn *cc, json_t *req, char *err,
+                            size_t n)
+{
+	const char *aor = NULL;
+	char canon[TZ_AOR_MAX + 1];
+	const char *why = NULL;
+	struct sync_req *sr;
+	int e;
+
+	if (json_unpack(req, "{s?s}", "aor", &aor) != 0) {
+		snprintf(err, n, "\"aor\" must be a string");
+		return -EINVAL;
+	}
+	if (aor && tz_aor_canon(canon, aor, strlen(aor), &why) != 0) {
+		snprintf(err, n, "bad AOR %s: %s", aor, why ? why : "invalid");
+		return -EINVAL;
+	}
+	sr = tz_malloc(sizeof(*sr));
+	if (!sr) {
+		snprintf(err, n, "out of memory");
+		return -ENOMEM;
+	}
+	sr->s = cc->s;
+	sr->ctl_id = cc->id;
+	e = tz_registry_user_sync(cc->s->reg, aor ? canon : NULL, sync_done,
+	                          sr);
+	if (e) {
+		tz_free(sr);
+		snprintf(err, n, "%s", strerror(-e));
+	}
+	return e;
+}
+
 static void ctl_answer(struct ctl_conn *cc, const char *line)
 {
 	struct tz_server *s = cc->s;
@@ -238,6 +336,9 @@ static void ctl_answer(struct ctl_conn *cc, const char *line)
 		out = strdup("{\"ok\":true}");
 	} else if (strcmp(cmd, "ping") == 0) {
 		if (ctl_ping(cc, req, err, sizeof(err)) != 0)
+			goto error;
+	} else if (strcmp(cmd, "user-changed") == 0) {
+		if (ctl_user_changed(cc, req, err, sizeof(err)) != 0)
 			goto error;
 	} else if (strcmp(cmd, "stop") == 0) {
 		tz_log(TZ_LOG_INFO, "stop requested on the control socket");

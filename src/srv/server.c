@@ -46,6 +46,22 @@ static int probe(const struct tz_listen *l)
 	return err;
 }
 
+/* The digest settings of a configuration (RFC 7616; docs/configuration.md
+ * "auth-*" keys). */
+static void auth_conf(const struct tz_config *c, const struct tz_registry *r,
+                      struct tz_auth_conf *ac)
+{
+	memset(ac, 0, sizeof(*ac));
+	tz_registry_secret(r, ac->secret);
+	ac->nonce_lifetime_ms = c->nonce_lifetime;
+	ac->failures = c->auth_failures;
+	ac->window_ms = c->auth_window;
+	ac->backoff_ms = c->auth_backoff;
+	ac->backoff_max_ms = c->auth_backoff_max;
+	tz_config_auth_algorithms(c, &ac->offer_sha256, &ac->offer_md5,
+	                          &ac->md5_first);
+}
+
 static unsigned online_cpus(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -100,6 +116,23 @@ int tz_server_alloc(struct tz_server **sp, const struct tz_config *cfg,
 		goto fail;
 	}
 	memset(s->w, 0, s->nworkers * sizeof(*s->w));
+	/* DESIGN.md "State and storage": bindings and users come back from
+	 * the store before the first request */
+	e = tz_registry_open(&s->reg, cfg->db, err, errlen);
+	if (e)
+		goto fail;
+	tz_registry_set_max_contacts(s->reg, cfg->max_contacts);
+	{
+		struct tz_auth_conf ac;
+
+		auth_conf(cfg, s->reg, &ac);
+		e = tz_auth_server_alloc(&s->auth, &ac);
+		memset(&ac, 0, sizeof(ac));
+		if (e) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+	}
 	for (unsigned i = 0; i < s->nworkers; i++) {
 		e = worker_init(&s->w[i], s, i, err, errlen);
 		s->ninit = i + 1;
@@ -194,6 +227,14 @@ int server_reload(struct tz_server *s, char *err, size_t errlen)
 	keep_fixed(&old->c, &cf->c);
 	cf->older = old;
 	atomic_store(&s->conf, cf);
+	{
+		struct tz_auth_conf ac;
+
+		auth_conf(&cf->c, s->reg, &ac);
+		tz_auth_server_set_conf(s->auth, &ac);
+		memset(&ac, 0, sizeof(ac));
+	}
+	tz_registry_set_max_contacts(s->reg, cf->c.max_contacts);
 	tz_log_set_level(cf->c.log_level);
 	srv_limits(&cf->c, &lim);
 	tz_hub_set_limits(s->hub, &lim);
@@ -284,6 +325,9 @@ int tz_server_run(struct tz_server *s)
 	e = tz_loop_fd(s->loop, s->sigfd, TZ_LOOP_READ, on_signal, s);
 	if (e)
 		return e;
+	e = tz_registry_start(s->reg);
+	if (e)
+		return e;
 	atomic_store(&s->running, s->nworkers);
 	for (unsigned i = 0; i < s->nworkers; i++) {
 		e = pthread_create(&s->w[i].thread, NULL, worker_main,
@@ -306,6 +350,9 @@ int tz_server_run(struct tz_server *s)
 	for (unsigned i = 0; i < s->nworkers; i++)
 		if (s->w[i].started)
 			pthread_join(s->w[i].thread, NULL);
+	/* the last batch is committed before the process ends */
+	tz_registry_free(s->reg);
+	s->reg = NULL;
 	tz_log(TZ_LOG_INFO, "stopped");
 	return 0;
 }
@@ -317,6 +364,8 @@ void tz_server_free(struct tz_server *s)
 	if (!s)
 		return;
 	control_close(s);
+	tz_registry_free(s->reg);
+	tz_auth_server_free(s->auth);
 	for (unsigned i = s->ninit; i-- > 0;)
 		worker_fini(&s->w[i]);
 	tz_hub_free(s->hub);

@@ -7,7 +7,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "tz/tz_arena.h"
 #include "tz/tz_buf.h"
+#include "tz/tz_digest.h"
+#include "tz/tz_hdr.h"
+#include "tz/tz_registry.h"
 #include "tz/tz_config.h"
 #include "tz/tz_loop.h"
 #include "tz/tz_msg.h"
@@ -58,6 +62,8 @@ struct worker {
 	uint64_t answered[7];
 	struct tz_buf out; /* responses being built */
 	struct tz_hdr hdrs[SRV_MAX_HDRS];
+	struct tz_arena arena; /* typed header values of the message */
+	_Alignas(16) char arena_mem[8192];
 	char *scratch; /* a request rewritten by 18.2.1 */
 	uint32_t tag_serial;
 	bool rx_forwarded; /* the message being handled came from another
@@ -73,9 +79,11 @@ struct tz_server {
 	struct worker *w;
 	struct tz_timer watch;
 	struct tz_hub *hub;
-	struct tz_loop *loop;  /* main thread: signals, control */
-	struct tz_mbox *mbox;  /* work for the main thread */
-	struct ctl_conn *ctls; /* open control connections */
+	struct tz_registry *reg;     /* bindings, users, storage thread */
+	struct tz_auth_server *auth; /* digest state shared by workers */
+	struct tz_loop *loop;        /* main thread: signals, control */
+	struct tz_mbox *mbox;        /* work for the main thread */
+	struct ctl_conn *ctls;       /* open control connections */
 	uint64_t ctl_serial;
 	int sigfd;
 	int ctl_fd;
@@ -109,8 +117,30 @@ int worker_send(struct worker *w, const char *buf, size_t len,
                 const struct tz_tp_dest *dst);
 
 /* uas.c: the answers of any RFC 3261 server */
-void uas_request(struct worker *w, const struct tz_msg *m,
+void uas_request(struct worker *w, struct tz_msg *m,
                  const struct tz_tp_dest *src);
+/* a server transaction for @p m (0 or -ENOMEM, logged) */
+int uas_tsx(struct worker *w, const struct tz_msg *m,
+            const struct tz_tp_dest *src, struct tz_tsx **out);
+/* answer a server transaction's request; @p hdrs: extra fields */
+void uas_answer(struct worker *w, struct tz_tsx *st, uint16_t status,
+                const char *reason, const char *hdrs);
+/* both at once */
+void uas_reply(struct worker *w, const struct tz_msg *m,
+               const struct tz_tp_dest *src, uint16_t status,
+               const char *reason, const char *hdrs);
+/* uas_reply() with the reason "<standard phrase>: <why>" */
+void uas_reply_why(struct worker *w, const struct tz_msg *m,
+                   const struct tz_tp_dest *src, uint16_t status,
+                   const char *why, const char *hdrs);
+/* the first option tags of header @p id we lack, as an Unsupported
+ * field into @p out; false when all are supported (RFC 3261 8.2.2.3) */
+bool uas_unsupported(const struct tz_msg *m, enum tz_hdr_id id, char *out,
+                     size_t n);
+
+/* registrar.c: REGISTER to one of our domains (RFC 3261 10.3) */
+void registrar_request(struct worker *w, struct tz_msg *m,
+                       const struct tz_tp_dest *src);
 void uas_reply_bad(struct worker *w, const struct tz_msg *m, uint16_t status,
                    const char *what, const struct tz_tp_dest *src);
 

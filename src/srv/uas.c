@@ -26,9 +26,9 @@ static const char *const known[] = {
 };
 
 /* What the server itself accepts today (RFC3261 20.5) */
-#define ALLOW "OPTIONS, ACK, CANCEL"
-/* RFC3261 20.37, 19.2: option tags the server supports: none yet */
-static const char *const supported[] = {NULL};
+#define ALLOW "OPTIONS, ACK, CANCEL, REGISTER"
+/* RFC3261 20.37, 19.2: option tags the server supports: RFC3327 path */
+static const char *const supported[] = {"path", NULL};
 
 static bool is_known(const struct tz_msg *m)
 {
@@ -55,33 +55,35 @@ static void count(struct worker *w, uint16_t status)
 	w->answered[status / 100 < 7 ? status / 100 : 0]++;
 }
 
-/* Answer @p m statefully: a server transaction keeps the response for
- * retransmitted requests (RFC3261 17.2). */
-static void reply(struct worker *w, const struct tz_msg *m,
-                  const struct tz_tp_dest *src, uint16_t status,
-                  const char *reason, const char *hdrs)
+int uas_tsx(struct worker *w, const struct tz_msg *m,
+            const struct tz_tp_dest *src, struct tz_tsx **out)
 {
-	struct tz_resp_build rb = {0};
 	struct tz_tp_dest dst;
-	struct tz_tsx *st;
-	char tag[32];
 	int err;
 
 	resp_dest(m, src, &dst);
-	err = tz_tsx_server_alloc(&st, w->tsx, m, &dst, 0, NULL, NULL);
-	if (err) {
+	err = tz_tsx_server_alloc(out, w->tsx, m, &dst, 0, NULL, NULL);
+	if (err)
 		/* out of memory: no answer, the client retransmits */
 		tz_log(TZ_LOG_WARN, "no transaction for a request: %s",
 		       strerror(-err));
-		return;
-	}
+	return err;
+}
+
+void uas_answer(struct worker *w, struct tz_tsx *st, uint16_t status,
+                const char *reason, const char *hdrs)
+{
+	struct tz_resp_build rb = {0};
+	char tag[32];
+	int err;
+
 	new_tag(w, tag, sizeof(tag));
 	rb.status = status;
 	rb.reason = reason;
 	rb.to_tag = tag;
 	rb.headers = hdrs;
 	tz_buf_reset(&w->out);
-	err = tz_build_response(&w->out, m, &rb);
+	err = tz_build_response(&w->out, tz_tsx_request(st), &rb);
 	if (!err)
 		err = tz_tsx_reply(st, w->out.p, w->out.len);
 	if (err)
@@ -89,7 +91,35 @@ static void reply(struct worker *w, const struct tz_msg *m,
 		       strerror(-err));
 	else
 		count(w, status);
+}
+
+/* Answer @p m statefully: a server transaction keeps the response for
+ * retransmitted requests (RFC3261 17.2). */
+void uas_reply(struct worker *w, const struct tz_msg *m,
+               const struct tz_tp_dest *src, uint16_t status,
+               const char *reason, const char *hdrs)
+{
+	struct tz_tsx *st;
+
+	if (uas_tsx(w, m, src, &st) != 0)
+		return;
+	uas_answer(w, st, status, reason, hdrs);
 	tz_mem_deref(st);
+}
+
+void uas_reply_why(struct worker *w, const struct tz_msg *m,
+                   const struct tz_tp_dest *src, uint16_t status,
+                   const char *why, const char *hdrs)
+{
+	char reason[160];
+
+	if (!why) {
+		uas_reply(w, m, src, status, NULL, hdrs);
+		return;
+	}
+	snprintf(reason, sizeof(reason), "%s: %s", tz_status_phrase(status),
+	         why);
+	uas_reply(w, m, src, status, reason, hdrs);
 }
 
 void uas_reply_bad(struct worker *w, const struct tz_msg *m, uint16_t status,
@@ -123,8 +153,8 @@ void uas_reply_bad(struct worker *w, const struct tz_msg *m, uint16_t status,
 
 /* The first option tag of header @p id we do not support, listed into
  * @p out as an Unsupported header field; false when all are supported. */
-static bool unsupported(const struct tz_msg *m, enum tz_hdr_id id, char *out,
-                        size_t n)
+bool uas_unsupported(const struct tz_msg *m, enum tz_hdr_id id, char *out,
+                     size_t n)
 {
 	const struct tz_hdr *h;
 	size_t used = 0;
@@ -160,13 +190,13 @@ static void cancel(struct worker *w, const struct tz_msg *m,
 
 	/* RFC3261 9.2: no matching transaction: 481 */
 	if (!inv) {
-		reply(w, m, src, 481, NULL, NULL);
+		uas_reply(w, m, src, 481, NULL, NULL);
 		return;
 	}
 	/* RFC3261 9.2: 200 to the CANCEL; an INVITE not yet answered gets
 	 * 487 (ours are answered at once, so this is rare) */
 	tz_mem_ref(inv);
-	reply(w, m, src, 200, NULL, NULL);
+	uas_reply(w, m, src, 200, NULL, NULL);
 	if (tz_tsx_state(inv) == TZ_TSX_PROCEEDING) {
 		struct tz_resp_build rb = {0};
 		char tag[32];
@@ -191,26 +221,26 @@ static void to_self(struct worker *w, const struct tz_msg *m,
 	/* RFC3261 8.2.1: an unknown method: 501; known but not accepted
 	 * here: 405 with Allow */
 	if (!is_known(m)) {
-		reply(w, m, src, 501, NULL, NULL);
+		uas_reply(w, m, src, 501, NULL, NULL);
 		return;
 	}
 	if (!is_method(m, "OPTIONS")) {
-		reply(w, m, src, 405, NULL, "Allow: " ALLOW "\r\n");
+		uas_reply(w, m, src, 405, NULL, "Allow: " ALLOW "\r\n");
 		return;
 	}
 	/* RFC3261 8.2.2.3: Require with an option tag we lack: 420 */
-	if (unsupported(m, TZ_HDR_REQUIRE, hdrs, sizeof(hdrs))) {
-		reply(w, m, src, 420, NULL, hdrs);
+	if (uas_unsupported(m, TZ_HDR_REQUIRE, hdrs, sizeof(hdrs))) {
+		uas_reply(w, m, src, 420, NULL, hdrs);
 		return;
 	}
 	/* RFC3261 11.2: the capabilities: Allow, Accept, Accept-Encoding,
 	 * Accept-Language, Supported */
-	reply(w, m, src, 200, NULL,
-	      "Allow: " ALLOW "\r\n"
-	      "Accept: application/sdp\r\n"
-	      "Accept-Encoding: identity\r\n"
-	      "Accept-Language: en\r\n"
-	      "Supported: \r\n");
+	uas_reply(w, m, src, 200, NULL,
+	          "Allow: " ALLOW "\r\n"
+	          "Accept: application/sdp\r\n"
+	          "Accept-Encoding: identity\r\n"
+	          "Accept-Language: en\r\n"
+	          "Supported: path\r\n");
 }
 
 /* A request for someone else: what a proxy checks (RFC3261 16.3). */
@@ -221,24 +251,24 @@ static void to_forward(struct worker *w, const struct tz_config *c,
 
 	/* RFC3261 16.3 item 3: Max-Forwards 0: 483 */
 	if (m->max_forwards == 0) {
-		reply(w, m, src, 483, NULL, NULL);
+		uas_reply(w, m, src, 483, NULL, NULL);
 		return;
 	}
 	/* RFC3261 16.3 item 4: loop: 482 */
 	if (via_loop(c, m)) {
-		reply(w, m, src, 482, NULL, NULL);
+		uas_reply(w, m, src, 482, NULL, NULL);
 		return;
 	}
 	/* RFC3261 16.3 item 5: Proxy-Require with a tag we lack: 420 */
-	if (unsupported(m, TZ_HDR_PROXY_REQUIRE, hdrs, sizeof(hdrs))) {
-		reply(w, m, src, 420, NULL, hdrs);
+	if (uas_unsupported(m, TZ_HDR_PROXY_REQUIRE, hdrs, sizeof(hdrs))) {
+		uas_reply(w, m, src, 420, NULL, hdrs);
 		return;
 	}
 	/* no location service yet: nobody is reachable (RFC3261 21.4.5) */
-	reply(w, m, src, 404, NULL, NULL);
+	uas_reply(w, m, src, 404, NULL, NULL);
 }
 
-void uas_request(struct worker *w, const struct tz_msg *m,
+void uas_request(struct worker *w, struct tz_msg *m,
                  const struct tz_tp_dest *src)
 {
 	const struct tz_config *c = &w->conf->c;
@@ -254,12 +284,12 @@ void uas_request(struct worker *w, const struct tz_msg *m,
 	}
 	/* RFC3261 21.5.4: shutting down */
 	if (w->draining) {
-		reply(w, m, src, 503, NULL, "Retry-After: 5\r\n");
+		uas_reply(w, m, src, 503, NULL, "Retry-After: 5\r\n");
 		return;
 	}
 	/* RFC3261 8.2.2.1, 16.3 item 2: a scheme we cannot serve: 416 */
 	if (u->scheme != TZ_URI_SIP && u->scheme != TZ_URI_SIPS) {
-		reply(w, m, src, 416, NULL, NULL);
+		uas_reply(w, m, src, 416, NULL, NULL);
 		return;
 	}
 	/* RFC3261 16.4: a top Route naming another element means
@@ -270,7 +300,10 @@ void uas_request(struct worker *w, const struct tz_msg *m,
 	                  m->route1.u.host.len, m->route1.u.port, src->tp)) &&
 	    srv_is_local(c, m->buf + u->host.off, u->host.len, u->port,
 	                 src->tp)) {
-		to_self(w, m, src);
+		if (is_method(m, "REGISTER"))
+			registrar_request(w, m, src);
+		else
+			to_self(w, m, src);
 		return;
 	}
 	to_forward(w, c, m, src);

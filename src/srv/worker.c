@@ -13,6 +13,7 @@
 #include "srv_int.h"
 #include "tz/tz_log.h"
 #include "tz/tz_mem.h"
+#include "tz/tz_msg_typed.h"
 #include "tz/tz_resolve.h"
 
 #define SCRATCH (65536 + 512)
@@ -93,6 +94,7 @@ int worker_init(struct worker *w, struct tz_server *s, unsigned index,
 	w->index = index;
 	w->conf = cf;
 	tz_buf_init(&w->out);
+	tz_arena_init(&w->arena, w->arena_mem, sizeof(w->arena_mem));
 	tz_timer_init(&w->drain_tick);
 	w->scratch = tz_malloc(SCRATCH);
 	if (!w->scratch) {
@@ -158,6 +160,7 @@ void worker_fini(struct worker *w)
 	tz_transport_free(w->tp);
 	tz_loop_free(w->loop);
 	tz_buf_free(&w->out);
+	tz_arena_free(&w->arena);
 	tz_free(w->scratch);
 }
 
@@ -254,7 +257,9 @@ static void rx(const char *buf, size_t len, unsigned flags,
 	}
 	if (tz_tsx_layer_recv(w->tsx, &m, src))
 		return; /* a retransmission, absorbed */
+	tz_msg_set_arena(&m, &w->arena);
 	uas_request(w, &m, src);
+	tz_arena_free(&w->arena);
 }
 
 /* ---- work posted by the main thread ---- */

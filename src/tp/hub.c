@@ -120,8 +120,8 @@ void hub_register(struct tz_hub *h, unsigned index, struct tz_transport *t)
 	pthread_mutex_unlock(&h->lock);
 }
 
-int tz_hub_post(struct tz_hub *h, unsigned index, tz_mbox_h *fn, void *arg,
-                const void *data, size_t len)
+int tz_hub_post2(struct tz_hub *h, unsigned index, tz_mbox_h *fn, void *arg,
+                 const void *a, size_t alen, const void *b, size_t blen)
 {
 	struct tz_transport *t;
 	int err = -ESRCH;
@@ -133,9 +133,15 @@ int tz_hub_post(struct tz_hub *h, unsigned index, tz_mbox_h *fn, void *arg,
 	pthread_mutex_lock(&h->lock);
 	t = h->w[index];
 	if (t)
-		err = tz_mbox_post(t->mbox, fn, arg, data, len);
+		err = tz_mbox_post2(t->mbox, fn, arg, a, alen, b, blen);
 	pthread_mutex_unlock(&h->lock);
 	return err;
+}
+
+int tz_hub_post(struct tz_hub *h, unsigned index, tz_mbox_h *fn, void *arg,
+                const void *data, size_t len)
+{
+	return tz_hub_post2(h, index, fn, arg, data, len, NULL, 0);
 }
 
 /* A message handed to another worker: received there, or sent there. */

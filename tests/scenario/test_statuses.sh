@@ -2,7 +2,7 @@
 # test_statuses.sh  Every status the server answers on its own, over UDP and
 # TCP, each from a SIPp scenario that fails on any other code and checks
 # the headers that go with it: 400 (defect in the reason phrase), 404,
-# 405 (REGISTER, and INVITE + ACK) with Allow, 416 (tel:, mailto:), 420
+# 405 (PUBLISH, and INVITE + ACK) with Allow, 416 (tel:, mailto:), 420
 # (Require and Proxy-Require) with Unsupported, 481, 482 (and 404, not
 # 482, for a spiral), 483, 501, 505, 513 (on TCP from a raw peer: the
 # answer, then the connection is closed).
@@ -52,8 +52,8 @@ for proto in udp tcp; do
 	[ "$proto" = tcp ] && self="sip:127.0.0.1:$TZ_TCP_PORT;transport=tcp"
 	tz_try "$P 501 unknown method to self" \
 		tz_sipp status_501_unknown.xml "$proto" -key ruri "$self"
-	tz_try "$P 405 REGISTER to self, Allow" \
-		tz_sipp status_405_register.xml "$proto" -key ruri "sip:localhost"
+	tz_try "$P 405 PUBLISH to self, Allow" \
+		tz_sipp status_405_publish.xml "$proto" -key ruri "sip:localhost"
 	tz_try "$P 405 INVITE to self, Allow, ACK" \
 		tz_sipp status_405_invite.xml "$proto" -key ruri "$self"
 	tz_try "$P 420 Require: foo, bar to self, Unsupported" \

@@ -1,0 +1,152 @@
+/* reg_int.h  Internals of the registry (src/reg/): the sharded binding
+ * table, the user cache and the storage thread. */
+#ifndef REG_INT_H
+#define REG_INT_H
+
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "tz/tz_loop.h"
+#include "tz/tz_mbox.h"
+#include "tz/tz_registry.h"
+#include "tz/tz_timer.h"
+
+#define REG_SHARDS   64
+#define REG_WATCHERS 8
+
+struct reg_aor;
+
+/* One binding in memory. Written on the storage thread only, under its
+ * shard's write lock; read by any thread under the read lock. The text
+ * fields follow the struct: contact, Call-ID, path, instance, UA, each
+ * NUL-terminated. */
+struct reg_binding {
+	struct reg_binding *next; /* in the AOR's list */
+	struct reg_aor *aor;
+	struct tz_registry *reg;
+	struct tz_timer expiry;  /* the storage thread's wheel */
+	int64_t expires_at;      /* wall clock, Unix seconds */
+	uint64_t seq;            /* registration order (newest wins ties) */
+	uint64_t conn;           /* the flow's connection (0: none) */
+	struct sockaddr_in6 src; /* the source: sockaddr_in fits too */
+	uint32_t cseq;
+	uint32_t reg_id;
+	uint16_t q;
+	uint8_t tp; /* enum tz_tp_proto */
+	uint16_t contact_len, callid_len, path_len, inst_len, ua_len;
+	char s[];
+};
+
+struct reg_aor {
+	struct reg_aor *next; /* in the shard's bucket */
+	uint32_t hash;
+	unsigned n;
+	struct reg_binding *b; /* bindings, newest first */
+	char aor[];
+};
+
+struct reg_shard {
+	pthread_rwlock_t lock;
+	struct reg_aor **tab;
+	uint32_t size; /* buckets, a power of two */
+	uint32_t count;
+};
+
+/* A cached user. */
+struct reg_user {
+	struct reg_user *next;
+	uint32_t hash;
+	char ha1_md5[33];
+	char ha1_sha256[65];
+	bool reject_anonymous, dnd;
+	char aor[];
+};
+
+struct reg_users {
+	pthread_rwlock_t lock;
+	struct reg_user **tab;
+	uint32_t size, count;
+};
+
+struct reg_pending; /* a request waiting for the commit */
+
+struct tz_registry {
+	struct reg_shard shard[REG_SHARDS];
+	struct reg_users users;
+	struct tz_store *store; /* the storage thread's, after start */
+	struct tz_loop *loop;
+	struct tz_mbox *mbox;
+	pthread_t thread;
+	bool started;
+	bool polling; /* tz_registry_poll() runs the loop */
+	atomic_bool closed;
+	uint8_t secret[TZ_DIGEST_SECRET_LEN];
+	atomic_uint max_contacts;
+	uint64_t seq;
+	/* the open batch */
+	bool in_tx;
+	bool store_failed; /* a write of the open batch failed */
+	unsigned batch;
+	struct reg_pending *pend, **pend_tail;
+	/* watchers */
+	unsigned nwatch;
+	struct {
+		tz_reg_event_h *h;
+		void *arg;
+	} watch[REG_WATCHERS];
+	/* counters (storage thread writes, status reads) */
+	atomic_uint_fast64_t naors, nbindings, registers, commits, max_batch,
+	        expired, store_errors;
+};
+
+/* table.c */
+uint32_t reg_hash(const char *s, size_t n);
+int reg_table_init(struct tz_registry *r);
+void reg_table_fini(struct tz_registry *r);
+/* free every AOR and binding of @p sh (its lock held, or no threads) */
+void reg_shard_clear(struct reg_shard *sh);
+struct reg_shard *reg_shard_of(struct tz_registry *r, uint32_t h);
+/* find (storage thread: no lock needed; others: hold the read lock) */
+struct reg_aor *reg_aor_find(struct reg_shard *sh, const char *aor, uint32_t h);
+/* under the write lock */
+struct reg_aor *reg_aor_get(struct tz_registry *r, struct reg_shard *sh,
+                            const char *aor, uint32_t h);
+void reg_aor_put(struct tz_registry *r, struct reg_shard *sh,
+                 struct reg_aor *a);
+struct reg_binding *reg_binding_new(const struct tz_binding_rec *rec,
+                                    const struct tz_tp_dest *flow);
+void reg_binding_to_rec(const struct reg_binding *b,
+                        struct tz_binding_rec *rec);
+void reg_binding_to_loc(const struct reg_binding *b, int64_t now,
+                        struct tz_location *out);
+static inline const char *reg_b_contact(const struct reg_binding *b)
+{
+	return b->s;
+}
+static inline const char *reg_b_callid(const struct reg_binding *b)
+{
+	return b->s + b->contact_len + 1;
+}
+static inline const char *reg_b_path(const struct reg_binding *b)
+{
+	return reg_b_callid(b) + b->callid_len + 1;
+}
+static inline const char *reg_b_instance(const struct reg_binding *b)
+{
+	return reg_b_path(b) + b->path_len + 1;
+}
+static inline const char *reg_b_ua(const struct reg_binding *b)
+{
+	return reg_b_instance(b) + b->inst_len + 1;
+}
+
+/* users.c */
+int reg_users_init(struct reg_users *u);
+void reg_users_fini(struct reg_users *u);
+int reg_users_load(struct reg_users *u, struct tz_store *s);
+int reg_users_sync_one(struct reg_users *u, struct tz_store *s, const char *aor,
+                       bool *gone);
+uint64_t reg_users_count(struct reg_users *u);
+
+#endif

@@ -1,0 +1,989 @@
+/*
+ * registry.c  The storage thread: REGISTER requests applied in order
+ * (RFC 3261 10.3 items 6-8), their writes grouped into one durable
+ * transaction per batch (group commit), answers released only after the
+ * commit, binding expiry by timers, users re-read on admin changes.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "reg_int.h"
+#include "tz/tz_buf.h"
+#include "tz/tz_log.h"
+#include "tz/tz_mem.h"
+#include "tz/tz_uri.h"
+
+/* A batch is committed when the thread has nothing else to do, or at
+ * this many requests, whichever comes first. */
+#define BATCH_MAX 1024
+
+enum msg_kind { MSG_REGISTER, MSG_SYNC, MSG_STOP };
+
+/* A posted request: this header, then (REGISTER) n struct msg_contact,
+ * then the strings: AOR, Call-ID, path, UA, and per contact its URI and
+ * instance, each NUL-terminated. */
+struct msg {
+	enum msg_kind kind;
+	void *done; /* tz_reg_done_h or tz_reg_sync_h */
+	void *done_arg;
+	uint32_t cseq;
+	bool star;
+	unsigned n;
+	struct tz_tp_dest src;
+	size_t len; /* bytes of the whole message */
+};
+
+struct msg_contact {
+	uint32_t expires;
+	uint32_t reg_id;
+	uint16_t q;
+	uint16_t uri_len, inst_len;
+};
+
+/* An answer waiting for its commit. */
+struct reg_pending {
+	struct reg_pending *next;
+	tz_reg_done_h *done;
+	tz_reg_sync_h *sync_done;
+	void *arg;
+	struct tz_reg_reply rep;
+	bool ok; /* changed something that the commit must make durable */
+	char reason[64];
+	size_t nev;
+	struct ev {
+		enum tz_reg_event ev;
+		char aor[TZ_AOR_MAX + 1];
+		struct tz_location loc;
+	} * evs;
+	char text[]; /* the Contact fields */
+};
+
+static int64_t wall_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* ---- the batch ---- */
+
+static int ensure_tx(struct tz_registry *r)
+{
+	int err;
+
+	if (r->in_tx)
+		return 0;
+	err = tz_store_begin(r->store);
+	if (err) {
+		tz_log(TZ_LOG_ERROR, "storage: begin: %s",
+		       tz_store_errmsg(r->store));
+		return err;
+	}
+	r->in_tx = true;
+	return 0;
+}
+
+static void restore_all(struct tz_registry *r);
+
+static void deliver(struct tz_registry *r, struct reg_pending *p, bool failed)
+{
+	if (failed && p->ok) {
+		p->rep.status = 500;
+		p->rep.reason = "Server Internal Error: storage failed";
+		p->rep.contacts = "";
+		p->nev = 0;
+	}
+	for (size_t i = 0; i < p->nev; i++)
+		for (unsigned w = 0; w < r->nwatch; w++)
+			r->watch[w].h(r->watch[w].arg, p->evs[i].ev,
+			              p->evs[i].aor, &p->evs[i].loc);
+	if (p->done)
+		p->done(p->arg, &p->rep);
+	if (p->sync_done)
+		p->sync_done(p->arg, failed ? -EIO : 0);
+}
+
+/* Commit the open batch, then answer everything waiting for it
+ * (DESIGN.md: no 200 before its binding is durable). */
+static void flush(struct tz_registry *r)
+{
+	struct reg_pending *p, *pn;
+	bool failed = false;
+
+	if (r->in_tx) {
+		r->in_tx = false;
+		if (r->store_failed || tz_store_commit(r->store) != 0) {
+			tz_log(TZ_LOG_ERROR, "storage: commit failed: %s",
+			       tz_store_errmsg(r->store));
+			tz_store_rollback(r->store);
+			atomic_fetch_add(&r->store_errors, 1);
+			failed = true;
+		} else {
+			uint64_t mb = atomic_load(&r->max_batch);
+
+			atomic_fetch_add(&r->commits, 1);
+			if (r->batch > mb)
+				atomic_store(&r->max_batch, r->batch);
+		}
+	}
+	r->store_failed = false;
+	if (failed)
+		restore_all(r); /* memory back to what is on disk */
+	p = r->pend;
+	r->pend = NULL;
+	r->pend_tail = &r->pend;
+	r->batch = 0;
+	for (; p; p = pn) {
+		pn = p->next;
+		deliver(r, p, failed);
+		tz_free(p->evs);
+		tz_free(p);
+	}
+}
+
+static void on_idle(void *arg)
+{
+	struct tz_registry *r = arg;
+
+	flush(r);
+	if (r->polling && !tz_mbox_pending(r->mbox))
+		tz_loop_stop(r->loop);
+}
+
+static void pend_add(struct tz_registry *r, struct reg_pending *p)
+{
+	p->next = NULL;
+	*r->pend_tail = p;
+	r->pend_tail = &p->next;
+	r->batch++;
+}
+
+static void add_event(struct tz_registry *r, struct reg_pending *p,
+                      enum tz_reg_event ev, const struct reg_binding *b)
+{
+	struct ev *e;
+
+	if (!r->nwatch || !p)
+		return;
+	e = tz_realloc(p->evs, (p->nev + 1) * sizeof(*e));
+	if (!e) {
+		tz_log(TZ_LOG_WARN, "binding event lost: out of memory");
+		return;
+	}
+	p->evs = e;
+	e = &p->evs[p->nev++];
+	e->ev = ev;
+	snprintf(e->aor, sizeof(e->aor), "%s", b->aor->aor);
+	reg_binding_to_loc(b, wall_now(), &e->loc);
+}
+
+/* ---- binding changes (storage thread; each under the shard lock) ---- */
+
+static void expire(void *arg);
+
+static void start_timer(struct tz_registry *r, struct reg_binding *b)
+{
+	int64_t left = b->expires_at - wall_now();
+
+	tz_timer_start(tz_loop_wheel(r->loop), &b->expiry,
+	               left > 0 ? (uint64_t)left * 1000 : 0, expire, b);
+}
+
+static void unlink_binding(struct reg_aor *a, struct reg_binding *b)
+{
+	struct reg_binding **pp = &a->b;
+
+	for (; *pp; pp = &(*pp)->next) {
+		if (*pp == b) {
+			*pp = b->next;
+			a->n--;
+			return;
+		}
+	}
+}
+
+/* Remove @p b from memory and (in the batch) from the store. */
+static void drop(struct tz_registry *r, struct reg_shard *sh,
+                 struct reg_binding *b, struct reg_pending *p,
+                 enum tz_reg_event ev)
+{
+	struct reg_aor *a = b->aor;
+	int err = tz_store_binding_del(r->store, a->aor, reg_b_contact(b));
+
+	if (err && err != -ENOENT)
+		tz_log(TZ_LOG_ERROR, "storage: delete binding: %s",
+		       tz_store_errmsg(r->store));
+	add_event(r, p, ev, b);
+	tz_timer_cancel(&b->expiry);
+	pthread_rwlock_wrlock(&sh->lock);
+	unlink_binding(a, b);
+	reg_aor_put(r, sh, a);
+	pthread_rwlock_unlock(&sh->lock);
+	atomic_fetch_sub(&r->nbindings, 1);
+	tz_free(b);
+}
+
+/* RFC3261 10.3: a binding reaches its expiration: it goes */
+static void expire(void *arg)
+{
+	struct reg_binding *b = arg;
+	struct tz_registry *r = b->reg;
+	struct reg_pending *p = NULL;
+
+	if (ensure_tx(r) != 0) {
+		/* try again shortly: the store is failing */
+		tz_timer_start(tz_loop_wheel(r->loop), &b->expiry, 1000, expire,
+		               b);
+		return;
+	}
+	if (r->nwatch) {
+		/* an answer-less pending entry carries the event past the
+		 * commit */
+		p = tz_malloc(sizeof(*p) + 1);
+		if (p) {
+			memset(p, 0, sizeof(*p) + 1);
+			p->ok = true;
+			pend_add(r, p);
+		}
+	}
+	atomic_fetch_add(&r->expired, 1);
+	drop(r, reg_shard_of(r, b->aor->hash), b, p, TZ_REG_EXPIRED);
+}
+
+/* Put @p nb in memory (replacing @p old, when not NULL) and in the
+ * batch. */
+static int put(struct tz_registry *r, struct reg_shard *sh, struct reg_aor *a,
+               struct reg_binding *nb, struct reg_binding *old,
+               struct reg_pending *p)
+{
+	struct tz_binding_rec rec;
+	int err;
+
+	nb->aor = a;
+	nb->reg = r;
+	nb->seq = ++r->seq;
+	reg_binding_to_rec(nb, &rec);
+	if (old && strcmp(reg_b_contact(old), rec.contact)) {
+		/* RFC5626 6: the same instance and reg-id with a new
+		 * Contact URI replaces the old row */
+		err = tz_store_binding_del(r->store, a->aor,
+		                           reg_b_contact(old));
+		if (err && err != -ENOENT)
+			return err;
+	}
+	err = tz_store_binding_put(r->store, &rec);
+	if (err)
+		return err;
+	if (old)
+		tz_timer_cancel(&old->expiry);
+	pthread_rwlock_wrlock(&sh->lock);
+	if (old)
+		unlink_binding(a, old);
+	nb->next = a->b;
+	a->b = nb;
+	a->n++;
+	pthread_rwlock_unlock(&sh->lock);
+	start_timer(r, nb);
+	add_event(r, p, old ? TZ_REG_REFRESHED : TZ_REG_ADDED, nb);
+	if (old)
+		tz_free(old);
+	else
+		atomic_fetch_add(&r->nbindings, 1);
+	return 0;
+}
+
+/* RFC3261 10.3 item 8: every current binding with its expires */
+static int contacts_text(struct tz_buf *b, const struct reg_aor *a)
+{
+	int64_t now = wall_now();
+	int err = 0;
+
+	for (const struct reg_binding *x = a ? a->b : NULL; x && !err;
+	     x = x->next) {
+		int64_t left = x->expires_at - now;
+
+		err = tz_buf_printf(b, "Contact: <%s>;expires=%" PRId64,
+		                    reg_b_contact(x), left > 0 ? left : 0);
+		if (!err && x->q != 1000)
+			err = tz_buf_printf(b, ";q=0.%03u", x->q);
+		if (!err && x->inst_len)
+			err = tz_buf_printf(b, ";+sip.instance=\"%s\"",
+			                    reg_b_instance(x));
+		if (!err && x->reg_id)
+			err = tz_buf_printf(b, ";reg-id=%" PRIu32, x->reg_id);
+		if (!err)
+			err = tz_buf_printf(b, "\r\n");
+	}
+	return err;
+}
+
+/* The strings of a posted REGISTER. */
+struct view {
+	const char *aor, *callid, *path, *ua;
+	const struct msg_contact *mc;
+	const char **uri, **inst;
+	struct tz_uri *u;
+};
+
+static bool same_contact(const struct view *v, unsigned i,
+                         const struct reg_binding *b)
+{
+	const struct msg_contact *c = &v->mc[i];
+	struct tz_uri bu;
+	const char *bs = reg_b_contact(b);
+
+	/* RFC5626 6: with +sip.instance and reg-id, the binding is the
+	 * AOR, instance and reg-id, whatever the Contact URI */
+	if (c->inst_len && c->reg_id)
+		return b->reg_id == c->reg_id && b->inst_len == c->inst_len &&
+		       !memcmp(reg_b_instance(b), v->inst[i], c->inst_len);
+	if (b->reg_id && b->inst_len)
+		return false;
+	/* RFC3261 10.3 item 7: the Contact URI, compared per 19.1.4 */
+	if (tz_uri_parse(&bu, bs, 0, b->contact_len) != 0)
+		return b->contact_len == c->uri_len &&
+		       !memcmp(bs, v->uri[i], c->uri_len);
+	return tz_uri_equal(v->uri[i], &v->u[i], bs, &bu);
+}
+
+static struct reg_binding *find(const struct view *v, unsigned i,
+                                struct reg_aor *a)
+{
+	for (struct reg_binding *b = a ? a->b : NULL; b; b = b->next)
+		if (same_contact(v, i, b))
+			return b;
+	return NULL;
+}
+
+/* RFC3261 10.3 item 7: same Call-ID needs a higher CSeq */
+static bool stale_cseq(const struct view *v, const struct msg *m,
+                       const struct reg_binding *b)
+{
+	return !strcmp(reg_b_callid(b), v->callid) && m->cseq <= b->cseq;
+}
+
+static void fail(struct reg_pending *p, uint16_t status, const char *reason)
+{
+	p->rep.status = status;
+	snprintf(p->reason, sizeof(p->reason), "%s", reason);
+	p->rep.reason = p->reason;
+}
+
+/* Apply one REGISTER; @p p gets its answer. All or nothing: every check
+ * is made before the first change. */
+static void apply(struct tz_registry *r, const struct msg *m,
+                  const struct view *v, struct reg_pending *p)
+{
+	uint32_t h = reg_hash(v->aor, strlen(v->aor));
+	struct reg_shard *sh = reg_shard_of(r, h);
+	struct reg_aor *a = reg_aor_find(sh, v->aor, h);
+	unsigned max = atomic_load(&r->max_contacts);
+	int64_t now = wall_now();
+	unsigned after;
+	int err = 0;
+
+	p->rep.status = 200;
+	if (m->star) {
+		/* RFC3261 10.3 item 6: "*" removes every binding, unless
+		 * one from this Call-ID has a CSeq not below the request's */
+		for (struct reg_binding *b = a ? a->b : NULL; b; b = b->next) {
+			if (stale_cseq(v, m, b)) {
+				fail(p, 400, "Invalid CSeq number");
+				return;
+			}
+		}
+		if (a && (err = ensure_tx(r)) == 0) {
+			p->ok = true;
+			while (a->b && !err) {
+				bool last = a->n == 1;
+
+				drop(r, sh, a->b, p, TZ_REG_REMOVED);
+				if (last)
+					break; /* the AOR is freed */
+			}
+		}
+		goto done;
+	}
+	/* the checks */
+	after = a ? a->n : 0;
+	for (unsigned i = 0; i < m->n; i++) {
+		struct reg_binding *b = find(v, i, a);
+		bool dup = false;
+
+		for (unsigned j = 0; j < i && !dup; j++)
+			dup = (v->mc[j].inst_len && v->mc[j].reg_id)
+			              ? v->mc[j].reg_id == v->mc[i].reg_id &&
+			                        v->mc[j].inst_len ==
+			                                v->mc[i].inst_len &&
+			                        !memcmp(v->inst[j], v->inst[i],
+			                                v->mc[i].inst_len)
+			              : tz_uri_equal(v->uri[j], &v->u[j],
+			                             v->uri[i], &v->u[i]);
+		if (b && stale_cseq(v, m, b)) {
+			fail(p, 400, "Invalid CSeq number");
+			return;
+		}
+		if (dup)
+			continue; /* the later one wins; counted once */
+		if (!b && v->mc[i].expires)
+			after++;
+		else if (b && !v->mc[i].expires)
+			after--;
+	}
+	if (after > max && after > (a ? a->n : 0)) {
+		snprintf(p->reason, sizeof(p->reason),
+		         "Forbidden: more than %u contacts", max);
+		p->rep.status = 403;
+		p->rep.reason = p->reason;
+		return;
+	}
+	if (m->n && (err = ensure_tx(r)) != 0)
+		goto done;
+	/* the changes */
+	for (unsigned i = 0; i < m->n && !err; i++) {
+		const struct msg_contact *c = &v->mc[i];
+		struct reg_binding *b = find(v, i, a), *nb;
+		struct tz_binding_rec rec;
+
+		p->ok = true;
+		if (!c->expires) {
+			/* RFC3261 10.3 item 7: expires 0 removes */
+			if (b) {
+				bool last = a->n == 1;
+
+				drop(r, sh, b, p, TZ_REG_REMOVED);
+				if (last)
+					a = NULL;
+			}
+			continue;
+		}
+		memset(&rec, 0, sizeof(rec));
+		memcpy(rec.contact, v->uri[i], c->uri_len);
+		snprintf(rec.call_id, sizeof(rec.call_id), "%s", v->callid);
+		snprintf(rec.path, sizeof(rec.path), "%s", v->path);
+		memcpy(rec.instance, v->inst[i], c->inst_len);
+		snprintf(rec.user_agent, sizeof(rec.user_agent), "%s", v->ua);
+		rec.q = c->q;
+		rec.cseq = m->cseq;
+		rec.reg_id = c->reg_id;
+		rec.expires_at = now + c->expires;
+		nb = reg_binding_new(&rec, &m->src);
+		if (!nb) {
+			err = -ENOMEM;
+			break;
+		}
+		if (!a) {
+			pthread_rwlock_wrlock(&sh->lock);
+			a = reg_aor_get(r, sh, v->aor, h);
+			pthread_rwlock_unlock(&sh->lock);
+			if (!a) {
+				tz_free(nb);
+				err = -ENOMEM;
+				break;
+			}
+		}
+		err = put(r, sh, a, nb, b, p);
+		if (err)
+			tz_free(nb);
+	}
+done:
+	if (err) {
+		/* the batch is rolled back with the others in it */
+		tz_log(TZ_LOG_ERROR, "registrar: %s: %s", v->aor,
+		       err == -ENOMEM ? "out of memory"
+		                      : tz_store_errmsg(r->store));
+		p->ok = true;
+		r->store_failed = true;
+	}
+	atomic_fetch_add(&r->registers, 1);
+}
+
+/* ---- posted work ---- */
+
+static struct reg_pending *pending_new(const struct msg *m, size_t textlen)
+{
+	struct reg_pending *p = tz_malloc(sizeof(*p) + textlen + 1);
+
+	if (!p)
+		return NULL;
+	memset(p, 0, sizeof(*p));
+	p->text[0] = 0;
+	p->done = m->kind == MSG_REGISTER ? (tz_reg_done_h *)m->done : NULL;
+	p->sync_done = m->kind == MSG_SYNC ? (tz_reg_sync_h *)m->done : NULL;
+	p->arg = m->done_arg;
+	p->rep.contacts = p->text;
+	return p;
+}
+
+static void run_register(struct tz_registry *r, const struct msg *m)
+{
+	const struct msg_contact *mc = (const void *)(m + 1);
+	const char *s = (const char *)(mc + m->n);
+	const char *uri[64], *inst[64];
+	struct tz_uri u[64];
+	struct view v = {0};
+	struct reg_pending *p, *tmp;
+	struct tz_buf text;
+	uint32_t h;
+	struct reg_aor *a;
+
+	v.aor = s;
+	s += strlen(s) + 1;
+	v.callid = s;
+	s += strlen(s) + 1;
+	v.path = s;
+	s += strlen(s) + 1;
+	v.ua = s;
+	s += strlen(s) + 1;
+	for (unsigned i = 0; i < m->n; i++) {
+		uri[i] = s;
+		s += mc[i].uri_len + 1;
+		inst[i] = s;
+		s += mc[i].inst_len + 1;
+		if (tz_uri_parse(&u[i], uri[i], 0, mc[i].uri_len) != 0)
+			memset(&u[i], 0,
+			       sizeof(u[i])); /* checked by the
+			                         caller: unreachable */
+	}
+	v.mc = mc;
+	v.uri = uri;
+	v.inst = inst;
+	v.u = u;
+	tmp = pending_new(m, 0);
+	if (!tmp) {
+		struct tz_reg_reply rep = {
+		        500, "Server Internal Error: out of memory", "", 0};
+
+		((tz_reg_done_h *)m->done)(m->done_arg, &rep);
+		return;
+	}
+	apply(r, m, &v, tmp);
+	/* the answer lists the bindings as they are now */
+	tz_buf_init(&text);
+	h = reg_hash(v.aor, strlen(v.aor));
+	a = reg_aor_find(reg_shard_of(r, h), v.aor, h);
+	if (tmp->rep.status == 200) {
+		p = contacts_text(&text, a) == 0
+		            ? tz_realloc(tmp, sizeof(*tmp) + text.len + 1)
+		            : NULL;
+		if (p) {
+			tmp = p;
+			if (text.len)
+				memcpy(tmp->text, text.p, text.len);
+			tmp->text[text.len] = 0;
+		} else {
+			fail(tmp, 500, "Server Internal Error: out of memory");
+		}
+	}
+	tz_buf_free(&text);
+	/* the reason may point into the old block: point it anew */
+	tmp->rep.reason = tmp->reason[0] ? tmp->reason : NULL;
+	tmp->rep.contacts = tmp->text;
+	tmp->rep.nbindings = a ? a->n : 0;
+	pend_add(r, tmp);
+	if (!r->in_tx || r->batch >= BATCH_MAX)
+		flush(r); /* nothing to commit (a query), or a full batch */
+}
+
+static void drop_aor(struct tz_registry *r, const char *aor,
+                     struct reg_pending *p)
+{
+	uint32_t h = reg_hash(aor, strlen(aor));
+	struct reg_shard *sh = reg_shard_of(r, h);
+	struct reg_aor *a = reg_aor_find(sh, aor, h);
+
+	while (a && a->b) {
+		bool last = a->n == 1;
+
+		drop(r, sh, a->b, p, TZ_REG_REMOVED);
+		if (last)
+			break;
+	}
+}
+
+static void run_sync(struct tz_registry *r, const struct msg *m)
+{
+	const char *aor = (const char *)(m + 1);
+	struct reg_pending *p = pending_new(m, 0);
+	bool gone = false;
+	int err;
+
+	if (!p) {
+		((tz_reg_sync_h *)m->done)(m->done_arg, -ENOMEM);
+		return;
+	}
+	if (*aor)
+		err = reg_users_sync_one(&r->users, r->store, aor, &gone);
+	else
+		err = reg_users_load(&r->users, r->store);
+	if (!err && gone && (err = ensure_tx(r)) == 0) {
+		/* a deleted user's bindings go with it */
+		p->ok = true;
+		drop_aor(r, aor, p);
+	}
+	if (err)
+		tz_log(TZ_LOG_ERROR, "user sync %s: %s", *aor ? aor : "(all)",
+		       strerror(-err));
+	pend_add(r, p);
+	if (err) {
+		flush(r);
+		return;
+	}
+	flush(r);
+}
+
+static void on_msg(void *data, void *arg)
+{
+	struct tz_registry *r = arg;
+	const struct msg *m = data;
+
+	switch (m->kind) {
+	case MSG_REGISTER:
+		run_register(r, m);
+		break;
+	case MSG_SYNC:
+		run_sync(r, m);
+		break;
+	case MSG_STOP:
+		flush(r);
+		tz_loop_stop(r->loop);
+		break;
+	}
+}
+
+static int post(struct tz_registry *r, const struct msg *m)
+{
+	if (atomic_load(&r->closed))
+		return -ESHUTDOWN;
+	return tz_mbox_post(r->mbox, on_msg, r, m, m->len);
+}
+
+int tz_registry_register(struct tz_registry *r,
+                         const struct tz_reg_request *req)
+{
+	size_t alen = strlen(req->aor), ulen = req->user_agent_len, len;
+	struct msg *m;
+	struct msg_contact *mc;
+	char *s;
+	int err;
+
+	if (ulen > 127)
+		ulen = 127;
+	if (req->ncontacts > 64 || alen > TZ_AOR_MAX ||
+	    req->call_id_len > 255 || req->path_len > 1023)
+		return -EINVAL;
+	len = sizeof(*m) + req->ncontacts * sizeof(*mc) + alen +
+	      req->call_id_len + req->path_len + ulen + 4;
+	for (unsigned i = 0; i < req->ncontacts; i++) {
+		if (req->contacts[i].urilen > 511 ||
+		    req->contacts[i].instlen > 255)
+			return -EINVAL;
+		len += req->contacts[i].urilen + req->contacts[i].instlen + 2;
+	}
+	m = tz_malloc(len);
+	if (!m)
+		return -ENOMEM;
+	memset(m, 0, sizeof(*m));
+	m->kind = MSG_REGISTER;
+	m->done = (void *)req->done;
+	m->done_arg = req->done_arg;
+	m->cseq = req->cseq;
+	m->star = req->star;
+	m->n = req->ncontacts;
+	m->src = *req->src;
+	m->len = len;
+	mc = (struct msg_contact *)(m + 1);
+	s = (char *)(mc + req->ncontacts);
+#define PUT(p, n)                                                              \
+	do {                                                                   \
+		if (n)                                                         \
+			memcpy(s, p, n);                                       \
+		s[n] = 0;                                                      \
+		s += (n) + 1;                                                  \
+	} while (0)
+	PUT(req->aor, alen);
+	PUT(req->call_id, req->call_id_len);
+	PUT(req->path, req->path_len);
+	PUT(req->user_agent, ulen);
+	for (unsigned i = 0; i < req->ncontacts; i++) {
+		const struct tz_reg_contact *c = &req->contacts[i];
+
+		mc[i].expires = c->expires;
+		mc[i].reg_id = c->reg_id;
+		mc[i].q = c->q;
+		mc[i].uri_len = (uint16_t)c->urilen;
+		mc[i].inst_len = (uint16_t)c->instlen;
+		PUT(c->uri, c->urilen);
+		PUT(c->instance, c->instlen);
+	}
+#undef PUT
+	err = post(r, m);
+	tz_free(m);
+	return err;
+}
+
+int tz_registry_user_sync(struct tz_registry *r, const char *aor,
+                          tz_reg_sync_h *done, void *arg)
+{
+	size_t alen = aor ? strlen(aor) : 0;
+	struct msg *m;
+	int err;
+
+	if (alen > TZ_AOR_MAX)
+		return -EINVAL;
+	m = tz_malloc(sizeof(*m) + alen + 1);
+	if (!m)
+		return -ENOMEM;
+	memset(m, 0, sizeof(*m));
+	m->kind = MSG_SYNC;
+	m->done = (void *)done;
+	m->done_arg = arg;
+	m->len = sizeof(*m) + alen + 1;
+	memcpy(m + 1, aor ? aor : "", alen + 1);
+	err = post(r, m);
+	tz_free(m);
+	return err;
+}
+
+/* ---- open, restore, thread ---- */
+
+struct restore {
+	struct tz_registry *r;
+	int64_t now;
+	unsigned n, expired;
+};
+
+static int restore_one(void *arg, const struct tz_binding_rec *rec)
+{
+	struct restore *rs = arg;
+	struct tz_registry *r = rs->r;
+	uint32_t h = reg_hash(rec->aor, strlen(rec->aor));
+	struct reg_shard *sh = reg_shard_of(r, h);
+	struct reg_binding *b;
+	struct reg_aor *a;
+
+	if (rec->expires_at <= rs->now) {
+		rs->expired++;
+		return 0;
+	}
+	b = reg_binding_new(rec, NULL);
+	if (!b)
+		return -ENOMEM;
+	pthread_rwlock_wrlock(&sh->lock);
+	a = reg_aor_get(r, sh, rec->aor, h);
+	if (a) {
+		b->aor = a;
+		b->reg = r;
+		b->seq = ++r->seq;
+		b->next = a->b;
+		a->b = b;
+		a->n++;
+	}
+	pthread_rwlock_unlock(&sh->lock);
+	if (!a) {
+		tz_free(b);
+		return -ENOMEM;
+	}
+	atomic_fetch_add(&r->nbindings, 1);
+	start_timer(r, b);
+	rs->n++;
+	return 0;
+}
+
+static void clear_all(struct tz_registry *r)
+{
+	for (unsigned i = 0; i < REG_SHARDS; i++) {
+		struct reg_shard *sh = &r->shard[i];
+
+		if (!sh->tab)
+			continue; /* a failed open */
+		pthread_rwlock_wrlock(&sh->lock);
+		reg_shard_clear(sh);
+		pthread_rwlock_unlock(&sh->lock);
+	}
+	atomic_store(&r->naors, 0);
+	atomic_store(&r->nbindings, 0);
+}
+
+static int restore(struct tz_registry *r, unsigned *n, unsigned *expired)
+{
+	struct restore rs = {r, wall_now(), 0, 0};
+	int err = tz_store_binding_each(r->store, restore_one, &rs);
+
+	/* bindings that ended while the server was down */
+	if (!err && rs.expired)
+		err = tz_store_binding_expire(r->store, rs.now, NULL);
+	*n = rs.n;
+	*expired = rs.expired;
+	return err;
+}
+
+static void restore_all(struct tz_registry *r)
+{
+	unsigned n, x;
+
+	clear_all(r);
+	if (restore(r, &n, &x) != 0)
+		tz_log(TZ_LOG_ERROR, "storage: reloading bindings: %s",
+		       tz_store_errmsg(r->store));
+}
+
+static int load_secret(struct tz_registry *r)
+{
+	size_t len = sizeof(r->secret);
+	int err = tz_store_meta_get(r->store, "nonce-secret", r->secret, &len);
+
+	if (!err && len == sizeof(r->secret))
+		return 0;
+	if (err && err != -ENOENT)
+		return err;
+	/* RFC7616 5.4: nonces must not be forgeable: a random key */
+	if (RAND_bytes(r->secret, sizeof(r->secret)) != 1)
+		return -EIO;
+	return tz_store_meta_set(r->store, "nonce-secret", r->secret,
+	                         sizeof(r->secret));
+}
+
+int tz_registry_open(struct tz_registry **out, const char *db, char *err,
+                     size_t errlen)
+{
+	struct tz_registry *r = tz_malloc(sizeof(*r));
+	unsigned n = 0, x = 0;
+	int e;
+
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	memset(r, 0, sizeof(*r));
+	r->pend_tail = &r->pend;
+	atomic_store(&r->max_contacts, 10);
+	e = reg_table_init(r);
+	if (!e)
+		e = reg_users_init(&r->users);
+	if (!e)
+		e = tz_loop_alloc(&r->loop, 64);
+	if (!e)
+		e = tz_mbox_alloc(&r->mbox, r->loop);
+	if (e) {
+		snprintf(err, errlen, "registry: %s", strerror(-e));
+		goto fail;
+	}
+	tz_loop_set_idle(r->loop, on_idle, r);
+	e = tz_store_open(&r->store, db, err, errlen);
+	if (e)
+		goto fail;
+	e = load_secret(r);
+	if (!e)
+		e = reg_users_load(&r->users, r->store);
+	if (!e)
+		e = restore(r, &n, &x);
+	if (e) {
+		snprintf(err, errlen, "%s: %s", db,
+		         e == -ENOMEM ? "out of memory"
+		                      : tz_store_errmsg(r->store));
+		goto fail;
+	}
+	tz_log(TZ_LOG_INFO,
+	       "storage %s: %" PRIu64 " users, %u bindings restored, %u "
+	       "expired while down",
+	       db, reg_users_count(&r->users), n, x);
+	*out = r;
+	return 0;
+fail:
+	tz_registry_free(r);
+	return e;
+}
+
+static void *thread_main(void *arg)
+{
+	struct tz_registry *r = arg;
+
+	tz_log_thread("store");
+	tz_loop_run(r->loop);
+	return NULL;
+}
+
+int tz_registry_start(struct tz_registry *r)
+{
+	int e = pthread_create(&r->thread, NULL, thread_main, r);
+
+	if (e)
+		return -e;
+	r->started = true;
+	return 0;
+}
+
+void tz_registry_poll(struct tz_registry *r)
+{
+	if (r->started)
+		return;
+	/* timers due first, then the queue; on_idle ends the loop once the
+	 * queue is empty and the batch committed */
+	tz_wheel_advance(tz_loop_wheel(r->loop), tz_loop_now());
+	if (tz_mbox_pending(r->mbox)) {
+		r->polling = true;
+		tz_loop_run(r->loop);
+		r->polling = false;
+	}
+	flush(r);
+}
+
+void tz_registry_free(struct tz_registry *r)
+{
+	if (!r)
+		return;
+	if (r->started) {
+		struct msg m = {.kind = MSG_STOP, .len = sizeof(m)};
+
+		tz_mbox_post(r->mbox, on_msg, r, &m, sizeof(m));
+		atomic_store(&r->closed, true);
+		pthread_join(r->thread, NULL);
+	}
+	atomic_store(&r->closed, true);
+	if (r->store)
+		flush(r);
+	clear_all(r);
+	tz_mbox_free(r->mbox);
+	tz_loop_free(r->loop);
+	tz_store_close(r->store);
+	reg_users_fini(&r->users);
+	reg_table_fini(r);
+	tz_free(r);
+}
+
+void tz_registry_set_max_contacts(struct tz_registry *r, unsigned n)
+{
+	atomic_store(&r->max_contacts, n);
+}
+
+void tz_registry_secret(const struct tz_registry *r,
+                        uint8_t out[TZ_DIGEST_SECRET_LEN])
+{
+	memcpy(out, r->secret, TZ_DIGEST_SECRET_LEN);
+}
+
+int tz_registry_watch(struct tz_registry *r, tz_reg_event_h *h, void *arg)
+{
+	if (r->nwatch >= REG_WATCHERS)
+		return -ENOSPC;
+	r->watch[r->nwatch].h = h;
+	r->watch[r->nwatch].arg = arg;
+	r->nwatch++;
+	return 0;
+}
+
+void tz_registry_stats(struct tz_registry *r, struct tz_registry_stats *st)
+{
+	st->aors = atomic_load(&r->naors);
+	st->bindings = atomic_load(&r->nbindings);
+	st->users = reg_users_count(&r->users);
+	st->registers = atomic_load(&r->registers);
+	st->commits = atomic_load(&r->commits);
+	st->max_batch = atomic_load(&r->max_batch);
+	st->expired = atomic_load(&r->expired);
+	st->store_errors = atomic_load(&r->store_errors);
+}
