@@ -549,3 +549,85 @@ tz_hdr() {
 	tr -d '\r' | sed -n '/./,$p' | sed -n "/^\$/q; s/^$1:[[:space:]]*//Ip" |
 		head -n 1
 }
+
+# ---- registrar and digest helpers ----
+
+# tz_user SUBCOMMAND ARGS...: "trapezoid user ..." on the test database,
+# telling the running server (the command waits until it applied it).
+tz_user() {
+	timeout 10 "$TZ_BIN" user "$@" --db "sqlite:$TZ_DIR/test.db" \
+		--control "$TZ_CTL" >>"$TZ_DIR/user.out" 2>&1 ||
+		tz_fail "trapezoid user $1 $2: $(tail -n 3 "$TZ_DIR/user.out")"
+}
+
+# tz_hash md5|sha256 TEXT: the lowercase hex digest of TEXT.
+tz_hash() {
+	local h
+	case $1 in
+	MD5 | md5) h=$(printf '%s' "$2" | md5sum) ;;
+	SHA-256 | sha256) h=$(printf '%s' "$2" | sha256sum) ;;
+	*) tz_fail "tz_hash: algorithm '$1'" ;;
+	esac
+	echo "${h%% *}"
+}
+
+# tz_digest ALG USER PASS REALM METHOD URI NONCE NC CNONCE: the digest
+# response (RFC 7616 3.4.1, qop=auth; ALG MD5 or SHA-256) in hex.
+tz_digest() {
+	local ha1 ha2
+	ha1=$(tz_hash "$1" "$2:$4:$3")
+	ha2=$(tz_hash "$1" "$5:$6")
+	tz_hash "$1" "$ha1:$7:$8:$9:auth:$ha2"
+}
+
+# tz_auth_param NAME: the value of parameter NAME (unquoted) in the
+# challenge or credentials on stdin (one header value).
+tz_auth_param() {
+	sed -n "s/.*[ ,]$1=\"\\([^\"]*\\)\".*/\\1/p; t; s/.*[ ,]$1=\\([^ ,]*\\).*/\\1/p" |
+		head -n 1
+}
+
+# tz_hdr_all NAME: every value of header NAME (case-insensitive) of the
+# first message on stdin, one a line.
+tz_hdr_all() {
+	tr -d '\r' | sed -n '/./,$p' | sed -n "/^\$/q; s/^$1:[[:space:]]*//Ip"
+}
+
+# tz_kill9: SIGKILL the server (a crash: nothing is flushed or closed).
+tz_kill9() {
+	[ -n "$TZ_PID" ] || tz_fail "tz_kill9: no server"
+	kill -KILL "$TZ_PID" 2>/dev/null
+	wait "$TZ_PID" 2>/dev/null
+	TZ_PID=""
+	tz_check_log
+}
+
+# tz_restart [--KEY VALUE]...: start the server again in the same
+# temporary directory (the same configuration, database and control
+# socket) after tz_stop or tz_kill9; sets TZ_PID and the ports anew.
+tz_restart() {
+	local i end
+	[ -z "$TZ_PID" ] || tz_fail "tz_restart: a server is running ($TZ_PID)"
+	[ -n "$TZ_DIR" ] && [ -d "$TZ_DIR" ] || tz_fail "tz_restart: no directory"
+	"$TZ_BIN" serve --config "$TZ_CONF" "$@" </dev/null >>"$TZ_LOG" 2>&1 &
+	TZ_PID=$!
+	TZ_STATUS=""
+	end=$(($(tz_now_ms) + 5000))
+	for ((i = 0; i < 200; i++)); do
+		tz_alive "$TZ_PID" || break
+		tz_status && break
+		[ "$(tz_now_ms)" -lt "$end" ] || break
+		sleep 0.025
+	done
+	if ! tz_alive "$TZ_PID" || [ -z "$TZ_STATUS" ]; then
+		tz_alive "$TZ_PID" && kill -KILL "$TZ_PID"
+		wait "$TZ_PID" 2>/dev/null
+		TZ_PID=""
+		tz_fail "server did not restart"
+	fi
+	TZ_UDP_PORT=$(printf '%s' "$TZ_STATUS" | grep -o '"udp:127\.0\.0\.1:[0-9]*"' | head -n 1 | tr -dc '0-9.:' | sed 's/.*://')
+	TZ_TCP_PORT=$(printf '%s' "$TZ_STATUS" | grep -o '"tcp:127\.0\.0\.1:[0-9]*"' | head -n 1 | tr -dc '0-9.:' | sed 's/.*://')
+	[ -n "$TZ_UDP_PORT" ] && [ "$TZ_UDP_PORT" != 0 ] ||
+		tz_fail "no bound ports in status: $TZ_STATUS"
+	tz_log "server restarted $TZ_PID: udp $TZ_UDP_PORT, tcp $TZ_TCP_PORT"
+}
