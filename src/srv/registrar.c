@@ -187,8 +187,7 @@ static int contacts(struct worker *w, const struct tz_msg *m,
 			}
 			if (rq->n >= MAX_CONTACTS ||
 			    rq->n >= w->conf->c.max_contacts) {
-				snprintf(hdr, hn,
-				         "Forbidden: more than %u contacts",
+				snprintf(hdr, hn, "more than %u contacts",
 				         w->conf->c.max_contacts);
 				*status = 403;
 				*why = hdr;
