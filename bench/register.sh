@@ -43,7 +43,7 @@ top=$(pwd)
 dir=$(mktemp -d "${TZ_BENCH_DIR:-${TMPDIR:-/tmp}}/tzreg.XXXXXX")
 pid=
 cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && { wait "$pid" 2>/dev/null || true; }
 	rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
