@@ -225,7 +225,7 @@ static int set_secs(const struct key *k, uint32_t *f, const char *v,
 {
 	static const struct unit units[] = {
 	        {"s", 1}, {"min", 60}, {"h", 3600}, {"d", 86400}};
-	uint64_t x;
+	uint64_t x = 0;
 	int rc = read_duration(k, v, units, sizeof(units) / sizeof(units[0]),
 	                       "3600s", "s, min, h, d", &x, e);
 
@@ -272,7 +272,7 @@ static int set_ms(const struct key *k, uint32_t *f, const char *v,
 	static const struct unit units[] = {
 	        {"ms", 1}, {"s", 1000}, {"min", 60000}};
 	char b1[24], b2[24];
-	uint64_t x;
+	uint64_t x = 0;
 	int rc = read_duration(k, v, units, sizeof(units) / sizeof(units[0]),
 	                       "500ms", "ms, s, min", &x, e);
 
