@@ -312,7 +312,50 @@ nomem:
 	return -ENOMEM;
 }
 
+/* binding events reach watchers after the commit, one per change */
+static char events[256];
+
+static void watcher(void *arg, enum tz_reg_event ev, const char *aor,
+                    const struct tz_location *b)
+{
+	static const char *const names[] = {"add", "refresh", "remove",
+	                                    "expire"};
+	size_t n = strlen(events);
+
+	(void)arg;
+	snprintf(events + n, sizeof(events) - n, "%s %s %s;", names[ev], aor,
+	         b->uri);
+}
+
+static int test_events(void)
+{
+	struct tz_registry *r;
+	struct tz_reg_contact c[1];
+	int st, e;
+
+	wipe();
+	e = open_reg(&r);
+	if (e)
+		return e;
+	events[0] = 0;
+	TZ_EXPECT_INT(tz_registry_watch(r, watcher, NULL), 0);
+	c[0] = ct("sip:fay@192.0.2.8", 600, 1000);
+	REG(200, r, "fay@example.com", "cid-f", 1, c, 1, false);
+	REG(200, r, "fay@example.com", "cid-f", 2, c, 1, false);
+	/* a refused request changes nothing and tells nobody */
+	REG(400, r, "fay@example.com", "cid-f", 2, c, 1, false);
+	c[0].expires = 0;
+	REG(200, r, "fay@example.com", "cid-f", 3, c, 1, false);
+	TZ_EXPECT(!strcmp(events, "add fay@example.com sip:fay@192.0.2.8;"
+	                          "refresh fay@example.com sip:fay@192.0.2.8;"
+	                          "remove fay@example.com sip:fay@192.0.2.8;"));
+nomem:
+	tz_registry_free(r);
+	return st == -ENOMEM ? -ENOMEM : 0;
+}
+
 static const struct tz_test tests[] = {
+        TZ_TEST(test_events),
         TZ_TEST(test_rules),
         TZ_TEST(test_star),
         TZ_TEST(test_limits_and_instance),
