@@ -313,7 +313,7 @@ nomem:
 }
 
 /* binding events reach watchers after the commit, one per change */
-static char events[256];
+static char events[2048];
 
 static void watcher(void *arg, enum tz_reg_event ev, const char *aor,
                     const struct tz_location *b)
@@ -323,8 +323,8 @@ static void watcher(void *arg, enum tz_reg_event ev, const char *aor,
 	size_t n = strlen(events);
 
 	(void)arg;
-	snprintf(events + n, sizeof(events) - n, "%s %s %s;", names[ev], aor,
-	         b->uri);
+	snprintf(events + n, sizeof(events) - n, "%s %.200s %.200s;", names[ev],
+	         aor, b->uri);
 }
 
 static int test_events(void)
