@@ -36,38 +36,33 @@ int tz_store_forward_set(struct tz_store *s, const struct tz_forward_rec *f)
 	return rc;
 }
 
+static int forward_row(struct tz_store *s, sqlite3_stmt *st, void *arg)
+{
+	struct tz_forward_rec *f = arg;
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	rc = store_col_text(s, st, 0, f->aor, sizeof(f->aor));
+	if (!rc)
+		rc = store_col_text(s, st, 1, f->always, sizeof(f->always));
+	if (!rc)
+		rc = store_col_text(s, st, 2, f->busy, sizeof(f->busy));
+	if (!rc)
+		rc = store_col_text(s, st, 3, f->no_answer,
+		                    sizeof(f->no_answer));
+	f->after = (unsigned)sqlite3_column_int64(st, 4);
+	return rc;
+}
+
 int tz_store_forward_get(struct tz_store *s, const char *aor,
                          struct tz_forward_rec *f)
 {
-	sqlite3_stmt *st;
-	int rc = 0, e;
+	int rc = 0;
+	sqlite3_stmt *st = store_stmt(s, SQL_FORWARD_GET, &rc);
 
-	st = store_stmt(s, SQL_FORWARD_GET, &rc);
-	if (!st)
-		return rc;
-	sqlite3_bind_text(st, 1, aor, -1, SQLITE_STATIC);
-	e = sqlite3_step(st);
-	if (e == SQLITE_ROW) {
-		memset(f, 0, sizeof(*f));
-		rc = store_col_text(s, st, 0, f->aor, sizeof(f->aor));
-		if (!rc)
-			rc = store_col_text(s, st, 1, f->always,
-			                    sizeof(f->always));
-		if (!rc)
-			rc = store_col_text(s, st, 2, f->busy, sizeof(f->busy));
-		if (!rc)
-			rc = store_col_text(s, st, 3, f->no_answer,
-			                    sizeof(f->no_answer));
-		f->after = (unsigned)sqlite3_column_int64(st, 4);
-	} else if (e == SQLITE_DONE) {
-		snprintf(s->err, sizeof(s->err), "no forwarding for %s", aor);
-		rc = -ENOENT;
-	} else {
-		rc = store_fail(s, sqlite3_extended_errcode(s->db), aor);
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc;
+	return st ? store_get_row(s, st, aor, "no forwarding for", forward_row,
+	                          f)
+	          : rc;
 }
 
 int tz_store_forward_clear(struct tz_store *s, const char *aor)

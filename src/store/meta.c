@@ -7,41 +7,41 @@
 
 #include "store_int.h"
 
+struct meta_out {
+	const char *key;
+	void *buf;
+	size_t *lenp;
+};
+
+static int meta_row(struct tz_store *s, sqlite3_stmt *st, void *arg)
+{
+	struct meta_out *o = arg;
+	const void *v = sqlite3_column_blob(st, 0);
+	size_t n = (size_t)sqlite3_column_bytes(st, 0);
+	int rc = 0;
+
+	if (!v && n) {
+		rc = store_fail(s, SQLITE_NOMEM, o->key);
+	} else if (n > *o->lenp) {
+		snprintf(s->err, sizeof(s->err),
+		         "meta %s: %zu bytes, room for %zu", o->key, n,
+		         *o->lenp);
+		rc = -EOVERFLOW;
+	} else if (n) {
+		memcpy(o->buf, v, n);
+	}
+	*o->lenp = n;
+	return rc;
+}
+
 int tz_store_meta_get(struct tz_store *s, const char *key, void *buf,
                       size_t *lenp)
 {
-	sqlite3_stmt *st;
-	int rc = 0, e;
+	struct meta_out o = {key, buf, lenp};
+	int rc = 0;
+	sqlite3_stmt *st = store_stmt(s, SQL_META_GET, &rc);
 
-	st = store_stmt(s, SQL_META_GET, &rc);
-	if (!st)
-		return rc;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	e = sqlite3_step(st);
-	if (e == SQLITE_ROW) {
-		const void *v = sqlite3_column_blob(st, 0);
-		size_t n = (size_t)sqlite3_column_bytes(st, 0);
-
-		if (!v && n) {
-			rc = store_fail(s, SQLITE_NOMEM, key);
-		} else if (n > *lenp) {
-			snprintf(s->err, sizeof(s->err),
-			         "meta %s: %zu bytes, room for %zu", key, n,
-			         *lenp);
-			rc = -EOVERFLOW;
-		} else if (n) {
-			memcpy(buf, v, n);
-		}
-		*lenp = n;
-	} else if (e == SQLITE_DONE) {
-		snprintf(s->err, sizeof(s->err), "no meta %s", key);
-		rc = -ENOENT;
-	} else {
-		rc = store_fail(s, sqlite3_extended_errcode(s->db), key);
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc;
+	return st ? store_get_row(s, st, key, "no meta", meta_row, &o) : rc;
 }
 
 int tz_store_meta_set(struct tz_store *s, const char *key, const void *buf,

@@ -87,6 +87,28 @@ int store_step_done(struct tz_store *s, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
+int store_get_row(struct tz_store *s, sqlite3_stmt *st, const char *key,
+                  const char *missing,
+                  int (*row)(struct tz_store *s, sqlite3_stmt *st, void *arg),
+                  void *arg)
+{
+	int rc, e;
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	e = sqlite3_step(st);
+	if (e == SQLITE_ROW) {
+		rc = row(s, st, arg);
+	} else if (e == SQLITE_DONE) {
+		snprintf(s->err, sizeof(s->err), "%s %s", missing, key);
+		rc = -ENOENT;
+	} else {
+		rc = store_fail(s, sqlite3_extended_errcode(s->db), key);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
 int store_exec(struct tz_store *s, const char *sql)
 {
 	int e = sqlite3_exec(s->db, sql, NULL, NULL, NULL);

@@ -53,6 +53,14 @@ int store_fail(struct tz_store *s, int sqlrc, const char *what);
 /* Run a statement to completion (SQLITE_DONE), then reset it. */
 int store_step_done(struct tz_store *s, sqlite3_stmt *st, const char *what);
 
+/* Run statement @p st (its parameter 1 bound to @p key) for one row and
+ * hand it to @p row; then reset it. No row: -ENOENT with the message
+ * "@p missing @p key" ("no such user: a@b"). */
+int store_get_row(struct tz_store *s, sqlite3_stmt *st, const char *key,
+                  const char *missing,
+                  int (*row)(struct tz_store *s, sqlite3_stmt *st, void *arg),
+                  void *arg);
+
 /* Run SQL text without results (transactions, pragmas, schema). */
 int store_exec(struct tz_store *s, const char *sql);
 

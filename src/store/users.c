@@ -163,9 +163,9 @@ int tz_store_user_del(struct tz_store *s, const char *aor)
 
 /* Fill @p rec from columns aor, ha1_md5, ha1_sha256, reject_anonymous,
  * dnd of @p st. */
-static int user_row(struct tz_store *s, sqlite3_stmt *st,
-                    struct tz_user_rec *rec)
+static int user_row(struct tz_store *s, sqlite3_stmt *st, void *arg)
 {
+	struct tz_user_rec *rec = arg;
 	int rc;
 
 	memset(rec, 0, sizeof(*rec));
@@ -184,25 +184,11 @@ static int user_row(struct tz_store *s, sqlite3_stmt *st,
 int tz_store_user_get(struct tz_store *s, const char *aor,
                       struct tz_user_rec *rec)
 {
-	sqlite3_stmt *st;
-	int rc = 0, e;
+	int rc = 0;
+	sqlite3_stmt *st = store_stmt(s, SQL_USER_GET, &rc);
 
-	st = store_stmt(s, SQL_USER_GET, &rc);
-	if (!st)
-		return rc;
-	sqlite3_bind_text(st, 1, aor, -1, SQLITE_STATIC);
-	e = sqlite3_step(st);
-	if (e == SQLITE_ROW) {
-		rc = user_row(s, st, rec);
-	} else if (e == SQLITE_DONE) {
-		snprintf(s->err, sizeof(s->err), "no such user: %s", aor);
-		rc = -ENOENT;
-	} else {
-		rc = store_fail(s, sqlite3_extended_errcode(s->db), aor);
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc;
+	return st ? store_get_row(s, st, aor, "no such user:", user_row, rec)
+	          : rc;
 }
 
 int tz_store_user_each(struct tz_store *s, const char *domain,
