@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "tz/tz_buf.h"
 #include "tz/tz_loop.h"
 #include "tz/tz_mbox.h"
 #include "tz/tz_registry.h"
@@ -116,8 +117,8 @@ void reg_aor_put(struct tz_registry *r, struct reg_shard *sh,
                  struct reg_aor *a);
 struct reg_binding *reg_binding_new(const struct tz_binding_rec *rec,
                                     const struct tz_tp_dest *flow);
-void reg_binding_to_rec(const struct reg_binding *b,
-                        struct tz_binding_rec *rec);
+/* the binding's source as stored: "proto:addr:port", "" when unknown */
+void reg_binding_src(const struct reg_binding *b, char *out, size_t n);
 void reg_binding_to_loc(const struct reg_binding *b, int64_t now,
                         struct tz_location *out);
 static inline const char *reg_b_contact(const struct reg_binding *b)
@@ -148,5 +149,76 @@ int reg_users_load(struct reg_users *u, struct tz_store *s);
 int reg_users_sync_one(struct reg_users *u, struct tz_store *s, const char *aor,
                        bool *gone);
 uint64_t reg_users_count(struct reg_users *u);
+
+/* ---- the storage thread (registry.c, apply.c) ---- */
+
+enum msg_kind { MSG_REGISTER, MSG_SYNC, MSG_STOP };
+
+/* A posted request: this header, then (REGISTER) n struct msg_contact,
+ * then the strings: AOR, Call-ID, path, UA, and per contact its URI and
+ * instance, each NUL-terminated. */
+struct msg {
+	enum msg_kind kind;
+	void *done; /* tz_reg_done_h or tz_reg_sync_h */
+	void *done_arg;
+	uint32_t cseq;
+	bool star;
+	unsigned n;
+	struct tz_tp_dest src;
+	size_t len; /* bytes of the whole message */
+};
+
+struct msg_contact {
+	uint32_t expires;
+	uint32_t reg_id;
+	uint16_t q;
+	uint16_t uri_len, inst_len;
+};
+
+/* An answer waiting for its commit. */
+struct reg_pending {
+	struct reg_pending *next;
+	tz_reg_done_h *done;
+	tz_reg_sync_h *sync_done;
+	void *arg;
+	struct tz_reg_reply rep;
+	bool ok; /* changed something that the commit must make durable */
+	char reason[64];
+	size_t nev;
+	struct ev {
+		enum tz_reg_event ev;
+		char aor[TZ_AOR_MAX + 1];
+		struct tz_location loc;
+	} * evs;
+	char text[]; /* the Contact fields */
+};
+
+/* The strings of a posted REGISTER. */
+struct view {
+	const char *aor, *callid, *path, *ua;
+	const struct msg_contact *mc;
+	const char **uri, **inst;
+	struct tz_uri *u;
+};
+
+/* registry.c: the open batch */
+int64_t reg_now(void); /* wall clock, Unix seconds */
+int reg_ensure_tx(struct tz_registry *r);
+void reg_pend_add(struct tz_registry *r, struct reg_pending *p);
+void reg_add_event(struct tz_registry *r, struct reg_pending *p,
+                   enum tz_reg_event ev, const struct reg_binding *b);
+
+/* apply.c: binding changes, each in memory (under the shard lock) and in
+ * the open batch */
+void reg_start_timer(struct tz_registry *r, struct reg_binding *b);
+void reg_drop(struct tz_registry *r, struct reg_shard *sh,
+              struct reg_binding *b, struct reg_pending *p,
+              enum tz_reg_event ev);
+/* RFC 3261 10.3 items 6-8 for one posted REGISTER; @p p gets the answer */
+void reg_apply(struct tz_registry *r, const struct msg *m, const struct view *v,
+               struct reg_pending *p);
+void reg_fail(struct reg_pending *p, uint16_t status, const char *reason);
+/* the Contact fields of the 200: every binding of @p a with its expires */
+int reg_contacts_text(struct tz_buf *b, const struct reg_aor *a);
 
 #endif

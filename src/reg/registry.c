@@ -1,8 +1,8 @@
 /*
- * registry.c  The storage thread: REGISTER requests applied in order
- * (RFC 3261 10.3 items 6-8), their writes grouped into one durable
- * transaction per batch (group commit), answers released only after the
- * commit, binding expiry by timers, users re-read on admin changes.
+ * registry.c  The storage thread: posted REGISTER requests taken in order
+ * (applied by apply.c), their writes grouped into one durable transaction
+ * per batch (group commit), answers released only after the commit,
+ * bindings restored at start, users re-read on admin changes.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,55 +22,14 @@
  * this many requests, whichever comes first. */
 #define BATCH_MAX 1024
 
-enum msg_kind { MSG_REGISTER, MSG_SYNC, MSG_STOP };
-
-/* A posted request: this header, then (REGISTER) n struct msg_contact,
- * then the strings: AOR, Call-ID, path, UA, and per contact its URI and
- * instance, each NUL-terminated. */
-struct msg {
-	enum msg_kind kind;
-	void *done; /* tz_reg_done_h or tz_reg_sync_h */
-	void *done_arg;
-	uint32_t cseq;
-	bool star;
-	unsigned n;
-	struct tz_tp_dest src;
-	size_t len; /* bytes of the whole message */
-};
-
-struct msg_contact {
-	uint32_t expires;
-	uint32_t reg_id;
-	uint16_t q;
-	uint16_t uri_len, inst_len;
-};
-
-/* An answer waiting for its commit. */
-struct reg_pending {
-	struct reg_pending *next;
-	tz_reg_done_h *done;
-	tz_reg_sync_h *sync_done;
-	void *arg;
-	struct tz_reg_reply rep;
-	bool ok; /* changed something that the commit must make durable */
-	char reason[64];
-	size_t nev;
-	struct ev {
-		enum tz_reg_event ev;
-		char aor[TZ_AOR_MAX + 1];
-		struct tz_location loc;
-	} * evs;
-	char text[]; /* the Contact fields */
-};
-
-static int64_t wall_now(void)
+int64_t reg_now(void)
 {
 	return (int64_t)time(NULL);
 }
 
 /* ---- the batch ---- */
 
-static int ensure_tx(struct tz_registry *r)
+int reg_ensure_tx(struct tz_registry *r)
 {
 	int err;
 
@@ -153,7 +112,7 @@ static void on_idle(void *arg)
 		tz_loop_stop(r->loop);
 }
 
-static void pend_add(struct tz_registry *r, struct reg_pending *p)
+void reg_pend_add(struct tz_registry *r, struct reg_pending *p)
 {
 	p->next = NULL;
 	*r->pend_tail = p;
@@ -161,8 +120,8 @@ static void pend_add(struct tz_registry *r, struct reg_pending *p)
 	r->batch++;
 }
 
-static void add_event(struct tz_registry *r, struct reg_pending *p,
-                      enum tz_reg_event ev, const struct reg_binding *b)
+void reg_add_event(struct tz_registry *r, struct reg_pending *p,
+                   enum tz_reg_event ev, const struct reg_binding *b)
 {
 	struct ev *e;
 
@@ -177,328 +136,7 @@ static void add_event(struct tz_registry *r, struct reg_pending *p,
 	e = &p->evs[p->nev++];
 	e->ev = ev;
 	snprintf(e->aor, sizeof(e->aor), "%s", b->aor->aor);
-	reg_binding_to_loc(b, wall_now(), &e->loc);
-}
-
-/* ---- binding changes (storage thread; each under the shard lock) ---- */
-
-static void expire(void *arg);
-
-static void start_timer(struct tz_registry *r, struct reg_binding *b)
-{
-	int64_t left = b->expires_at - wall_now();
-
-	tz_timer_start(tz_loop_wheel(r->loop), &b->expiry,
-	               left > 0 ? (uint64_t)left * 1000 : 0, expire, b);
-}
-
-static void unlink_binding(struct reg_aor *a, struct reg_binding *b)
-{
-	struct reg_binding **pp = &a->b;
-
-	for (; *pp; pp = &(*pp)->next) {
-		if (*pp == b) {
-			*pp = b->next;
-			a->n--;
-			return;
-		}
-	}
-}
-
-/* Remove @p b from memory and (in the batch) from the store. */
-static void drop(struct tz_registry *r, struct reg_shard *sh,
-                 struct reg_binding *b, struct reg_pending *p,
-                 enum tz_reg_event ev)
-{
-	struct reg_aor *a = b->aor;
-	int err = tz_store_binding_del(r->store, a->aor, reg_b_contact(b));
-
-	if (err && err != -ENOENT)
-		tz_log(TZ_LOG_ERROR, "storage: delete binding: %s",
-		       tz_store_errmsg(r->store));
-	add_event(r, p, ev, b);
-	tz_timer_cancel(&b->expiry);
-	pthread_rwlock_wrlock(&sh->lock);
-	unlink_binding(a, b);
-	reg_aor_put(r, sh, a);
-	pthread_rwlock_unlock(&sh->lock);
-	atomic_fetch_sub(&r->nbindings, 1);
-	tz_free(b);
-}
-
-/* RFC3261 10.3: a binding reaches its expiration: it goes */
-static void expire(void *arg)
-{
-	struct reg_binding *b = arg;
-	struct tz_registry *r = b->reg;
-	struct reg_pending *p = NULL;
-
-	if (ensure_tx(r) != 0) {
-		/* try again shortly: the store is failing */
-		tz_timer_start(tz_loop_wheel(r->loop), &b->expiry, 1000, expire,
-		               b);
-		return;
-	}
-	if (r->nwatch) {
-		/* an answer-less pending entry carries the event past the
-		 * commit */
-		p = tz_malloc(sizeof(*p) + 1);
-		if (p) {
-			memset(p, 0, sizeof(*p) + 1);
-			p->ok = true;
-			pend_add(r, p);
-		}
-	}
-	atomic_fetch_add(&r->expired, 1);
-	drop(r, reg_shard_of(r, b->aor->hash), b, p, TZ_REG_EXPIRED);
-}
-
-/* Put @p nb in memory (replacing @p old, when not NULL) and in the
- * batch. */
-static int put(struct tz_registry *r, struct reg_shard *sh, struct reg_aor *a,
-               struct reg_binding *nb, struct reg_binding *old,
-               struct reg_pending *p)
-{
-	struct tz_binding_rec rec;
-	int err;
-
-	nb->aor = a;
-	nb->reg = r;
-	nb->seq = ++r->seq;
-	reg_binding_to_rec(nb, &rec);
-	if (old && strcmp(reg_b_contact(old), rec.contact)) {
-		/* RFC5626 6: the same instance and reg-id with a new
-		 * Contact URI replaces the old row */
-		err = tz_store_binding_del(r->store, a->aor,
-		                           reg_b_contact(old));
-		if (err && err != -ENOENT)
-			return err;
-	}
-	err = tz_store_binding_put(r->store, &rec);
-	if (err)
-		return err;
-	if (old)
-		tz_timer_cancel(&old->expiry);
-	pthread_rwlock_wrlock(&sh->lock);
-	if (old)
-		unlink_binding(a, old);
-	nb->next = a->b;
-	a->b = nb;
-	a->n++;
-	pthread_rwlock_unlock(&sh->lock);
-	start_timer(r, nb);
-	add_event(r, p, old ? TZ_REG_REFRESHED : TZ_REG_ADDED, nb);
-	if (old)
-		tz_free(old);
-	else
-		atomic_fetch_add(&r->nbindings, 1);
-	return 0;
-}
-
-/* RFC3261 10.3 item 8: every current binding with its expires */
-static int contacts_text(struct tz_buf *b, const struct reg_aor *a)
-{
-	int64_t now = wall_now();
-	int err = 0;
-
-	for (const struct reg_binding *x = a ? a->b : NULL; x && !err;
-	     x = x->next) {
-		int64_t left = x->expires_at - now;
-
-		err = tz_buf_printf(b, "Contact: <%s>;expires=%" PRId64,
-		                    reg_b_contact(x), left > 0 ? left : 0);
-		if (!err && x->q != 1000)
-			err = tz_buf_printf(b, ";q=0.%03u", x->q);
-		if (!err && x->inst_len)
-			err = tz_buf_printf(b, ";+sip.instance=\"%s\"",
-			                    reg_b_instance(x));
-		if (!err && x->reg_id)
-			err = tz_buf_printf(b, ";reg-id=%" PRIu32, x->reg_id);
-		if (!err)
-			err = tz_buf_printf(b, "\r\n");
-	}
-	return err;
-}
-
-/* The strings of a posted REGISTER. */
-struct view {
-	const char *aor, *callid, *path, *ua;
-	const struct msg_contact *mc;
-	const char **uri, **inst;
-	struct tz_uri *u;
-};
-
-static bool same_contact(const struct view *v, unsigned i,
-                         const struct reg_binding *b)
-{
-	const struct msg_contact *c = &v->mc[i];
-	struct tz_uri bu;
-	const char *bs = reg_b_contact(b);
-
-	/* RFC5626 6: with +sip.instance and reg-id, the binding is the
-	 * AOR, instance and reg-id, whatever the Contact URI */
-	if (c->inst_len && c->reg_id)
-		return b->reg_id == c->reg_id && b->inst_len == c->inst_len &&
-		       !memcmp(reg_b_instance(b), v->inst[i], c->inst_len);
-	if (b->reg_id && b->inst_len)
-		return false;
-	/* RFC3261 10.3 item 7: the Contact URI, compared per 19.1.4 */
-	if (tz_uri_parse(&bu, bs, 0, b->contact_len) != 0)
-		return b->contact_len == c->uri_len &&
-		       !memcmp(bs, v->uri[i], c->uri_len);
-	return tz_uri_equal(v->uri[i], &v->u[i], bs, &bu);
-}
-
-static struct reg_binding *find(const struct view *v, unsigned i,
-                                struct reg_aor *a)
-{
-	for (struct reg_binding *b = a ? a->b : NULL; b; b = b->next)
-		if (same_contact(v, i, b))
-			return b;
-	return NULL;
-}
-
-/* RFC3261 10.3 item 7: same Call-ID needs a higher CSeq */
-static bool stale_cseq(const struct view *v, const struct msg *m,
-                       const struct reg_binding *b)
-{
-	return !strcmp(reg_b_callid(b), v->callid) && m->cseq <= b->cseq;
-}
-
-static void fail(struct reg_pending *p, uint16_t status, const char *reason)
-{
-	p->rep.status = status;
-	snprintf(p->reason, sizeof(p->reason), "%s", reason);
-	p->rep.reason = p->reason;
-}
-
-/* Apply one REGISTER; @p p gets its answer. All or nothing: every check
- * is made before the first change. */
-static void apply(struct tz_registry *r, const struct msg *m,
-                  const struct view *v, struct reg_pending *p)
-{
-	uint32_t h = reg_hash(v->aor, strlen(v->aor));
-	struct reg_shard *sh = reg_shard_of(r, h);
-	struct reg_aor *a = reg_aor_find(sh, v->aor, h);
-	unsigned max = atomic_load(&r->max_contacts);
-	int64_t now = wall_now();
-	unsigned after;
-	int err = 0;
-
-	p->rep.status = 200;
-	if (m->star) {
-		/* RFC3261 10.3 item 6: "*" removes every binding, unless
-		 * one from this Call-ID has a CSeq not below the request's */
-		for (struct reg_binding *b = a ? a->b : NULL; b; b = b->next) {
-			if (stale_cseq(v, m, b)) {
-				fail(p, 400, "Invalid CSeq number");
-				return;
-			}
-		}
-		if (a && (err = ensure_tx(r)) == 0) {
-			p->ok = true;
-			while (a->b && !err) {
-				bool last = a->n == 1;
-
-				drop(r, sh, a->b, p, TZ_REG_REMOVED);
-				if (last)
-					break; /* the AOR is freed */
-			}
-		}
-		goto done;
-	}
-	/* the checks */
-	after = a ? a->n : 0;
-	for (unsigned i = 0; i < m->n; i++) {
-		struct reg_binding *b = find(v, i, a);
-		bool dup = false;
-
-		for (unsigned j = 0; j < i && !dup; j++)
-			dup = (v->mc[j].inst_len && v->mc[j].reg_id)
-			              ? v->mc[j].reg_id == v->mc[i].reg_id &&
-			                        v->mc[j].inst_len ==
-			                                v->mc[i].inst_len &&
-			                        !memcmp(v->inst[j], v->inst[i],
-			                                v->mc[i].inst_len)
-			              : tz_uri_equal(v->uri[j], &v->u[j],
-			                             v->uri[i], &v->u[i]);
-		if (b && stale_cseq(v, m, b)) {
-			fail(p, 400, "Invalid CSeq number");
-			return;
-		}
-		if (dup)
-			continue; /* the later one wins; counted once */
-		if (!b && v->mc[i].expires)
-			after++;
-		else if (b && !v->mc[i].expires)
-			after--;
-	}
-	if (after > max && after > (a ? a->n : 0)) {
-		snprintf(p->reason, sizeof(p->reason),
-		         "Forbidden: more than %u contacts", max);
-		p->rep.status = 403;
-		p->rep.reason = p->reason;
-		return;
-	}
-	if (m->n && (err = ensure_tx(r)) != 0)
-		goto done;
-	/* the changes */
-	for (unsigned i = 0; i < m->n && !err; i++) {
-		const struct msg_contact *c = &v->mc[i];
-		struct reg_binding *b = find(v, i, a), *nb;
-		struct tz_binding_rec rec;
-
-		p->ok = true;
-		if (!c->expires) {
-			/* RFC3261 10.3 item 7: expires 0 removes */
-			if (b) {
-				bool last = a->n == 1;
-
-				drop(r, sh, b, p, TZ_REG_REMOVED);
-				if (last)
-					a = NULL;
-			}
-			continue;
-		}
-		memset(&rec, 0, sizeof(rec));
-		memcpy(rec.contact, v->uri[i], c->uri_len);
-		snprintf(rec.call_id, sizeof(rec.call_id), "%s", v->callid);
-		snprintf(rec.path, sizeof(rec.path), "%s", v->path);
-		memcpy(rec.instance, v->inst[i], c->inst_len);
-		snprintf(rec.user_agent, sizeof(rec.user_agent), "%s", v->ua);
-		rec.q = c->q;
-		rec.cseq = m->cseq;
-		rec.reg_id = c->reg_id;
-		rec.expires_at = now + c->expires;
-		nb = reg_binding_new(&rec, &m->src);
-		if (!nb) {
-			err = -ENOMEM;
-			break;
-		}
-		if (!a) {
-			pthread_rwlock_wrlock(&sh->lock);
-			a = reg_aor_get(r, sh, v->aor, h);
-			pthread_rwlock_unlock(&sh->lock);
-			if (!a) {
-				tz_free(nb);
-				err = -ENOMEM;
-				break;
-			}
-		}
-		err = put(r, sh, a, nb, b, p);
-		if (err)
-			tz_free(nb);
-	}
-done:
-	if (err) {
-		/* the batch is rolled back with the others in it */
-		tz_log(TZ_LOG_ERROR, "registrar: %s: %s", v->aor,
-		       err == -ENOMEM ? "out of memory"
-		                      : tz_store_errmsg(r->store));
-		p->ok = true;
-		r->store_failed = true;
-	}
-	atomic_fetch_add(&r->registers, 1);
+	reg_binding_to_loc(b, reg_now(), &e->loc);
 }
 
 /* ---- posted work ---- */
@@ -560,13 +198,13 @@ static void run_register(struct tz_registry *r, const struct msg *m)
 		((tz_reg_done_h *)m->done)(m->done_arg, &rep);
 		return;
 	}
-	apply(r, m, &v, tmp);
+	reg_apply(r, m, &v, tmp);
 	/* the answer lists the bindings as they are now */
 	tz_buf_init(&text);
 	h = reg_hash(v.aor, strlen(v.aor));
 	a = reg_aor_find(reg_shard_of(r, h), v.aor, h);
 	if (tmp->rep.status == 200) {
-		p = contacts_text(&text, a) == 0
+		p = reg_contacts_text(&text, a) == 0
 		            ? tz_realloc(tmp, sizeof(*tmp) + text.len + 1)
 		            : NULL;
 		if (p) {
@@ -575,7 +213,8 @@ static void run_register(struct tz_registry *r, const struct msg *m)
 				memcpy(tmp->text, text.p, text.len);
 			tmp->text[text.len] = 0;
 		} else {
-			fail(tmp, 500, "Server Internal Error: out of memory");
+			reg_fail(tmp, 500,
+			         "Server Internal Error: out of memory");
 		}
 	}
 	tz_buf_free(&text);
@@ -583,7 +222,7 @@ static void run_register(struct tz_registry *r, const struct msg *m)
 	tmp->rep.reason = tmp->reason[0] ? tmp->reason : NULL;
 	tmp->rep.contacts = tmp->text;
 	tmp->rep.nbindings = a ? a->n : 0;
-	pend_add(r, tmp);
+	reg_pend_add(r, tmp);
 	if (!r->in_tx || r->batch >= BATCH_MAX)
 		flush(r); /* nothing to commit (a query), or a full batch */
 }
@@ -598,7 +237,7 @@ static void drop_aor(struct tz_registry *r, const char *aor,
 	while (a && a->b) {
 		bool last = a->n == 1;
 
-		drop(r, sh, a->b, p, TZ_REG_REMOVED);
+		reg_drop(r, sh, a->b, p, TZ_REG_REMOVED);
 		if (last)
 			break;
 	}
@@ -619,7 +258,7 @@ static void run_sync(struct tz_registry *r, const struct msg *m)
 		err = reg_users_sync_one(&r->users, r->store, aor, &gone);
 	else
 		err = reg_users_load(&r->users, r->store);
-	if (!err && gone && (err = ensure_tx(r)) == 0) {
+	if (!err && gone && (err = reg_ensure_tx(r)) == 0) {
 		/* a deleted user's bindings go with it */
 		p->ok = true;
 		drop_aor(r, aor, p);
@@ -627,7 +266,7 @@ static void run_sync(struct tz_registry *r, const struct msg *m)
 	if (err)
 		tz_log(TZ_LOG_ERROR, "user sync %s: %s", *aor ? aor : "(all)",
 		       strerror(-err));
-	pend_add(r, p);
+	reg_pend_add(r, p);
 	if (err) {
 		flush(r);
 		return;
@@ -788,7 +427,7 @@ static int restore_one(void *arg, const struct tz_binding_rec *rec)
 		return -ENOMEM;
 	}
 	atomic_fetch_add(&r->nbindings, 1);
-	start_timer(r, b);
+	reg_start_timer(r, b);
 	rs->n++;
 	return 0;
 }
@@ -810,7 +449,7 @@ static void clear_all(struct tz_registry *r)
 
 static int restore(struct tz_registry *r, unsigned *n, unsigned *expired)
 {
-	struct restore rs = {r, wall_now(), 0, 0};
+	struct restore rs = {r, reg_now(), 0, 0};
 	int err = tz_store_binding_each(r->store, restore_one, &rs);
 
 	/* bindings that ended while the server was down */

@@ -237,7 +237,7 @@ struct reg_binding *reg_binding_new(const struct tz_binding_rec *rec,
 	return b;
 }
 
-static void print_src(const struct reg_binding *b, char *out, size_t n)
+void reg_binding_src(const struct reg_binding *b, char *out, size_t n)
 {
 	char addr[TZ_SA_STRLEN];
 	struct sockaddr_storage ss;
@@ -254,22 +254,6 @@ static void print_src(const struct reg_binding *b, char *out, size_t n)
 		out[i] = (char)(p[i] | 0x20);
 	snprintf(out + i, n - i, ":%s",
 	         tz_sa_print(&ss, true, addr, sizeof(addr)));
-}
-
-void reg_binding_to_rec(const struct reg_binding *b, struct tz_binding_rec *rec)
-{
-	memset(rec, 0, sizeof(*rec));
-	snprintf(rec->aor, sizeof(rec->aor), "%s", b->aor->aor);
-	snprintf(rec->contact, sizeof(rec->contact), "%s", reg_b_contact(b));
-	snprintf(rec->call_id, sizeof(rec->call_id), "%s", reg_b_callid(b));
-	snprintf(rec->path, sizeof(rec->path), "%s", reg_b_path(b));
-	snprintf(rec->instance, sizeof(rec->instance), "%s", reg_b_instance(b));
-	snprintf(rec->user_agent, sizeof(rec->user_agent), "%s", reg_b_ua(b));
-	rec->q = b->q;
-	rec->expires_at = b->expires_at;
-	rec->cseq = b->cseq;
-	rec->reg_id = b->reg_id;
-	print_src(b, rec->received, sizeof(rec->received));
 }
 
 void reg_binding_to_loc(const struct reg_binding *b, int64_t now,

@@ -1,0 +1,327 @@
+/*
+ * apply.c  Binding changes on the storage thread: a REGISTER applied to
+ * the in-memory table and written into the open batch (RFC 3261 10.3
+ * items 6-8, RFC 5626 6), removal and expiry by timer.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "reg_int.h"
+#include "tz/tz_log.h"
+#include "tz/tz_mem.h"
+#include "tz/tz_uri.h"
+
+/* ---- binding changes (storage thread; each under the shard lock) ---- */
+
+static void expire(void *arg);
+
+void reg_start_timer(struct tz_registry *r, struct reg_binding *b)
+{
+	int64_t left = b->expires_at - reg_now();
+
+	tz_timer_start(tz_loop_wheel(r->loop), &b->expiry,
+	               left > 0 ? (uint64_t)left * 1000 : 0, expire, b);
+}
+
+static void unlink_binding(struct reg_aor *a, struct reg_binding *b)
+{
+	struct reg_binding **pp = &a->b;
+
+	for (; *pp; pp = &(*pp)->next) {
+		if (*pp == b) {
+			*pp = b->next;
+			a->n--;
+			return;
+		}
+	}
+}
+
+/* Remove @p b from memory and (in the batch) from the store. */
+void reg_drop(struct tz_registry *r, struct reg_shard *sh,
+              struct reg_binding *b, struct reg_pending *p,
+              enum tz_reg_event ev)
+{
+	struct reg_aor *a = b->aor;
+	int err = tz_store_binding_del(r->store, a->aor, reg_b_contact(b));
+
+	if (err && err != -ENOENT)
+		tz_log(TZ_LOG_ERROR, "storage: delete binding: %s",
+		       tz_store_errmsg(r->store));
+	reg_add_event(r, p, ev, b);
+	tz_timer_cancel(&b->expiry);
+	pthread_rwlock_wrlock(&sh->lock);
+	unlink_binding(a, b);
+	reg_aor_put(r, sh, a);
+	pthread_rwlock_unlock(&sh->lock);
+	atomic_fetch_sub(&r->nbindings, 1);
+	tz_free(b);
+}
+
+/* RFC3261 10.3: a binding reaches its expiration: it goes */
+static void expire(void *arg)
+{
+	struct reg_binding *b = arg;
+	struct tz_registry *r = b->reg;
+	struct reg_pending *p = NULL;
+
+	if (reg_ensure_tx(r) != 0) {
+		/* try again shortly: the store is failing */
+		tz_timer_start(tz_loop_wheel(r->loop), &b->expiry, 1000, expire,
+		               b);
+		return;
+	}
+	if (r->nwatch) {
+		/* an answer-less pending entry carries the event past the
+		 * commit */
+		p = tz_malloc(sizeof(*p) + 1);
+		if (p) {
+			memset(p, 0, sizeof(*p) + 1);
+			p->ok = true;
+			reg_pend_add(r, p);
+		}
+	}
+	atomic_fetch_add(&r->expired, 1);
+	reg_drop(r, reg_shard_of(r, b->aor->hash), b, p, TZ_REG_EXPIRED);
+}
+
+/* Put @p nb in memory (replacing @p old, when not NULL) and in the
+ * batch. */
+static int put(struct tz_registry *r, struct reg_shard *sh, struct reg_aor *a,
+               struct reg_binding *nb, struct reg_binding *old,
+               struct reg_pending *p, const struct tz_binding_rec *rec)
+{
+	int err;
+
+	nb->aor = a;
+	nb->reg = r;
+	nb->seq = ++r->seq;
+	if (old && strcmp(reg_b_contact(old), rec->contact)) {
+		/* RFC5626 6: the same instance and reg-id with a new
+		 * Contact URI replaces the old row */
+		err = tz_store_binding_del(r->store, a->aor,
+		                           reg_b_contact(old));
+		if (err && err != -ENOENT)
+			return err;
+	}
+	err = tz_store_binding_put(r->store, rec);
+	if (err)
+		return err;
+	if (old)
+		tz_timer_cancel(&old->expiry);
+	pthread_rwlock_wrlock(&sh->lock);
+	if (old)
+		unlink_binding(a, old);
+	nb->next = a->b;
+	a->b = nb;
+	a->n++;
+	pthread_rwlock_unlock(&sh->lock);
+	reg_start_timer(r, nb);
+	reg_add_event(r, p, old ? TZ_REG_REFRESHED : TZ_REG_ADDED, nb);
+	if (old)
+		tz_free(old);
+	else
+		atomic_fetch_add(&r->nbindings, 1);
+	return 0;
+}
+
+/* RFC3261 10.3 item 8: every current binding with its expires */
+int reg_contacts_text(struct tz_buf *b, const struct reg_aor *a)
+{
+	int64_t now = reg_now();
+	int err = 0;
+
+	for (const struct reg_binding *x = a ? a->b : NULL; x && !err;
+	     x = x->next) {
+		int64_t left = x->expires_at - now;
+
+		err = tz_buf_printf(b, "Contact: <%s>;expires=%" PRId64,
+		                    reg_b_contact(x), left > 0 ? left : 0);
+		if (!err && x->q != 1000)
+			err = tz_buf_printf(b, ";q=0.%03u", x->q);
+		if (!err && x->inst_len)
+			err = tz_buf_printf(b, ";+sip.instance=\"%s\"",
+			                    reg_b_instance(x));
+		if (!err && x->reg_id)
+			err = tz_buf_printf(b, ";reg-id=%" PRIu32, x->reg_id);
+		if (!err)
+			err = tz_buf_printf(b, "\r\n");
+	}
+	return err;
+}
+
+static bool same_contact(const struct view *v, unsigned i,
+                         const struct reg_binding *b)
+{
+	const struct msg_contact *c = &v->mc[i];
+	struct tz_uri bu;
+	const char *bs = reg_b_contact(b);
+
+	/* RFC5626 6: with +sip.instance and reg-id, the binding is the
+	 * AOR, instance and reg-id, whatever the Contact URI */
+	if (c->inst_len && c->reg_id)
+		return b->reg_id == c->reg_id && b->inst_len == c->inst_len &&
+		       !memcmp(reg_b_instance(b), v->inst[i], c->inst_len);
+	if (b->reg_id && b->inst_len)
+		return false;
+	/* RFC3261 10.3 item 7: the Contact URI, compared per 19.1.4 */
+	if (tz_uri_parse(&bu, bs, 0, b->contact_len) != 0)
+		return b->contact_len == c->uri_len &&
+		       !memcmp(bs, v->uri[i], c->uri_len);
+	return tz_uri_equal(v->uri[i], &v->u[i], bs, &bu);
+}
+
+static struct reg_binding *find(const struct view *v, unsigned i,
+                                struct reg_aor *a)
+{
+	for (struct reg_binding *b = a ? a->b : NULL; b; b = b->next)
+		if (same_contact(v, i, b))
+			return b;
+	return NULL;
+}
+
+/* RFC3261 10.3 item 7: same Call-ID needs a higher CSeq */
+static bool stale_cseq(const struct view *v, const struct msg *m,
+                       const struct reg_binding *b)
+{
+	return !strcmp(reg_b_callid(b), v->callid) && m->cseq <= b->cseq;
+}
+
+void reg_fail(struct reg_pending *p, uint16_t status, const char *reason)
+{
+	p->rep.status = status;
+	snprintf(p->reason, sizeof(p->reason), "%s", reason);
+	p->rep.reason = p->reason;
+}
+
+/* Apply one REGISTER; @p p gets its answer. All or nothing: every check
+ * is made before the first change. */
+void reg_apply(struct tz_registry *r, const struct msg *m, const struct view *v,
+               struct reg_pending *p)
+{
+	uint32_t h = reg_hash(v->aor, strlen(v->aor));
+	struct reg_shard *sh = reg_shard_of(r, h);
+	struct reg_aor *a = reg_aor_find(sh, v->aor, h);
+	unsigned max = atomic_load(&r->max_contacts);
+	int64_t now = reg_now();
+	unsigned after;
+	int err = 0;
+
+	p->rep.status = 200;
+	if (m->star) {
+		/* RFC3261 10.3 item 6: "*" removes every binding, unless
+		 * one from this Call-ID has a CSeq not below the request's */
+		for (struct reg_binding *b = a ? a->b : NULL; b; b = b->next) {
+			if (stale_cseq(v, m, b)) {
+				reg_fail(p, 400, "Invalid CSeq number");
+				return;
+			}
+		}
+		if (a && (err = reg_ensure_tx(r)) == 0) {
+			p->ok = true;
+			while (a->b && !err) {
+				bool last = a->n == 1;
+
+				reg_drop(r, sh, a->b, p, TZ_REG_REMOVED);
+				if (last)
+					break; /* the AOR is freed */
+			}
+		}
+		goto done;
+	}
+	/* the checks */
+	after = a ? a->n : 0;
+	for (unsigned i = 0; i < m->n; i++) {
+		struct reg_binding *b = find(v, i, a);
+		bool dup = false;
+
+		for (unsigned j = 0; j < i && !dup; j++)
+			dup = (v->mc[j].inst_len && v->mc[j].reg_id)
+			              ? v->mc[j].reg_id == v->mc[i].reg_id &&
+			                        v->mc[j].inst_len ==
+			                                v->mc[i].inst_len &&
+			                        !memcmp(v->inst[j], v->inst[i],
+			                                v->mc[i].inst_len)
+			              : tz_uri_equal(v->uri[j], &v->u[j],
+			                             v->uri[i], &v->u[i]);
+		if (b && stale_cseq(v, m, b)) {
+			reg_fail(p, 400, "Invalid CSeq number");
+			return;
+		}
+		if (dup)
+			continue; /* the later one wins; counted once */
+		if (!b && v->mc[i].expires)
+			after++;
+		else if (b && !v->mc[i].expires)
+			after--;
+	}
+	if (after > max && after > (a ? a->n : 0)) {
+		snprintf(p->reason, sizeof(p->reason),
+		         "Forbidden: more than %u contacts", max);
+		p->rep.status = 403;
+		p->rep.reason = p->reason;
+		return;
+	}
+	if (m->n && (err = reg_ensure_tx(r)) != 0)
+		goto done;
+	/* the changes */
+	for (unsigned i = 0; i < m->n && !err; i++) {
+		const struct msg_contact *c = &v->mc[i];
+		struct reg_binding *b = find(v, i, a), *nb;
+		struct tz_binding_rec rec;
+
+		p->ok = true;
+		if (!c->expires) {
+			/* RFC3261 10.3 item 7: expires 0 removes */
+			if (b) {
+				bool last = a->n == 1;
+
+				reg_drop(r, sh, b, p, TZ_REG_REMOVED);
+				if (last)
+					a = NULL;
+			}
+			continue;
+		}
+		memset(&rec, 0, sizeof(rec));
+		memcpy(rec.aor, v->aor, strlen(v->aor));
+		memcpy(rec.contact, v->uri[i], c->uri_len);
+		snprintf(rec.call_id, sizeof(rec.call_id), "%s", v->callid);
+		snprintf(rec.path, sizeof(rec.path), "%s", v->path);
+		memcpy(rec.instance, v->inst[i], c->inst_len);
+		snprintf(rec.user_agent, sizeof(rec.user_agent), "%s", v->ua);
+		rec.q = c->q;
+		rec.cseq = m->cseq;
+		rec.reg_id = c->reg_id;
+		rec.expires_at = now + c->expires;
+		nb = reg_binding_new(&rec, &m->src);
+		if (!nb) {
+			err = -ENOMEM;
+			break;
+		}
+		reg_binding_src(nb, rec.received, sizeof(rec.received));
+		if (!a) {
+			pthread_rwlock_wrlock(&sh->lock);
+			a = reg_aor_get(r, sh, v->aor, h);
+			pthread_rwlock_unlock(&sh->lock);
+			if (!a) {
+				tz_free(nb);
+				err = -ENOMEM;
+				break;
+			}
+		}
+		err = put(r, sh, a, nb, b, p, &rec);
+		if (err)
+			tz_free(nb);
+	}
+done:
+	if (err) {
+		/* the batch is rolled back with the others in it */
+		tz_log(TZ_LOG_ERROR, "registrar: %s: %s", v->aor,
+		       err == -ENOMEM ? "out of memory"
+		                      : tz_store_errmsg(r->store));
+		p->ok = true;
+		r->store_failed = true;
+	}
+	atomic_fetch_add(&r->registers, 1);
+}
