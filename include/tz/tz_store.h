@@ -1,9 +1,9 @@
 /**
  * @file tz_store.h  Durable storage (DESIGN.md "State and storage"): users
  * and their digest credentials, registrar bindings, call-feature and
- * forwarding settings, and server metadata. The embedded backend is
- * SQLite in WAL mode with synchronous=FULL, so a committed transaction
- * survives kill -9 and power loss. The schema carries its version
+ * forwarding settings, call detail records, and server metadata. The embedded
+ * backend is SQLite in WAL mode with synchronous=FULL, so a committed
+ * transaction survives kill -9 and power loss. The schema carries its version
  * (PRAGMA user_version) and is migrated forward on open.
  *
  * A struct tz_store is one database connection: use it from one thread
@@ -193,7 +193,7 @@ typedef int(tz_store_binding_h)(void *arg, const struct tz_binding_rec *b);
 /** Every binding, ordered by AOR then contact (bytewise). */
 int tz_store_binding_each(struct tz_store *s, tz_store_binding_h *h, void *arg);
 
-/* ---- call forwarding (issue 6 uses it; stored here) ---- */
+/* ---- call forwarding ---- */
 
 struct tz_forward_rec {
 	char aor[TZ_AOR_MAX + 1];
@@ -210,5 +210,44 @@ int tz_store_forward_get(struct tz_store *s, const char *aor,
                          struct tz_forward_rec *f);
 /** Remove the forwarding of @p aor (none is not an error). */
 int tz_store_forward_clear(struct tz_store *s, const char *aor);
+
+/** Called per forwarding row; a non-zero return stops the walk and is
+ *  returned. */
+typedef int(tz_store_forward_h)(void *arg, const struct tz_forward_rec *f);
+/** Every user's forwarding, ordered by AOR (bytewise). */
+int tz_store_forward_each(struct tz_store *s, tz_store_forward_h *h, void *arg);
+
+/* ---- call detail records ---- */
+
+/** One call as the proxy saw it (a call detail record). Text fields are
+ *  NUL-terminated. The duration (answer to end, 0 when not answered) is
+ *  computed by whoever prints the record. */
+struct tz_cdr_rec {
+	int64_t id;        /**< assigned by the store (read only) */
+	char caller[256];  /**< From URI */
+	char callee[256];  /**< To URI (the dialled address) */
+	char call_id[256]; /**< Call-ID of the INVITE */
+	int64_t start_ms;  /**< INVITE received, Unix ms */
+	int64_t answer_ms; /**< 2xx forwarded, Unix ms; 0 when not answered */
+	int64_t end_ms;    /**< BYE, failure or CANCEL, Unix ms */
+	uint16_t status;   /**< final status of the INVITE (200, 486, 487...) */
+	char ended_by[16]; /**< "caller", "callee", "proxy" (timeout, session
+	                        expiry, admin), or "" */
+	char reason[128];  /**< e.g. "BYE", "CANCEL", "486 Busy Here",
+	                        "session expired" */
+};
+
+/** Append a record (its id is ignored: the store assigns the next one).
+ *  @return 0; -EINVAL for a text field without its NUL. */
+int tz_store_cdr_add(struct tz_store *s, const struct tz_cdr_rec *c);
+
+/** Called per record; a non-zero return stops the walk and is returned.
+ *  @p c (borrowed) is valid during the call only. */
+typedef int(tz_store_cdr_h)(void *arg, const struct tz_cdr_rec *c);
+/** Records with end_ms >= @p since_ms (0: all), oldest first (by end_ms,
+ *  then id). The walk reads one snapshot: a running server may append
+ *  meanwhile (WAL). */
+int tz_store_cdr_each(struct tz_store *s, int64_t since_ms, tz_store_cdr_h *h,
+                      void *arg);
 
 #endif

@@ -11,21 +11,17 @@
 #include "store_int.h"
 #include "tz/tz_mem.h"
 
-#define FITS(b, f) store_fits((b)->f, sizeof((b)->f))
-
 int tz_store_binding_put(struct tz_store *s, const struct tz_binding_rec *b)
 {
-	sqlite3_stmt *st;
+	bool fits = STORE_FITS(b, aor) && STORE_FITS(b, contact) &&
+	            STORE_FITS(b, call_id) && STORE_FITS(b, path) &&
+	            STORE_FITS(b, received) && STORE_FITS(b, instance) &&
+	            STORE_FITS(b, user_agent) && b->aor[0] && b->contact[0];
 	int rc = 0;
+	sqlite3_stmt *st = store_stmt_rec(
+	        s, SQL_BINDING_PUT, fits,
+	        "binding: empty or unterminated text field", &rc);
 
-	if (!FITS(b, aor) || !FITS(b, contact) || !FITS(b, call_id) ||
-	    !FITS(b, path) || !FITS(b, received) || !FITS(b, instance) ||
-	    !FITS(b, user_agent) || !b->aor[0] || !b->contact[0]) {
-		snprintf(s->err, sizeof(s->err),
-		         "binding: empty or unterminated text field");
-		return -EINVAL;
-	}
-	st = store_stmt(s, SQL_BINDING_PUT, &rc);
 	if (!st)
 		return rc;
 	sqlite3_bind_text(st, 1, b->aor, -1, SQLITE_STATIC);

@@ -10,18 +10,13 @@
 
 int tz_store_forward_set(struct tz_store *s, const struct tz_forward_rec *f)
 {
-	sqlite3_stmt *st;
+	bool fits = STORE_FITS(f, aor) && STORE_FITS(f, always) &&
+	            STORE_FITS(f, busy) && STORE_FITS(f, no_answer);
 	int rc = 0;
+	sqlite3_stmt *st =
+	        store_stmt_rec(s, SQL_FORWARD_SET, fits,
+	                       "forward: unterminated text field", &rc);
 
-	if (!store_fits(f->aor, sizeof(f->aor)) ||
-	    !store_fits(f->always, sizeof(f->always)) ||
-	    !store_fits(f->busy, sizeof(f->busy)) ||
-	    !store_fits(f->no_answer, sizeof(f->no_answer))) {
-		snprintf(s->err, sizeof(s->err),
-		         "forward: unterminated text field");
-		return -EINVAL;
-	}
-	st = store_stmt(s, SQL_FORWARD_SET, &rc);
 	if (!st)
 		return rc;
 	sqlite3_bind_text(st, 1, f->aor, -1, SQLITE_STATIC);
@@ -75,4 +70,28 @@ int tz_store_forward_clear(struct tz_store *s, const char *aor)
 		return rc;
 	sqlite3_bind_text(st, 1, aor, -1, SQLITE_STATIC);
 	return store_step_done(s, st, aor);
+}
+
+struct forward_walk {
+	tz_store_forward_h *h;
+	void *arg;
+	struct tz_forward_rec f;
+};
+
+static int forward_walk_row(struct tz_store *s, sqlite3_stmt *st, void *arg)
+{
+	struct forward_walk *w = arg;
+	int rc = forward_row(s, st, &w->f);
+
+	return rc ? rc : w->h(w->arg, &w->f);
+}
+
+int tz_store_forward_each(struct tz_store *s, tz_store_forward_h *h, void *arg)
+{
+	struct forward_walk w = {.h = h, .arg = arg};
+
+	return store_walk(s,
+	                  "SELECT aor, always, busy, no_answer, after "
+	                  "FROM forwards ORDER BY aor",
+	                  NULL, "forwards", forward_walk_row, &w);
 }

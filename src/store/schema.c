@@ -30,6 +30,16 @@ static const char *const steps[] = {
         " REFERENCES users ON DELETE CASCADE,"
         " always TEXT NOT NULL, busy TEXT NOT NULL,"
         " no_answer TEXT NOT NULL, after INTEGER NOT NULL);",
+        /* version 2: call detail records. AUTOINCREMENT: an id, once
+         * exported, is never given to another call, even after old
+         * records are purged. Walks go by end time (--since). */
+        "CREATE TABLE cdrs(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " caller TEXT NOT NULL, callee TEXT NOT NULL,"
+        " call_id TEXT NOT NULL, start_ms INTEGER NOT NULL,"
+        " answer_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL,"
+        " status INTEGER NOT NULL, ended_by TEXT NOT NULL,"
+        " reason TEXT NOT NULL);"
+        "CREATE INDEX cdrs_end ON cdrs(end_ms);",
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))

@@ -40,6 +40,9 @@ static const char *const sql_text[SQL_COUNT] = {
         [SQL_FORWARD_GET] = "SELECT aor, always, busy, no_answer, after "
                             "FROM forwards WHERE aor = ?1",
         [SQL_FORWARD_DEL] = "DELETE FROM forwards WHERE aor = ?1",
+        [SQL_CDR_ADD] = "INSERT INTO cdrs(caller, callee, call_id, start_ms, "
+                        "answer_ms, end_ms, status, ended_by, reason) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 };
 
 int store_fail(struct tz_store *s, int sqlrc, const char *what)
@@ -76,6 +79,17 @@ sqlite3_stmt *store_stmt(struct tz_store *s, enum store_sql id, int *rc)
 	return s->stmt[id];
 }
 
+sqlite3_stmt *store_stmt_rec(struct tz_store *s, enum store_sql id, bool fits,
+                             const char *why, int *rc)
+{
+	if (!fits) {
+		snprintf(s->err, sizeof(s->err), "%s", why);
+		*rc = -EINVAL;
+		return NULL;
+	}
+	return store_stmt(s, id, rc);
+}
+
 int store_step_done(struct tz_store *s, sqlite3_stmt *st, const char *what)
 {
 	int e = sqlite3_step(st);
@@ -106,6 +120,27 @@ int store_get_row(struct tz_store *s, sqlite3_stmt *st, const char *key,
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int store_walk(struct tz_store *s, const char *sql, const int64_t *param,
+               const char *what,
+               int (*row)(struct tz_store *s, sqlite3_stmt *st, void *arg),
+               void *arg)
+{
+	sqlite3_stmt *st;
+	int e, rc = 0;
+
+	e = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (e != SQLITE_OK)
+		return store_fail(s, e, what);
+	if (param)
+		sqlite3_bind_int64(st, 1, *param);
+	while (!rc && (e = sqlite3_step(st)) == SQLITE_ROW)
+		rc = row(s, st, arg);
+	if (!rc && e != SQLITE_DONE)
+		rc = store_fail(s, sqlite3_extended_errcode(s->db), what);
+	sqlite3_finalize(st);
 	return rc;
 }
 

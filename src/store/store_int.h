@@ -31,6 +31,7 @@ enum store_sql {
 	SQL_FORWARD_SET,
 	SQL_FORWARD_GET,
 	SQL_FORWARD_DEL,
+	SQL_CDR_ADD,
 	SQL_COUNT
 };
 
@@ -44,6 +45,12 @@ struct tz_store {
 /* The prepared statement @p id, reset and unbound, or NULL with the error
  * recorded (*rc set to the errno). */
 sqlite3_stmt *store_stmt(struct tz_store *s, enum store_sql id, int *rc);
+
+/* store_stmt() for writing a record whose text fields the caller checked:
+ * when @p fits is false, NULL with *rc = -EINVAL and @p why as the error
+ * (nothing is written). */
+sqlite3_stmt *store_stmt_rec(struct tz_store *s, enum store_sql id, bool fits,
+                             const char *why, int *rc);
 
 /* Record the database's error for @p what and return it as a negative
  * errno: SQLITE_NOMEM is -ENOMEM, a primary key clash -EEXIST, a foreign
@@ -60,6 +67,15 @@ int store_get_row(struct tz_store *s, sqlite3_stmt *st, const char *key,
                   const char *missing,
                   int (*row)(struct tz_store *s, sqlite3_stmt *st, void *arg),
                   void *arg);
+
+/* A walk over the rows of the query @p sql (its ?1 bound to *@p param
+ * unless NULL), prepared for this walk alone (a callback may use the
+ * point statements): @p row is called for each row until one returns
+ * non-zero, which is returned. A failure is recorded under @p what. */
+int store_walk(struct tz_store *s, const char *sql, const int64_t *param,
+               const char *what,
+               int (*row)(struct tz_store *s, sqlite3_stmt *st, void *arg),
+               void *arg);
 
 /* Run SQL text without results (transactions, pragmas, schema). */
 int store_exec(struct tz_store *s, const char *sql);
@@ -87,5 +103,8 @@ static inline bool store_fits(const char *str, size_t cap)
 {
 	return memchr(str, '\0', cap) != NULL;
 }
+
+/* store_fits() for text field @p f of record @p r. */
+#define STORE_FITS(r, f) store_fits((r)->f, sizeof((r)->f))
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * test_store.c  The store (tz_store.h): opening, creating and migrating a
  * SQLite database, a schema newer than the code, users and their HA1s,
- * bindings with every field, metadata, forwarding, transactions, AOR
- * canonicalisation (RFC 3261 10.3) and the CSV import with its messages.
+ * bindings with every field, metadata, forwarding, call detail records,
+ * transactions, AOR canonicalisation (RFC 3261 10.3) and the CSV import
+ * with its messages.
  * Every test works on fresh files in a temporary directory.
  */
 #define _XOPEN_SOURCE 700
@@ -94,13 +95,13 @@ static int test_store_open(void)
 	if (e)
 		return e;
 	TZ_EXPECT(access(path, F_OK) == 0);
-	TZ_EXPECT_INT(tz_store_schema_version(s), 1);
+	TZ_EXPECT_INT(tz_store_schema_version(s), 2);
 	e = keep(&rc, reopen(&s, path)); /* plain PATH, existing file */
 	if (e)
 		return e;
-	TZ_EXPECT_INT(tz_store_schema_version(s), 1);
+	TZ_EXPECT_INT(tz_store_schema_version(s), 2);
 	tz_store_close(s);
-	TZ_EXPECT_INT(peek_int(path, "PRAGMA user_version"), 1);
+	TZ_EXPECT_INT(peek_int(path, "PRAGMA user_version"), 2);
 	/* WAL is a property of the file: a new connection sees it */
 	if (sqlite3_open(path, &db) == SQLITE_OK) {
 		if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st,
@@ -116,8 +117,8 @@ static int test_store_open(void)
 	TZ_EXPECT_INT(peek_int(path, "SELECT count(*) FROM sqlite_master "
 	                             "WHERE name IN ('meta', 'users', "
 	                             "'bindings', 'forwards', "
-	                             "'users_domain')"),
-	              5);
+	                             "'users_domain', 'cdrs', 'cdrs_end')"),
+	              7);
 
 	s = NULL;
 	TZ_EXPECT_INT(tz_store_open(&s, "postgres://db/x", err, sizeof(err)),
@@ -155,7 +156,7 @@ static int test_store_future(void)
 	TZ_EXPECT(s == NULL);
 	TZ_EXPECT(strstr(err, path) != NULL);
 	TZ_EXPECT(strstr(err, "schema version 99 is newer than this "
-	                      "trapezoid knows (1)") != NULL);
+	                      "trapezoid knows (2)") != NULL);
 	TZ_EXPECT_INT(peek_int(path, "PRAGMA user_version"), 99);
 	return 0;
 }
@@ -299,12 +300,30 @@ static int test_store_users(void)
 	return rc;
 }
 
+static int collect_forward(void *arg, const struct tz_forward_rec *f)
+{
+	struct names *n = arg;
+
+	n->len += (size_t)snprintf(n->buf + n->len, sizeof(n->buf) - n->len,
+	                           "%s%.100s/%.100s/%u", n->len ? " " : "",
+	                           f->aor, f->no_answer, f->after);
+	return 0;
+}
+
+static int stop_forward(void *arg, const struct tz_forward_rec *f)
+{
+	(void)f;
+	++*(int *)arg;
+	return 7;
+}
+
 static int test_store_forward(void)
 {
+	struct names n = {0};
 	struct tz_store *s;
 	struct tz_user_rec rec;
 	struct tz_forward_rec f = {0}, got;
-	int rc = 0, e;
+	int rc = 0, calls, e;
 
 	e = open_fresh(&s, "forward.db");
 	if (e)
@@ -327,9 +346,30 @@ static int test_store_forward(void)
 	TZ_EXPECT_INT(keep(&rc, tz_store_forward_get(s, f.aor, &got)), 0);
 	TZ_EXPECT(!strcmp(got.always, "") && got.after == 0 &&
 	          !strcmp(got.busy, f.busy));
+	/* each: every forwarding, by AOR */
+	user_of(&rec, "Bob@example.com", "pw");
+	TZ_EXPECT_INT(keep(&rc, tz_store_user_add(s, &rec)), 0);
+	snprintf(f.aor, sizeof(f.aor), "Bob@example.com");
+	snprintf(f.no_answer, sizeof(f.no_answer), "tel:+15550100");
+	f.after = 20;
+	TZ_EXPECT_INT(keep(&rc, tz_store_forward_set(s, &f)), 0);
+	TZ_EXPECT_INT(keep(&rc, tz_store_forward_each(s, collect_forward, &n)),
+	              0);
+	TZ_EXPECT(!strcmp(n.buf, "Bob@example.com/tel:+15550100/20 "
+	                         "alice@example.com//0"));
+	calls = 0;
+	TZ_EXPECT_INT(keep(&rc, tz_store_forward_each(s, stop_forward, &calls)),
+	              7);
+	TZ_EXPECT_INT(calls, 1);
+	snprintf(f.aor, sizeof(f.aor), "alice@example.com");
 	TZ_EXPECT_INT(keep(&rc, tz_store_forward_clear(s, f.aor)), 0);
 	TZ_EXPECT_INT(keep(&rc, tz_store_forward_get(s, f.aor, &got)), -ENOENT);
 	TZ_EXPECT_INT(keep(&rc, tz_store_forward_clear(s, f.aor)), 0);
+	n.len = 0;
+	n.buf[0] = 0;
+	TZ_EXPECT_INT(keep(&rc, tz_store_forward_each(s, collect_forward, &n)),
+	              0);
+	TZ_EXPECT(!strcmp(n.buf, "Bob@example.com/tel:+15550100/20"));
 	tz_store_close(s);
 	return rc;
 }
@@ -490,6 +530,169 @@ static int test_store_meta(void)
 	len = sizeof(buf);
 	TZ_EXPECT_INT(keep(&rc, tz_store_meta_get(s, "empty", buf, &len)), 0);
 	TZ_EXPECT_INT(len, 0);
+	tz_store_close(s);
+	return rc;
+}
+
+/* A record with every text field full to its last byte. */
+static void full_cdr(struct tz_cdr_rec *c, const char *call_id, int64_t start,
+                     int64_t answer, int64_t end, uint16_t status)
+{
+	memset(c, 0, sizeof(*c));
+	memset(c->caller, 'f', sizeof(c->caller) - 1);
+	memcpy(c->caller, "sip:alice@example.com", 21);
+	memset(c->callee, 't', sizeof(c->callee) - 1);
+	memcpy(c->callee, "sip:bob@example.com", 19);
+	snprintf(c->call_id, sizeof(c->call_id), "%s", call_id);
+	c->start_ms = start;
+	c->answer_ms = answer;
+	c->end_ms = end;
+	c->status = status;
+	memset(c->ended_by, 'b', sizeof(c->ended_by) - 1);
+	memset(c->reason, 'r', sizeof(c->reason) - 1);
+	memcpy(c->reason, "486 Busy Here, \"quoted\"\r\n", 25);
+}
+
+struct cdrs {
+	struct tz_cdr_rec got[4];
+	int n;
+};
+
+static int collect_cdr(void *arg, const struct tz_cdr_rec *c)
+{
+	struct cdrs *w = arg;
+
+	if (w->n < 4)
+		w->got[w->n] = *c;
+	w->n++;
+	return 0;
+}
+
+static int stop_cdr(void *arg, const struct tz_cdr_rec *c)
+{
+	(void)c;
+	return ++*(int *)arg == 2 ? 5 : 0;
+}
+
+static int test_store_cdr(void)
+{
+	static struct tz_cdr_rec a, b, c;
+	static struct cdrs w;
+	const char *path = fresh("cdr.db");
+	struct tz_store *s = NULL;
+	char err[512];
+	int rc = 0, calls = 0, e;
+
+	e = tz_store_open(&s, path, err, sizeof(err));
+	if (e)
+		return e;
+	full_cdr(&a, "call-a", 1000, 1500, 3000, 200);
+	full_cdr(&b, "call-b", 500, 0, 1000, 487);
+	full_cdr(&c, "call-c", -2000, 0, 2000, 486); /* before 1970 */
+	a.id = 99; /* ignored: the store numbers them */
+	TZ_EXPECT_INT(keep(&rc, tz_store_cdr_add(s, &a)), 0);
+	TZ_EXPECT_INT(keep(&rc, tz_store_cdr_add(s, &b)), 0);
+	TZ_EXPECT_INT(keep(&rc, tz_store_cdr_add(s, &c)), 0);
+	a.id = 1;
+	b.id = 2;
+	c.id = 3;
+	/* all, by end time, every field as added */
+	memset(&w, 0, sizeof(w));
+	TZ_EXPECT_INT(keep(&rc, tz_store_cdr_each(s, 0, collect_cdr, &w)), 0);
+	TZ_EXPECT_INT(w.n, 3);
+	TZ_EXPECT(!memcmp(&w.got[0], &b, sizeof(b)));
+	TZ_EXPECT(!memcmp(&w.got[1], &c, sizeof(c)));
+	TZ_EXPECT(!memcmp(&w.got[2], &a, sizeof(a)));
+	/* since: end_ms >= since_ms */
+	memset(&w, 0, sizeof(w));
+	TZ_EXPECT_INT(keep(&rc, tz_store_cdr_each(s, 2000, collect_cdr, &w)),
+	              0);
+	TZ_EXPECT_INT(w.n, 2);
+	TZ_EXPECT_INT(w.got[0].id, 3);
+	TZ_EXPECT_INT(w.got[1].id, 1);
+	memset(&w, 0, sizeof(w));
+	TZ_EXPECT_INT(keep(&rc, tz_store_cdr_each(s, 3001, collect_cdr, &w)),
+	              0);
+	TZ_EXPECT_INT(w.n, 0);
+	/* the same end time: in the order written */
+	full_cdr(&b, "call-d", 2500, 2600, 3000, 200);
+	TZ_EXPECT_INT(keep(&rc, tz_store_cdr_add(s, &b)), 0);
+	memset(&w, 0, sizeof(w));
+	TZ_EXPECT_INT(keep(&rc, tz_store_cdr_each(s, 3000, collect_cdr, &w)),
+	              0);
+	TZ_EXPECT_INT(w.n, 2);
+	TZ_EXPECT(!strcmp(w.got[0].call_id, "call-a"));
+	TZ_EXPECT(!strcmp(w.got[1].call_id, "call-d"));
+	TZ_EXPECT_INT(w.got[1].id, 4);
+	/* a callback stops the walk */
+	TZ_EXPECT_INT(keep(&rc, tz_store_cdr_each(s, 0, stop_cdr, &calls)), 5);
+	TZ_EXPECT_INT(calls, 2);
+	/* unterminated text is refused */
+	memset(c.ended_by, 'x', sizeof(c.ended_by));
+	TZ_EXPECT_INT(keep(&rc, tz_store_cdr_add(s, &c)), -EINVAL);
+	/* durable: another connection sees them */
+	TZ_EXPECT_INT(peek_int(path, "SELECT count(*) FROM cdrs"), 4);
+	tz_store_close(s);
+	return rc;
+}
+
+/* A database made by the previous version (1: no cdrs table) is brought
+ * to the latest on open, its data kept. */
+static int test_store_migrate(void)
+{
+	const char *path = fresh("old.db");
+	struct tz_store *s = NULL;
+	struct tz_user_rec rec, got;
+	struct tz_forward_rec f = {.aor = "alice@example.com",
+	                           .busy = "sip:vm@example.com",
+	                           .after = 9},
+	                      fgot;
+	struct tz_cdr_rec c;
+	struct cdrs *w;
+	char err[512];
+	sqlite3 *db;
+	int rc = 0, e;
+
+	e = tz_store_open(&s, path, err, sizeof(err));
+	if (e)
+		return e;
+	user_of(&rec, "alice@example.com", "pw");
+	TZ_EXPECT_INT(keep(&rc, tz_store_user_add(s, &rec)), 0);
+	TZ_EXPECT_INT(keep(&rc, tz_store_forward_set(s, &f)), 0);
+	tz_store_close(s);
+	s = NULL;
+	/* back to version 1: what step 2 added goes */
+	TZ_EXPECT_INT(sqlite3_open(path, &db), SQLITE_OK);
+	TZ_EXPECT_INT(sqlite3_exec(db, "DROP TABLE cdrs; PRAGMA user_version=1",
+	                           NULL, NULL, NULL),
+	              SQLITE_OK);
+	sqlite3_close(db);
+	TZ_EXPECT_INT(peek_int(path, "PRAGMA user_version"), 1);
+	TZ_EXPECT_INT(peek_int(path, "SELECT count(*) FROM sqlite_master "
+	                             "WHERE name IN ('cdrs', 'cdrs_end')"),
+	              0);
+	e = keep(&rc, tz_store_open(&s, path, err, sizeof(err)));
+	if (e)
+		return e;
+	TZ_EXPECT_INT(tz_store_schema_version(s), 2);
+	TZ_EXPECT_INT(peek_int(path, "SELECT count(*) FROM sqlite_master "
+	                             "WHERE name IN ('cdrs', 'cdrs_end')"),
+	              2);
+	TZ_EXPECT_INT(keep(&rc, tz_store_user_get(s, rec.aor, &got)), 0);
+	TZ_EXPECT(!memcmp(&got, &rec, sizeof(rec)));
+	TZ_EXPECT_INT(keep(&rc, tz_store_forward_get(s, f.aor, &fgot)), 0);
+	TZ_EXPECT(!memcmp(&fgot, &f, sizeof(f)));
+	full_cdr(&c, "after-migration", 1, 2, 3, 200);
+	TZ_EXPECT_INT(keep(&rc, tz_store_cdr_add(s, &c)), 0);
+	w = calloc(1, sizeof(*w));
+	if (!w) {
+		tz_store_close(s);
+		return -ENOMEM;
+	}
+	TZ_EXPECT_INT(keep(&rc, tz_store_cdr_each(s, 0, collect_cdr, w)), 0);
+	TZ_EXPECT_INT(w->n, 1);
+	TZ_EXPECT_INT(w->got[0].id, 1);
+	free(w);
 	tz_store_close(s);
 	return rc;
 }
@@ -831,7 +1034,8 @@ static const struct tz_test tests[] = {
         TZ_TEST(test_store_bindings),   TZ_TEST(test_store_meta),
         TZ_TEST(test_store_txn),        TZ_TEST(test_aor_canon),
         TZ_TEST(test_aor_from_uri),     TZ_TEST(test_store_import),
-        TZ_TEST(test_store_import_bad),
+        TZ_TEST(test_store_import_bad), TZ_TEST(test_store_cdr),
+        TZ_TEST(test_store_migrate),
 };
 
 static int rm(const char *path, const struct stat *st, int flag,
