@@ -10,7 +10,9 @@
  * transaction (group commit: everything that arrived while the previous
  * commit was being made), commits, and only then reports each request's
  * answer. Bindings expire by timers on that thread's timing wheel, not by
- * scans. The users (digest HA1s) are also cached here.
+ * scans. The users (digest HA1s and call features) are also cached here,
+ * and call detail records reach the store through the same thread and
+ * commits.
  */
 #ifndef TZ_REGISTRY_H
 #define TZ_REGISTRY_H
@@ -166,16 +168,47 @@ int tz_registry_watch(struct tz_registry *r, tz_reg_event_h *h, void *arg);
 int tz_registry_ha1(void *arg, const char *user, const char *realm,
                     enum tz_digest_alg base, char out[TZ_DIGEST_HEX]);
 
+/** The call features of a user (RFC 5079 barring, DND, forwarding). */
+struct tz_user_features {
+	bool reject_anonymous;   /**< refuse calls with anonymous identity
+	                              (RFC 5079: 433 Anonymity Disallowed) */
+	bool dnd;                /**< do not disturb */
+	char fwd_always[512];    /**< forward every call; "" when unset */
+	char fwd_busy[512];      /**< forward on busy; "" when unset */
+	char fwd_no_answer[512]; /**< forward on no answer; "" when unset */
+	unsigned fwd_after; /**< no-answer seconds; 0: the server default */
+};
+
+/**
+ * The features of user @p aor (canonical) as last loaded from the store
+ * (at open and by tz_registry_user_sync). Thread-safe (read lock).
+ * @return 0; -ENOENT when @p aor is not a user (@p out is then zeroed).
+ */
+int tz_registry_user_features(struct tz_registry *r, const char *aor,
+                              struct tz_user_features *out);
+
 /** Called on the storage thread when a user sync is done: 0 or -errno. */
 typedef void(tz_reg_sync_h)(void *arg, int err);
 
 /**
- * Re-read user @p aor (or every user when NULL) from the store, after an
- * admin command changed it; a deleted user's bindings go too.
+ * Re-read user @p aor (or every user when NULL) from the store, with its
+ * features and forwarding, after an admin command changed it; a deleted
+ * user's bindings go too.
  * @return 0 (then @p done is called); -ENOMEM; -ESHUTDOWN.
  */
 int tz_registry_user_sync(struct tz_registry *r, const char *aor,
                           tz_reg_sync_h *done, void *arg);
+
+/* ---- call detail records ---- */
+
+/**
+ * Queue a call detail record; it is written in the storage thread's next
+ * commit (thread-safe, copied; the id is the store's to assign). Records
+ * queued before tz_registry_free() are written by it.
+ * @return 0; -ENOMEM; -EINVAL (a text field without its NUL);
+ *         -ESHUTDOWN after stop.
+ */
+int tz_registry_cdr(struct tz_registry *r, const struct tz_cdr_rec *c);
 
 /** Counters for status. */
 struct tz_registry_stats {
@@ -184,7 +217,8 @@ struct tz_registry_stats {
 	uint64_t commits;      /**< storage transactions */
 	uint64_t max_batch;    /**< most requests in one commit */
 	uint64_t expired;      /**< bindings ended by their timer */
-	uint64_t store_errors; /**< failed commits */
+	uint64_t store_errors; /**< failed commits and call record writes */
+	uint64_t cdrs;         /**< call detail records written */
 };
 
 void tz_registry_stats(struct tz_registry *r, struct tz_registry_stats *st);

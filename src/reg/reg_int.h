@@ -54,13 +54,19 @@ struct reg_shard {
 	uint32_t count;
 };
 
-/* A cached user. */
+/* The forwarding rules of a user, in the order of struct tz_forward_rec. */
+enum reg_fwd { REG_FWD_ALWAYS, REG_FWD_BUSY, REG_FWD_NO_ANSWER, REG_FWD_N };
+
+/* A cached user. The AOR is followed, only when set, by the forwarding
+ * URIs, each NUL-terminated: most users forward nothing and pay nothing. */
 struct reg_user {
 	struct reg_user *next;
 	uint32_t hash;
 	char ha1_md5[33];
 	char ha1_sha256[65];
 	bool reject_anonymous, dnd;
+	uint16_t fwd[REG_FWD_N]; /* offset of each URI in aor[]; 0: unset */
+	unsigned fwd_after;      /* no-answer seconds; 0: the default */
 	char aor[];
 };
 
@@ -89,6 +95,7 @@ struct tz_registry {
 	bool in_tx;
 	bool store_failed; /* a write of the open batch failed */
 	unsigned batch;
+	unsigned batch_cdrs; /* call records written in the open batch */
 	struct reg_pending *pend, **pend_tail;
 	/* watchers */
 	unsigned nwatch;
@@ -98,7 +105,7 @@ struct tz_registry {
 	} watch[REG_WATCHERS];
 	/* counters (storage thread writes, status reads) */
 	atomic_uint_fast64_t naors, nbindings, registers, commits, max_batch,
-	        expired, store_errors;
+	        expired, store_errors, cdrs;
 };
 
 /* table.c */
@@ -152,11 +159,12 @@ uint64_t reg_users_count(struct reg_users *u);
 
 /* ---- the storage thread (registry.c, apply.c) ---- */
 
-enum msg_kind { MSG_REGISTER, MSG_SYNC, MSG_STOP };
+enum msg_kind { MSG_REGISTER, MSG_SYNC, MSG_CDR, MSG_STOP };
 
 /* A posted request: this header, then (REGISTER) n struct msg_contact,
  * then the strings: AOR, Call-ID, path, UA, and per contact its URI and
- * instance, each NUL-terminated. */
+ * instance, each NUL-terminated; (SYNC) the AOR; (CDR) a struct
+ * tz_cdr_rec. */
 struct msg {
 	enum msg_kind kind;
 	void *done; /* tz_reg_done_h or tz_reg_sync_h */
@@ -183,6 +191,7 @@ struct reg_pending {
 	void *arg;
 	struct tz_reg_reply rep;
 	bool ok; /* changed something that the commit must make durable */
+	int err; /* a sync that failed before the commit: its -errno */
 	char reason[64];
 	size_t nev;
 	struct ev {

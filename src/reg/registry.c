@@ -1,8 +1,9 @@
 /*
  * registry.c  The storage thread: posted REGISTER requests taken in order
  * (applied by apply.c), their writes grouped into one durable transaction
- * per batch (group commit), answers released only after the commit,
- * bindings restored at start, users re-read on admin changes.
+ * per batch (group commit) with the call detail records posted meanwhile,
+ * answers released only after the commit, bindings restored at start,
+ * users re-read on admin changes.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -62,7 +63,7 @@ static void deliver(struct tz_registry *r, struct reg_pending *p, bool failed)
 	if (p->done)
 		p->done(p->arg, &p->rep);
 	if (p->sync_done)
-		p->sync_done(p->arg, failed ? -EIO : 0);
+		p->sync_done(p->arg, p->err ? p->err : failed ? -EIO : 0);
 }
 
 /* Commit the open batch, then answer everything waiting for it
@@ -84,11 +85,16 @@ static void flush(struct tz_registry *r)
 			uint64_t mb = atomic_load(&r->max_batch);
 
 			atomic_fetch_add(&r->commits, 1);
+			atomic_fetch_add(&r->cdrs, r->batch_cdrs);
 			if (r->batch > mb)
 				atomic_store(&r->max_batch, r->batch);
 		}
 	}
 	r->store_failed = false;
+	if (failed && r->batch_cdrs)
+		tz_log(TZ_LOG_ERROR, "storage: %u call records lost",
+		       r->batch_cdrs);
+	r->batch_cdrs = 0;
 	if (failed)
 		restore_all(r); /* memory back to what is on disk */
 	p = r->pend;
@@ -266,12 +272,32 @@ static void run_sync(struct tz_registry *r, const struct msg *m)
 	if (err)
 		tz_log(TZ_LOG_ERROR, "user sync %s: %s", *aor ? aor : "(all)",
 		       strerror(-err));
+	p->err = err; /* the caller learns that the cache is stale */
 	reg_pend_add(r, p);
+	flush(r);
+}
+
+/* A call detail record joins the open batch; nobody waits for it. */
+static void run_cdr(struct tz_registry *r, const struct msg *m)
+{
+	struct tz_cdr_rec c;
+	int err;
+
+	memcpy(&c, m + 1, sizeof(c)); /* the payload may be unaligned */
+	err = reg_ensure_tx(r);       /* which logs its failure */
+	if (!err) {
+		err = tz_store_cdr_add(r->store, &c);
+		if (err)
+			tz_log(TZ_LOG_ERROR, "call record %.200s lost: %s",
+			       c.call_id, tz_store_errmsg(r->store));
+	}
 	if (err) {
-		flush(r);
+		atomic_fetch_add(&r->store_errors, 1);
 		return;
 	}
-	flush(r);
+	r->batch_cdrs++;
+	if (r->batch + r->batch_cdrs >= BATCH_MAX)
+		flush(r);
 }
 
 static void on_msg(void *data, void *arg)
@@ -285,6 +311,9 @@ static void on_msg(void *data, void *arg)
 		break;
 	case MSG_SYNC:
 		run_sync(r, m);
+		break;
+	case MSG_CDR:
+		run_cdr(r, m);
 		break;
 	case MSG_STOP:
 		flush(r);
@@ -385,6 +414,24 @@ int tz_registry_user_sync(struct tz_registry *r, const char *aor,
 	err = post(r, m);
 	tz_free(m);
 	return err;
+}
+
+int tz_registry_cdr(struct tz_registry *r, const struct tz_cdr_rec *c)
+{
+	struct msg m;
+
+	if (!memchr(c->caller, 0, sizeof(c->caller)) ||
+	    !memchr(c->callee, 0, sizeof(c->callee)) ||
+	    !memchr(c->call_id, 0, sizeof(c->call_id)) ||
+	    !memchr(c->ended_by, 0, sizeof(c->ended_by)) ||
+	    !memchr(c->reason, 0, sizeof(c->reason)))
+		return -EINVAL;
+	memset(&m, 0, sizeof(m));
+	m.kind = MSG_CDR;
+	m.len = sizeof(m) + sizeof(*c);
+	if (atomic_load(&r->closed))
+		return -ESHUTDOWN;
+	return tz_mbox_post2(r->mbox, on_msg, r, &m, sizeof(m), c, sizeof(*c));
 }
 
 /* ---- open, restore, thread ---- */
@@ -556,19 +603,25 @@ int tz_registry_start(struct tz_registry *r)
 	return 0;
 }
 
-void tz_registry_poll(struct tz_registry *r)
+/* Without the thread: run what is queued on the calling thread; on_idle
+ * ends the loop once the queue is empty and the batch committed. */
+static void run_queue(struct tz_registry *r)
 {
-	if (r->started)
-		return;
-	/* timers due first, then the queue; on_idle ends the loop once the
-	 * queue is empty and the batch committed */
-	tz_wheel_advance(tz_loop_wheel(r->loop), tz_loop_now());
 	if (tz_mbox_pending(r->mbox)) {
 		r->polling = true;
 		tz_loop_run(r->loop);
 		r->polling = false;
 	}
 	flush(r);
+}
+
+void tz_registry_poll(struct tz_registry *r)
+{
+	if (r->started)
+		return;
+	/* timers due first, then the queue */
+	tz_wheel_advance(tz_loop_wheel(r->loop), tz_loop_now());
+	run_queue(r);
 }
 
 void tz_registry_free(struct tz_registry *r)
@@ -583,7 +636,11 @@ void tz_registry_free(struct tz_registry *r)
 		pthread_join(r->thread, NULL);
 	}
 	atomic_store(&r->closed, true);
-	if (r->store)
+	/* what was queued is done (call records written); with the thread,
+	 * MSG_STOP came after it */
+	if (!r->started && r->store && r->mbox)
+		run_queue(r);
+	else if (r->store)
 		flush(r);
 	clear_all(r);
 	tz_mbox_free(r->mbox);
@@ -625,4 +682,5 @@ void tz_registry_stats(struct tz_registry *r, struct tz_registry_stats *st)
 	st->max_batch = atomic_load(&r->max_batch);
 	st->expired = atomic_load(&r->expired);
 	st->store_errors = atomic_load(&r->store_errors);
+	st->cdrs = atomic_load(&r->cdrs);
 }

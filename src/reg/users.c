@@ -1,7 +1,9 @@
 /*
- * users.c  The users cached in memory for digest authentication: AOR to
- * HA1 per base hash (never a password). Read by every worker under a
- * read lock, refreshed from the store by the storage thread.
+ * users.c  The users cached in memory: AOR to HA1 per base hash for
+ * digest authentication (never a password), and the call features the
+ * proxy applies (RFC 5079 anonymous-call rejection, do not disturb, call
+ * forwarding). Read by every worker under a read lock, refreshed from
+ * the store by the storage thread.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -44,22 +46,58 @@ void reg_users_fini(struct reg_users *u)
 	pthread_rwlock_destroy(&u->lock);
 }
 
-static struct reg_user *user_new(const struct tz_user_rec *rec)
+/* A user with the settings of @p base (hash, HA1s, flags; its own
+ * forwarding ignored) and the forwarding @p f (NULL: none). */
+static struct reg_user *user_build(const struct reg_user *base, const char *aor,
+                                   const struct tz_forward_rec *f)
 {
-	size_t n = strlen(rec->aor);
-	struct reg_user *x = tz_malloc(sizeof(*x) + n + 1);
+	const char *uri[REG_FWD_N] = {NULL, NULL, NULL};
+	size_t n = strlen(aor), len = n + 1, ulen[REG_FWD_N] = {0, 0, 0};
+	struct reg_user *x;
 
+	if (f) {
+		uri[REG_FWD_ALWAYS] = f->always;
+		uri[REG_FWD_BUSY] = f->busy;
+		uri[REG_FWD_NO_ANSWER] = f->no_answer;
+	}
+	for (int i = 0; i < REG_FWD_N; i++) {
+		/* the store keeps them below 512 bytes */
+		ulen[i] = uri[i] ? strnlen(uri[i], 511) : 0;
+		len += ulen[i] ? ulen[i] + 1 : 0;
+	}
+	x = tz_malloc(sizeof(*x) + len);
 	if (!x)
 		return NULL;
-	memset(x, 0, sizeof(*x));
-	memcpy(x->aor, rec->aor, n + 1);
-	x->hash = reg_hash(rec->aor, n);
-	memcpy(x->ha1_md5, rec->ha1_md5, sizeof(x->ha1_md5) - 1);
-	x->ha1_md5[sizeof(x->ha1_md5) - 1] = 0;
-	snprintf(x->ha1_sha256, sizeof(x->ha1_sha256), "%s", rec->ha1_sha256);
-	x->reject_anonymous = rec->reject_anonymous;
-	x->dnd = rec->dnd;
+	memcpy(x, base, sizeof(*x));
+	x->next = NULL;
+	memset(x->fwd, 0, sizeof(x->fwd));
+	x->fwd_after = f ? f->after : 0;
+	memcpy(x->aor, aor, n + 1);
+	len = n + 1;
+	for (int i = 0; i < REG_FWD_N; i++) {
+		if (!ulen[i])
+			continue;
+		x->fwd[i] = (uint16_t)len;
+		memcpy(x->aor + len, uri[i], ulen[i]);
+		x->aor[len + ulen[i]] = 0;
+		len += ulen[i] + 1;
+	}
 	return x;
+}
+
+static struct reg_user *user_new(const struct tz_user_rec *rec,
+                                 const struct tz_forward_rec *f)
+{
+	struct reg_user base;
+
+	memset(&base, 0, sizeof(base));
+	base.hash = reg_hash(rec->aor, strlen(rec->aor));
+	memcpy(base.ha1_md5, rec->ha1_md5, sizeof(base.ha1_md5) - 1);
+	snprintf(base.ha1_sha256, sizeof(base.ha1_sha256), "%s",
+	         rec->ha1_sha256);
+	base.reject_anonymous = rec->reject_anonymous;
+	base.dnd = rec->dnd;
+	return user_build(&base, rec->aor, f);
 }
 
 static struct reg_user **slot(struct reg_user **tab, uint32_t size,
@@ -81,7 +119,7 @@ struct load {
 static int load_one(void *arg, const struct tz_user_rec *rec)
 {
 	struct load *l = arg;
-	struct reg_user *x = user_new(rec), **pp;
+	struct reg_user *x = user_new(rec, NULL), **pp;
 
 	if (!x)
 		return -ENOMEM;
@@ -92,6 +130,25 @@ static int load_one(void *arg, const struct tz_user_rec *rec)
 	}
 	*pp = x;
 	l->count++;
+	return 0;
+}
+
+/* Give the user of a forwarding row its rules: a new block replaces the
+ * old one in its chain (the table is not published yet). */
+static int load_fwd(void *arg, const struct tz_forward_rec *f)
+{
+	struct load *l = arg;
+	struct reg_user **pp, *x;
+
+	pp = slot(l->tab, l->size, f->aor, reg_hash(f->aor, strlen(f->aor)));
+	if (!*pp)
+		return 0; /* cannot happen: a forwarding belongs to a user */
+	x = user_build(*pp, f->aor, f);
+	if (!x)
+		return -ENOMEM;
+	x->next = (*pp)->next;
+	tz_free(*pp);
+	*pp = x;
 	return 0;
 }
 
@@ -109,6 +166,8 @@ int reg_users_load(struct reg_users *u, struct tz_store *s)
 		return -ENOMEM;
 	memset(l.tab, 0, l.size * sizeof(*l.tab));
 	err = tz_store_user_each(s, NULL, load_one, &l);
+	if (!err)
+		err = tz_store_forward_each(s, load_fwd, &l);
 	if (err) {
 		free_all(l.tab, l.size);
 		return err;
@@ -128,13 +187,17 @@ int reg_users_sync_one(struct reg_users *u, struct tz_store *s, const char *aor,
                        bool *gone)
 {
 	struct tz_user_rec rec;
+	struct tz_forward_rec f;
 	struct reg_user *x = NULL, **pp, *old;
 	int err = tz_store_user_get(s, aor, &rec);
 
 	if (err && err != -ENOENT)
 		return err;
 	if (!err) {
-		x = user_new(&rec);
+		err = tz_store_forward_get(s, aor, &f);
+		if (err && err != -ENOENT)
+			return err;
+		x = user_new(&rec, err ? NULL : &f);
 		if (!x)
 			return -ENOMEM;
 	}
@@ -191,4 +254,28 @@ int tz_registry_ha1(void *arg, const char *user, const char *realm,
 	}
 	pthread_rwlock_unlock(&u->lock);
 	return err;
+}
+
+int tz_registry_user_features(struct tz_registry *r, const char *aor,
+                              struct tz_user_features *out)
+{
+	struct reg_users *u = &r->users;
+	char *uri[REG_FWD_N] = {out->fwd_always, out->fwd_busy,
+	                        out->fwd_no_answer};
+	struct reg_user *x;
+
+	memset(out, 0, sizeof(*out));
+	pthread_rwlock_rdlock(&u->lock);
+	x = *slot(u->tab, u->size, aor, reg_hash(aor, strlen(aor)));
+	if (x) {
+		out->reject_anonymous = x->reject_anonymous;
+		out->dnd = x->dnd;
+		out->fwd_after = x->fwd_after;
+		for (int i = 0; i < REG_FWD_N; i++)
+			if (x->fwd[i])
+				snprintf(uri[i], sizeof(out->fwd_always), "%s",
+				         x->aor + x->fwd[i]);
+	}
+	pthread_rwlock_unlock(&u->lock);
+	return x ? 0 : -ENOENT;
 }
