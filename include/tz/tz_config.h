@@ -30,6 +30,32 @@
 #define TZ_CONFIG_MAX_LISTEN 16
 #define TZ_CONFIG_MAX_DOMAIN 16
 #define TZ_CONFIG_NAME_MAX   256
+#define TZ_CONFIG_MAX_PEER   16
+#define TZ_CONFIG_MAX_GW     16
+
+/** What the server does with requests for others (key "proxy-mode"). */
+enum tz_proxy_mode {
+	TZ_PROXY_DIALOG = 0, /**< "dialog": stateful, and tracks the dialogs
+	                          it record-routed (accounting, session
+	                          expiry, ending calls) */
+	TZ_PROXY_STATEFUL,   /**< "stateful": transaction-stateful (16.2) */
+	TZ_PROXY_STATELESS,  /**< "stateless": RFC 3261 16.11 */
+	TZ_PROXY_REDIRECT,   /**< "redirect": 3xx with the locations (8.3) */
+};
+
+/** A trusted neighbour (key "peer"): "ADDR" or "ADDR/BITS". Requests from
+ *  it may be relayed anywhere and keep their P-Asserted-Identity. */
+struct tz_peer {
+	struct sockaddr_storage addr;
+	unsigned bits; /**< prefix length */
+	char text[64];
+};
+
+/** A telephone-number route (key "gateway"): "PREFIX URI". */
+struct tz_gateway {
+	char prefix[32]; /**< digits (and a leading '+'); "" matches all */
+	char uri[224];   /**< sip: or sips: URI of the gateway */
+};
 
 /** One listen address: "udp:127.0.0.1:5060", "tcp:[::1]:5070". */
 struct tz_listen {
@@ -94,7 +120,25 @@ struct tz_config {
 	uint32_t auth_window;      /**< "auth-fail-window" ms, default 1min */
 	uint32_t auth_backoff;     /**< "auth-backoff" ms, default 5s */
 	uint32_t auth_backoff_max; /**< "auth-backoff-max" ms, default 5min */
+
+	/* Proxy (RFC 3261 16). */
+	uint32_t proxy_mode;     /**< "proxy-mode": enum tz_proxy_mode,
+	                              default dialog */
+	bool record_route;       /**< "record-route" (on) */
+	uint32_t forward_after;  /**< "forward-after": no-answer forwarding
+	                              time in s unless the user set one,
+	                              default 20s */
+	uint32_t dialog_timeout; /**< "dialog-timeout": a dialog with no
+	                              session timer ends after this, s;
+	                              default 12h */
+	struct tz_peer peer[TZ_CONFIG_MAX_PEER]; /**< "peer" */
+	unsigned npeer;
+	struct tz_gateway gateway[TZ_CONFIG_MAX_GW]; /**< "gateway" */
+	unsigned ngateway;
 };
+
+/** The name of a proxy mode ("dialog"). */
+const char *tz_proxy_mode_name(uint32_t m);
 
 /**
  * The digest algorithms of "auth-algorithms" (checked by

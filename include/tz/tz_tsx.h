@@ -219,6 +219,10 @@ struct tz_tsx *tz_tsx_find_cancel(struct tz_tsx_layer *l,
 /** Stop calling @p t's handlers; the machine itself runs on. */
 void tz_tsx_detach(struct tz_tsx *t);
 
+/** The @p arg given when @p t was created; NULL after tz_tsx_detach()
+ *  (a proxy finds the response context of an INVITE a CANCEL targets). */
+void *tz_tsx_arg(const struct tz_tsx *t);
+
 /** The state of @p t. */
 enum tz_tsx_state tz_tsx_state(const struct tz_tsx *t);
 

@@ -122,3 +122,25 @@ bool via_loop(const struct tz_config *c, const struct tz_msg *m)
 	}
 	return false;
 }
+
+int fwd_branch(char *out, size_t n, unsigned worker, const struct tz_msg *m,
+               bool stateless)
+{
+	const struct tz_hdr *h = tz_msg_hdr_find(m, TZ_HDR_VIA, 0);
+	struct tz_span top = {0, 0};
+
+	if (stateless)
+		/* RFC3261 16.11: a retransmission, and the CANCEL or non-2xx
+		 * ACK of an INVITE, get the branch the INVITE got: derived
+		 * from the branch they carry */
+		return snprintf(out, n, BRANCH_MAGIC "%x.%08x.s", worker,
+		                fnv(2166136261u, m->buf + m->via1.branch.off,
+		                    m->via1.branch.len));
+	if (h) {
+		uint32_t pos = h->value.off;
+
+		tz_hdr_list_split(m->buf, &pos, h->value.off + h->value.len,
+		                  &top);
+	}
+	return make_branch(out, n, worker, loop_hash(m, top));
+}

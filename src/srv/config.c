@@ -78,12 +78,27 @@ static const struct key keys[] = {
         {"auth-fail-window", K_MS, FIELD(auth_window), 1, UINT32_MAX},
         {"auth-backoff", K_MS, FIELD(auth_backoff), 1, UINT32_MAX},
         {"auth-backoff-max", K_MS, FIELD(auth_backoff_max), 1, UINT32_MAX},
+        {"proxy-mode", K_MODE, FIELD(proxy_mode), 0, 0},
+        /* RFC3261 16.6 item 4: stay on the path of the dialog */
+        {"record-route", K_BOOL, FIELD(record_route), 0, 0},
+        {"forward-after", K_SECS, FIELD(forward_after), 1, 3600},
+        {"dialog-timeout", K_SECS, FIELD(dialog_timeout), 60, 604800},
+        {"peer", K_PEER, 0, 0, 0, 0},
+        {"gateway", K_GW, 0, 0, 0, 0},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 static const char *const level_names[] = {"error", "warn", "info", "debug",
                                           "trace"};
+static const char *const mode_names[] = {"dialog", "stateful", "stateless",
+                                         "redirect"};
+
+const char *tz_proxy_mode_name(uint32_t m)
+{
+	return m < sizeof(mode_names) / sizeof(mode_names[0]) ? mode_names[m]
+	                                                      : "?";
+}
 
 /* Write the message (when there is room for one) and return @rc. */
 int cfg_fail(struct ebuf *e, int rc, const char *fmt, ...)
@@ -115,7 +130,8 @@ unsigned cfg_key_index(const struct key *k)
 
 bool cfg_is_list(const struct key *k)
 {
-	return k->kind == K_LISTEN || k->kind == K_DOMAIN;
+	return k->kind == K_LISTEN || k->kind == K_DOMAIN ||
+	       k->kind == K_PEER || k->kind == K_GW;
 }
 
 /* A duration as the shortest exact text: "3min", "32s", "500ms". */
@@ -562,6 +578,81 @@ static int set_dns(const struct key *k, char *f, const char *v, struct ebuf *e)
 	return set_str(k, f, out, e);
 }
 
+/* "ADDR" or "ADDR/BITS", numeric (a trusted neighbour). */
+static int parse_peer(struct tz_peer *p, const char *v, struct ebuf *e)
+{
+	char host[INET6_ADDRSTRLEN + 1];
+	const char *slash = strchr(v, '/');
+	size_t n = slash ? (size_t)(slash - v) : strlen(v);
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&p->addr;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&p->addr;
+	uint64_t bits;
+	unsigned max;
+
+	memset(p, 0, sizeof(*p));
+	if (n == 0 || n >= sizeof(host))
+		return cfg_fail(e, -EINVAL,
+		                "peer: expected ADDR or ADDR/BITS, got \"%s\"",
+		                v);
+	memcpy(host, v, n);
+	host[n] = 0;
+	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+		p->addr.ss_family = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+		p->addr.ss_family = AF_INET6;
+		max = 128;
+	} else {
+		return cfg_fail(e, -EINVAL,
+		                "peer: not a numeric IP address: \"%s\"", host);
+	}
+	bits = max;
+	if (slash) {
+		const char *d = slash + 1;
+
+		if (digits(&d, 128, &bits) || *d || bits > max)
+			return cfg_fail(e, -EINVAL,
+			                "peer: bad prefix length in \"%s\" "
+			                "(0..%u)",
+			                v, max);
+	}
+	p->bits = (unsigned)bits;
+	snprintf(p->text, sizeof(p->text), "%s/%u", host, p->bits);
+	return 0;
+}
+
+/* "PREFIX URI": numbers starting with PREFIX go to the gateway URI. */
+static int parse_gateway(struct tz_gateway *g, const char *v, struct ebuf *e)
+{
+	const char *sp = strpbrk(v, " \t");
+	size_t n = sp ? (size_t)(sp - v) : 0;
+
+	memset(g, 0, sizeof(*g));
+	if (!sp)
+		return cfg_fail(e, -EINVAL,
+		                "gateway: expected PREFIX URI, as in \"+1 "
+		                "sip:gw.example.com\", got \"%s\"",
+		                v);
+	if (n >= sizeof(g->prefix) ||
+	    strspn(v + (v[0] == '+'), "0123456789*#") != n - (v[0] == '+'))
+		return cfg_fail(e, -EINVAL,
+		                "gateway: the prefix must be digits, got "
+		                "\"%.*s\"",
+		                (int)n, v);
+	while (*sp == ' ' || *sp == '\t')
+		sp++;
+	if (strncasecmp(sp, "sip:", 4) && strncasecmp(sp, "sips:", 5))
+		return cfg_fail(e, -EINVAL,
+		                "gateway: expected a sip: or sips: URI after "
+		                "the prefix, got \"%s\"",
+		                sp);
+	if (strlen(sp) >= sizeof(g->uri))
+		return cfg_fail(e, -E2BIG, "gateway: URI too long");
+	memcpy(g->prefix, v, n);
+	strcpy(g->uri, sp);
+	return 0;
+}
+
 void tz_config_default(struct tz_config *c)
 {
 	struct ebuf none = {NULL, 0};
@@ -579,8 +670,8 @@ void tz_config_default(struct tz_config *c)
 	c->t1 = 500;
 	c->t2 = 4000;
 	c->t4 = 5000;
-	/* RFC3261 16.6: Timer C greater than 3 minutes */
-	c->timer_c = 180000;
+	/* RFC3261 16.6 item 11: Timer C greater than 3 minutes */
+	c->timer_c = 185000;
 	c->trying = 200;
 	/* 64*T1, so transactions in flight can finish */
 	c->shutdown = 32000;
@@ -604,6 +695,10 @@ void tz_config_default(struct tz_config *c)
 	c->auth_window = 60000;
 	c->auth_backoff = 5000;
 	c->auth_backoff_max = 300000;
+	c->proxy_mode = TZ_PROXY_DIALOG;
+	c->record_route = true;
+	c->forward_after = 20;
+	c->dialog_timeout = 12 * 3600;
 }
 
 int tz_config_set(struct tz_config *c, const char *key, const char *value,
@@ -685,6 +780,38 @@ int tz_config_set(struct tz_config *c, const char *key, const char *value,
 		return set_bool(k, (bool *)f, value, e);
 	case K_SECS:
 		return set_secs(k, (uint32_t *)f, value, e);
+	case K_MODE:
+		for (uint32_t i = 0;
+		     i < sizeof(mode_names) / sizeof(*mode_names); i++) {
+			if (!strcasecmp(value, mode_names[i])) {
+				c->proxy_mode = i;
+				return 0;
+			}
+		}
+		return cfg_fail(e, -EINVAL,
+		                "proxy-mode: expected dialog, stateful, "
+		                "stateless or redirect, got \"%s\"",
+		                value);
+	case K_PEER:
+		if (fresh)
+			c->npeer = 0;
+		if (c->npeer >= TZ_CONFIG_MAX_PEER)
+			return cfg_fail(e, -E2BIG, "peer: more than %d",
+			                TZ_CONFIG_MAX_PEER);
+		rc = parse_peer(&c->peer[c->npeer], value, e);
+		if (!rc)
+			c->npeer++;
+		return rc;
+	case K_GW:
+		if (fresh)
+			c->ngateway = 0;
+		if (c->ngateway >= TZ_CONFIG_MAX_GW)
+			return cfg_fail(e, -E2BIG, "gateway: more than %d",
+			                TZ_CONFIG_MAX_GW);
+		rc = parse_gateway(&c->gateway[c->ngateway], value, e);
+		if (!rc)
+			c->ngateway++;
+		return rc;
 	}
 	return -EINVAL;
 }

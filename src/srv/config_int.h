@@ -22,6 +22,9 @@ enum kind {
 	K_SIZE,   /* bytes, optional k */
 	K_BOOL,   /* on/off, yes/no, true/false */
 	K_SECS,   /* duration with a unit, stored in whole seconds */
+	K_MODE,   /* proxy mode name */
+	K_PEER,   /* list of ADDR[/BITS] */
+	K_GW,     /* list of "PREFIX URI" */
 };
 
 struct key {

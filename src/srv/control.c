@@ -87,6 +87,14 @@ char *server_status_json(struct tz_server *s)
 		sum.tcp_bad_frame += w->tcp_bad_frame;
 		for (unsigned k = 0; k < 7; k++)
 			sum.answered[k] += w->answered[k];
+		sum.contexts += w->contexts;
+		sum.ps.forwarded += w->ps.forwarded;
+		sum.ps.stateless += w->ps.stateless;
+		sum.ps.responses += w->ps.responses;
+		sum.ps.cancelled += w->ps.cancelled;
+		sum.ps.timer_c += w->ps.timer_c;
+		sum.ps.redirected += w->ps.redirected;
+		sum.ps.challenged += w->ps.challenged;
 		json_array_append_new(
 		        ws, json_pack("{s:I,s:I,s:I}", "received",
 		                      (json_int_t)w->received, "sent",
@@ -133,6 +141,19 @@ char *server_status_json(struct tz_server *s)
 	                              "bad_framing",
 	                              (json_int_t)sum.tcp_bad_frame));
 	json_object_set_new(o, "reloads", json_integer(s->reloads));
+	json_object_set_new(
+	        o, "proxy",
+	        json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "mode",
+	                  tz_proxy_mode_name(c->proxy_mode), "contexts",
+	                  (json_int_t)sum.contexts, "dialogs",
+	                  (json_int_t)dlg_count(s->dlgs), "forwarded",
+	                  (json_int_t)sum.ps.forwarded, "stateless",
+	                  (json_int_t)sum.ps.stateless, "responses",
+	                  (json_int_t)sum.ps.responses, "cancelled",
+	                  (json_int_t)sum.ps.cancelled, "timer_c",
+	                  (json_int_t)sum.ps.timer_c, "redirected",
+	                  (json_int_t)sum.ps.redirected, "challenged",
+	                  (json_int_t)sum.ps.challenged));
 	if (s->reg) {
 		struct tz_registry_stats rs;
 

@@ -268,57 +268,6 @@ static int paths(const struct tz_msg *m, struct reg_req *rq)
 	return 0;
 }
 
-/* RFC3261 22.3, 10.3 item 3: digest authentication; true when the
- * request may go on (the username is then in @p user). */
-static bool authenticate(struct worker *w, struct tz_msg *m,
-                         const struct tz_tp_dest *src, const char *realm,
-                         char *user, size_t un)
-{
-	struct tz_server *s = w->srv;
-	struct tz_auth_result res;
-	struct tz_buf ch;
-	char hdr[64];
-	uint64_t now = tz_loop_now();
-
-	if (tz_auth_check(s->auth, m, false, realm, tz_registry_ha1, s->reg,
-	                  (const struct sockaddr *)&src->addr, now,
-	                  &res) != 0) {
-		uas_reply(w, m, src, 500, NULL, NULL);
-		return false;
-	}
-	switch (res.verdict) {
-	case TZ_VERDICT_OK:
-		snprintf(user, un, "%s", res.user);
-		return true;
-	case TZ_VERDICT_BAD:
-		uas_reply_why(w, m, src, 400, res.why, NULL);
-		return false;
-	case TZ_VERDICT_THROTTLED:
-		/* too many failures: refused without a look at the
-		 * password until the back-off ends */
-		snprintf(hdr, sizeof(hdr), "Retry-After: %u\r\n",
-		         res.retry_after);
-		uas_reply(w, m, src, 403, "Forbidden: too many failed attempts",
-		          hdr);
-		return false;
-	default:
-		break;
-	}
-	/* RFC3261 22.1, RFC7616 3.3: (re)challenge, stale=true when only
-	 * the nonce was too old */
-	tz_buf_init(&ch);
-	if (tz_auth_challenge(s->auth, &ch, realm, false,
-	                      res.verdict == TZ_VERDICT_STALE, now) == 0 &&
-	    tz_buf_putc(&ch, 0) == 0)
-		uas_reply_why(w, m, src, 401,
-		              res.verdict == TZ_VERDICT_FAILED ? res.why : NULL,
-		              ch.p);
-	else
-		uas_reply(w, m, src, 500, NULL, NULL);
-	tz_buf_free(&ch);
-	return false;
-}
-
 void registrar_request(struct worker *w, struct tz_msg *m,
                        const struct tz_tp_dest *src)
 {
@@ -358,7 +307,8 @@ void registrar_request(struct worker *w, struct tz_msg *m,
 		char realm[TZ_AOR_MAX + 1];
 
 		snprintf(realm, sizeof(realm), "%s", at + 1);
-		if (!authenticate(w, m, src, realm, user, sizeof(user)))
+		if (!srv_authenticate(w, m, src, realm, false, user,
+		                      sizeof(user)))
 			return;
 		if (strlen(user) != (size_t)(at - rq->aor) ||
 		    memcmp(user, rq->aor, strlen(user))) {

@@ -122,6 +122,11 @@ int tz_server_alloc(struct tz_server **sp, const struct tz_config *cfg,
 	if (e)
 		goto fail;
 	tz_registry_set_max_contacts(s->reg, cfg->max_contacts);
+	e = dlg_table_alloc(&s->dlgs);
+	if (e) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	{
 		struct tz_auth_conf ac;
 
@@ -287,6 +292,10 @@ static void watch_workers(void *arg)
 		tz_loop_stop(s->loop);
 		return;
 	}
+	if (tz_loop_now() >= s->dlg_scan) {
+		s->dlg_scan = tz_loop_now() + 1000;
+		dlg_expire(s, tz_loop_now());
+	}
 	if (s->stopping && !s->stop_sent) {
 		unsigned acked = 0, live = 0;
 
@@ -366,6 +375,7 @@ void tz_server_free(struct tz_server *s)
 	control_close(s);
 	tz_registry_free(s->reg);
 	tz_auth_server_free(s->auth);
+	dlg_table_free(s->dlgs);
 	for (unsigned i = s->ninit; i-- > 0;)
 		worker_fini(&s->w[i]);
 	tz_hub_free(s->hub);

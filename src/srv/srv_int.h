@@ -10,6 +10,7 @@
 #include "tz/tz_arena.h"
 #include "tz/tz_buf.h"
 #include "tz/tz_digest.h"
+#include "tz/tz_edit.h"
 #include "tz/tz_hdr.h"
 #include "tz/tz_registry.h"
 #include "tz/tz_config.h"
@@ -28,6 +29,17 @@ struct conf {
 	struct tz_config c;
 };
 
+/* Counters of the proxy on one worker. */
+struct pstats {
+	uint64_t forwarded;  /* requests sent on by a response context */
+	uint64_t stateless;  /* requests and responses forwarded statelessly */
+	uint64_t responses;  /* responses forwarded upstream */
+	uint64_t cancelled;  /* branches CANCELled */
+	uint64_t timer_c;    /* Timer C expiries */
+	uint64_t redirected; /* 3xx answers of redirect mode */
+	uint64_t challenged; /* 407 sent */
+};
+
 /* Counters of one worker, copied out on request (status). */
 struct wstats {
 	uint64_t received;
@@ -40,6 +52,8 @@ struct wstats {
 	uint64_t tcp_accepted, tcp_refused, tcp_timeouts, tcp_bad_frame;
 	uint64_t answered[7]; /* by class: [1]..[6] */
 	uint64_t tcp_open;
+	struct pstats ps;
+	unsigned contexts;
 };
 
 struct worker {
@@ -60,7 +74,10 @@ struct worker {
 	atomic_bool exited;    /* the loop has ended */
 	uint64_t parse_errors;
 	uint64_t answered[7];
-	struct tz_buf out; /* responses being built */
+	struct tz_buf out;  /* responses being built */
+	struct tz_edits ed; /* a message being forwarded (RFC 3261 16.6) */
+	unsigned contexts;  /* proxy response contexts alive here */
+	struct pstats ps;
 	struct tz_hdr hdrs[SRV_MAX_HDRS];
 	struct tz_arena arena; /* typed header values of the message */
 	_Alignas(16) char arena_mem[8192];
@@ -81,6 +98,8 @@ struct tz_server {
 	struct tz_hub *hub;
 	struct tz_registry *reg;     /* bindings, users, storage thread */
 	struct tz_auth_server *auth; /* digest state shared by workers */
+	struct dlg_table *dlgs;      /* dialog mode: the dialogs */
+	uint64_t dlg_scan;           /* next expiry scan */
 	struct tz_loop *loop;        /* main thread: signals, control */
 	struct tz_mbox *mbox;        /* work for the main thread */
 	struct ctl_conn *ctls;       /* open control connections */
@@ -138,6 +157,12 @@ void uas_reply_why(struct worker *w, const struct tz_msg *m,
 bool uas_unsupported(const struct tz_msg *m, enum tz_hdr_id id, char *out,
                      size_t n);
 
+/* challenge.c: digest authentication; true when the request may go on
+ * (user set); otherwise it has been answered (401/407, 400, 403, 500) */
+bool srv_authenticate(struct worker *w, struct tz_msg *m,
+                      const struct tz_tp_dest *src, const char *realm,
+                      bool proxy, char *user, size_t un);
+
 /* registrar.c: REGISTER to one of our domains (RFC 3261 10.3) */
 void registrar_request(struct worker *w, struct tz_msg *m,
                        const struct tz_tp_dest *src);
@@ -154,10 +179,119 @@ bool srv_is_local(const struct tz_config *c, const char *host, size_t hlen,
                   int port, enum tz_tp_proto tp);
 bool srv_is_domain(const struct tz_config *c, const char *host, size_t hlen);
 
+/* fwd.c: a request forwarded (RFC 3261 16.4, 16.6) */
+#define RINFO_MAX 16
+struct route_el {
+	const struct tz_hdr *h; /* the Route field holding it */
+	struct tz_span span;    /* the element as written */
+	struct tz_naddr na;
+};
+struct rinfo {
+	struct route_el el[RINFO_MAX]; /* every Route entry, in order */
+	unsigned nel;
+	unsigned popped; /* the first entries name us: removed */
+	bool strict;     /* the Request-URI is our Record-Route: the last
+	                    entry is the real one (16.4) */
+};
+/* What one forwarded copy changes. */
+struct fwd {
+	const char *ruri; /* new Request-URI (16.6 item 2) or NULL */
+	size_t rurilen;
+	const char *path;             /* Route values to put first, or NULL */
+	const char *branch;           /* our Via branch */
+	const struct tz_tp_dest *dst; /* the next hop */
+	const struct tz_tp_dest *src; /* where the request came from */
+	bool rr;                      /* add Record-Route */
+	const char *pai;              /* P-Asserted-Identity to add, or NULL */
+	bool strip_pai;               /* the source is untrusted (RFC 3325) */
+	const char *realm; /* Proxy-Authorization consumed, or NULL */
+};
+/* 0; -EBADMSG for a malformed Route; -E2BIG for too many entries */
+int route_info(const struct tz_config *c, const struct tz_msg *m,
+               enum tz_tp_proto tp, struct rinfo *ri);
+/* the first Route entry that stays, or NULL */
+const struct route_el *rinfo_next(const struct rinfo *ri);
+int fwd_build(struct worker *w, const struct tz_msg *m, const struct rinfo *ri,
+              const struct fwd *f, struct tz_buf *out);
+/* the URI the forwarded copy goes to (16.6 item 7): parsed into @p u
+ * relative to *@p base (the message or @p text) */
+int fwd_hop_uri(const struct tz_msg *m, const struct rinfo *ri,
+                const struct fwd *f, struct tz_uri *u, char *text, size_t n,
+                const char **base);
+/* 0 with @p dst set for a numeric host; 1 when DNS is needed; -errno */
+int next_hop(const char *base, const struct tz_uri *u, struct tz_tp_dest *dst);
+/* "<sip:ADDR:PORT;lr>" of our listen address of @p tp and @p family */
+int rr_uri(struct worker *w, enum tz_tp_proto tp, int family, char *out,
+           size_t n);
+
+/* pctx.c: the response context of a stateful proxy (16.7-16.10) */
+struct pctx;
+struct ptarget {
+	const char *uri; /* new Request-URI, or NULL to keep it */
+	size_t urilen;
+	const char *path;              /* RFC 3327 Route values, or NULL */
+	const struct tz_tp_dest *flow; /* a registered flow to send on */
+	uint16_t q;
+};
+struct popts {
+	bool rr;
+	const char *pai; /* identity to assert, or NULL */
+	bool strip_pai;
+	const char *realm;         /* credentials consumed */
+	const char *callee;        /* local AOR called (features, accounting) */
+	const char *fwd_busy;      /* forward on 486/600 to this URI */
+	const char *fwd_no_answer; /* forward when unanswered */
+	unsigned no_answer_ms;
+	bool account; /* keep a call detail record (dialog mode) */
+};
+/* Forward @p m to @p n targets (highest q first: equal q in parallel,
+ * lower q after); answers it itself on failure. */
+void pctx_start(struct worker *w, struct tz_msg *m,
+                const struct tz_tp_dest *src, const struct popts *o,
+                const struct ptarget *t, unsigned n);
+/* RFC 3261 16.10: a CANCEL for the INVITE of @p px */
+void pctx_cancel(struct pctx *px);
+bool pctx_is(const void *arg);
+
+/* stateless.c: RFC 3261 16.11 and stray responses (16.7 item 3) */
+/* forward @p m as @p f says (branch set here) to @p dst, or to the next
+ * hop of its route or target when @p dst is NULL */
+void sl_request(struct worker *w, struct tz_msg *m,
+                const struct tz_tp_dest *src, const struct rinfo *ri,
+                const struct fwd *f, const struct tz_tp_dest *dst);
+void sl_response(struct worker *w, const struct tz_msg *m);
+
+/* proxy.c: a request for someone else (RFC 3261 16) */
+void proxy_request(struct worker *w, struct tz_msg *m,
+                   const struct tz_tp_dest *src, const struct rinfo *ri);
+void proxy_ack(struct worker *w, struct tz_msg *m,
+               const struct tz_tp_dest *src);
+bool proxy_is_peer(const struct tz_config *c, const struct tz_tp_dest *src);
+
+/* dialog.c: dialogs and call detail records (dialog mode) */
+struct dlg_table;
+uint64_t srv_wall_ms(void);
+int dlg_table_alloc(struct dlg_table **out);
+void dlg_table_free(struct dlg_table *t);
+unsigned dlg_count(struct dlg_table *t);
+/* a failed INVITE: its record now */
+void acct_final(struct worker *w, const struct tz_msg *req, uint16_t status,
+                uint64_t start_ms);
+/* the first 2xx of an INVITE: a dialog */
+void acct_answered(struct worker *w, const struct tz_msg *req,
+                   const struct tz_msg *resp, uint64_t start_ms);
+/* an in-dialog request passing: BYE ends, re-INVITE/UPDATE refresh */
+void dlg_request(struct worker *w, const struct tz_msg *m);
+/* end the dialogs whose time is up (main thread, once a second) */
+void dlg_expire(struct tz_server *s, uint64_t now);
+
 /* branch.c: RFC 3261 16.6 item 8 branches, 16.3 item 4 loop check */
 #define BRANCH_MAGIC "z9hG4bKtz"
 uint32_t loop_hash(const struct tz_msg *m, struct tz_span topvia);
 int make_branch(char *out, size_t n, unsigned worker, uint32_t lh);
+/* the branch of the first Via element of @p m for a forwarded copy */
+int fwd_branch(char *out, size_t n, unsigned worker, const struct tz_msg *m,
+               bool stateless);
 int branch_worker(const char *b, size_t n);
 bool via_loop(const struct tz_config *c, const struct tz_msg *m);
 

@@ -183,14 +183,30 @@ bool uas_unsupported(const struct tz_msg *m, enum tz_hdr_id id, char *out,
 	return true;
 }
 
-static void cancel(struct worker *w, const struct tz_msg *m,
+static void cancel(struct worker *w, struct tz_msg *m,
                    const struct tz_tp_dest *src)
 {
+	const struct tz_config *c = &w->conf->c;
 	struct tz_tsx *inv = tz_tsx_find_cancel(w->tsx, m);
+	struct rinfo ri;
 
-	/* RFC3261 9.2: no matching transaction: 481 */
+	/* RFC3261 16.11: a stateless proxy forwards a CANCEL as it
+	 * forwarded the INVITE (the same branch, so the same target) */
+	if (!inv && c->proxy_mode == TZ_PROXY_STATELESS) {
+		if (route_info(c, m, src->tp, &ri) == 0)
+			proxy_request(w, m, src, &ri);
+		return;
+	}
+	/* RFC3261 9.2, 16.10: no matching transaction: 481 */
 	if (!inv) {
 		uas_reply(w, m, src, 481, NULL, NULL);
+		return;
+	}
+	/* RFC3261 16.10: 200 to the CANCEL here, and CANCEL every pending
+	 * branch of that INVITE */
+	if (pctx_is(tz_tsx_arg(inv))) {
+		uas_reply(w, m, src, 200, NULL, NULL);
+		pctx_cancel(tz_tsx_arg(inv));
 		return;
 	}
 	/* RFC3261 9.2: 200 to the CANCEL; an INVITE not yet answered gets
@@ -243,41 +259,20 @@ static void to_self(struct worker *w, const struct tz_msg *m,
 	          "Supported: path\r\n");
 }
 
-/* A request for someone else: what a proxy checks (RFC3261 16.3). */
-static void to_forward(struct worker *w, const struct tz_config *c,
-                       const struct tz_msg *m, const struct tz_tp_dest *src)
-{
-	char hdrs[512];
-
-	/* RFC3261 16.3 item 3: Max-Forwards 0: 483 */
-	if (m->max_forwards == 0) {
-		uas_reply(w, m, src, 483, NULL, NULL);
-		return;
-	}
-	/* RFC3261 16.3 item 4: loop: 482 */
-	if (via_loop(c, m)) {
-		uas_reply(w, m, src, 482, NULL, NULL);
-		return;
-	}
-	/* RFC3261 16.3 item 5: Proxy-Require with a tag we lack: 420 */
-	if (uas_unsupported(m, TZ_HDR_PROXY_REQUIRE, hdrs, sizeof(hdrs))) {
-		uas_reply(w, m, src, 420, NULL, hdrs);
-		return;
-	}
-	/* no location service yet: nobody is reachable (RFC3261 21.4.5) */
-	uas_reply(w, m, src, 404, NULL, NULL);
-}
-
 void uas_request(struct worker *w, struct tz_msg *m,
                  const struct tz_tp_dest *src)
 {
 	const struct tz_config *c = &w->conf->c;
 	const struct tz_uri *u = &m->ruri_u;
+	struct rinfo ri;
+	int err;
 
-	/* RFC3261 17.2.3: an ACK that matches no transaction is for the TU:
-	 * no dialog here, so it is dropped */
-	if (is_method(m, "ACK"))
+	/* RFC3261 17.2.3: an ACK that matches no transaction acknowledges
+	 * a 2xx: it goes on along its route (16.11) */
+	if (is_method(m, "ACK")) {
+		proxy_ack(w, m, src);
 		return;
+	}
 	if (is_method(m, "CANCEL")) {
 		cancel(w, m, src);
 		return;
@@ -288,16 +283,23 @@ void uas_request(struct worker *w, struct tz_msg *m,
 		return;
 	}
 	/* RFC3261 8.2.2.1, 16.3 item 2: a scheme we cannot serve: 416 */
-	if (u->scheme != TZ_URI_SIP && u->scheme != TZ_URI_SIPS) {
+	if (u->scheme != TZ_URI_SIP && u->scheme != TZ_URI_SIPS &&
+	    u->scheme != TZ_URI_TEL) {
 		uas_reply(w, m, src, 416, NULL, NULL);
 		return;
 	}
-	/* RFC3261 16.4: a top Route naming another element means
-	 * forwarding; one naming us is ours to remove */
-	if (!u->has_userinfo &&
-	    (!m->has_route ||
-	     srv_is_local(c, m->buf + m->route1.u.host.off,
-	                  m->route1.u.host.len, m->route1.u.port, src->tp)) &&
+	/* RFC3261 16.4: Route entries naming us are ours to remove; a
+	 * Request-URI that is our Record-Route came from a strict router */
+	err = route_info(c, m, src->tp, &ri);
+	if (err) {
+		uas_reply_why(w, m, src, 400,
+		              err == -E2BIG ? "too many Route entries"
+		                            : "malformed Route",
+		              NULL);
+		return;
+	}
+	if (u->scheme != TZ_URI_TEL && !u->has_userinfo && !rinfo_next(&ri) &&
+	    !ri.strict &&
 	    srv_is_local(c, m->buf + u->host.off, u->host.len, u->port,
 	                 src->tp)) {
 		if (is_method(m, "REGISTER"))
@@ -306,5 +308,5 @@ void uas_request(struct worker *w, struct tz_msg *m,
 			to_self(w, m, src);
 		return;
 	}
-	to_forward(w, c, m, src);
+	proxy_request(w, m, src, &ri);
 }

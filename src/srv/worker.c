@@ -182,15 +182,17 @@ void *worker_main(void *arg)
 
 /* A response for a client transaction of another worker (its branch
  * names it): hand it over (DESIGN.md: the cross-worker queue). */
-static void forward_response(struct worker *w, const struct tz_msg *m,
+static bool forward_response(struct worker *w, const struct tz_msg *m,
                              const struct tz_tp_dest *src)
 {
 	int owner =
 	        branch_worker(m->buf + m->via1.branch.off, m->via1.branch.len);
 
-	if (owner >= 0 && (unsigned)owner != w->index)
-		tz_hub_rx_on(w->srv->hub, (unsigned)owner, m->buf, m->len, 0,
-		             src);
+	if (owner < 0 || (unsigned)owner == w->index ||
+	    (unsigned)owner >= w->srv->nworkers)
+		return false;
+	tz_hub_rx_on(w->srv->hub, (unsigned)owner, m->buf, m->len, 0, src);
+	return true;
 }
 
 static void rx(const char *buf, size_t len, unsigned flags,
@@ -238,10 +240,11 @@ static void rx(const char *buf, size_t len, unsigned flags,
 		w->rx_forwarded = flags & TZ_RX_FORWARDED;
 		if (tz_tsx_layer_recv(w->tsx, &m, src))
 			return;
-		/* RFC3261 18.1.2: no transaction here: another worker's, or
-		 * a stray response (dropped: no proxy core yet) */
-		if (!(flags & TZ_RX_FORWARDED))
-			forward_response(w, &m, src);
+		/* RFC3261 18.1.2: no transaction here: another worker's,
+		 * or a stray response: passed on statelessly if our Via is
+		 * on top (16.7 item 3), else dropped */
+		if ((flags & TZ_RX_FORWARDED) || !forward_response(w, &m, src))
+			sl_response(w, &m);
 		return;
 	}
 	/* RFC3261 18.2.1, RFC3581 4: note received and rport in the top
@@ -352,6 +355,8 @@ static void snapshot_run(void *data, void *arg)
 	o->tcp_timeouts = ts->tcp_timeouts;
 	o->tcp_bad_frame = ts->tcp_bad_frame;
 	memcpy(o->answered, w->answered, sizeof(o->answered));
+	o->ps = w->ps;
+	o->contexts = w->contexts;
 	s->snap_done++;
 	pthread_cond_broadcast(&s->snap_cond);
 	pthread_mutex_unlock(&s->snap_lock);

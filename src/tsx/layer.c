@@ -321,6 +321,11 @@ enum tz_tsx_state tz_tsx_state(const struct tz_tsx *t)
 	return (enum tz_tsx_state)t->state;
 }
 
+void *tz_tsx_arg(const struct tz_tsx *t)
+{
+	return t->arg;
+}
+
 const struct tz_msg *tz_tsx_request(const struct tz_tsx *t)
 {
 	return &t->req;

@@ -1,0 +1,294 @@
+/*
+ * dialog.c  The dialogs a dialog-stateful proxy record-routed (RFC 3261
+ * 12, 16.6 item 4) and their call detail records: a dialog is created by
+ * the 2xx to an INVITE we forwarded, ends with a BYE from either side, or
+ * expires when its session timer (RFC 4028 10: Session-Expires with no
+ * refresh) or the dialog-timeout runs out. A call that fails gets its
+ * record at once. The table is shared by the workers: sharded, one mutex
+ * per shard; expiry is a scan from the main thread once a second.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "srv_int.h"
+#include "tz/tz_build.h"
+#include "tz/tz_hval.h"
+#include "tz/tz_log.h"
+#include "tz/tz_mem.h"
+#include "tz/tz_msg_typed.h"
+#include "tz/tz_registry.h"
+
+#define SHARDS 64
+
+struct dlg {
+	struct dlg *next;
+	uint32_t hash;
+	uint64_t expires_ms; /* monotonic: session timer or dialog-timeout */
+	uint32_t refresh_s;  /* the session interval, 0 when none */
+	struct tz_cdr_rec cdr;
+	char from_tag[96], to_tag[96];
+};
+
+struct dlg_table {
+	struct {
+		pthread_mutex_t lock;
+		struct dlg *head;
+	} sh[SHARDS];
+	atomic_uint count;
+};
+
+uint64_t srv_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+int dlg_table_alloc(struct dlg_table **out)
+{
+	struct dlg_table *t = tz_malloc(sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	memset(t, 0, sizeof(*t));
+	for (unsigned i = 0; i < SHARDS; i++)
+		pthread_mutex_init(&t->sh[i].lock, NULL);
+	*out = t;
+	return 0;
+}
+
+void dlg_table_free(struct dlg_table *t)
+{
+	if (!t)
+		return;
+	for (unsigned i = 0; i < SHARDS; i++) {
+		struct dlg *d, *n;
+
+		for (d = t->sh[i].head; d; d = n) {
+			n = d->next;
+			tz_free(d);
+		}
+		pthread_mutex_destroy(&t->sh[i].lock);
+	}
+	tz_free(t);
+}
+
+unsigned dlg_count(struct dlg_table *t)
+{
+	return t ? atomic_load(&t->count) : 0;
+}
+
+static uint32_t hash_callid(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 16777619u;
+	return h;
+}
+
+static void span_copy(char *out, size_t n, const char *base, struct tz_span s)
+{
+	snprintf(out, n, "%.*s", (int)(s.len < n ? s.len : n - 1),
+	         base + s.off);
+}
+
+/* The parts of a record the INVITE gives. */
+static void cdr_from_invite(struct tz_cdr_rec *c, const struct tz_msg *req)
+{
+	memset(c, 0, sizeof(*c));
+	span_copy(c->caller, sizeof(c->caller), req->buf, req->from.uri);
+	span_copy(c->callee, sizeof(c->callee), req->buf, req->to.uri);
+	span_copy(c->call_id, sizeof(c->call_id), req->buf, req->call_id);
+}
+
+static void cdr_write(struct tz_server *s, const struct tz_cdr_rec *c)
+{
+	int err = tz_registry_cdr(s->reg, c);
+
+	if (err)
+		tz_log(TZ_LOG_WARN, "call detail record lost: %s",
+		       strerror(-err));
+}
+
+void acct_final(struct worker *w, const struct tz_msg *req, uint16_t status,
+                uint64_t start_ms)
+{
+	struct tz_cdr_rec c;
+
+	cdr_from_invite(&c, req);
+	c.start_ms = (int64_t)start_ms;
+	c.end_ms = (int64_t)srv_wall_ms();
+	c.status = status;
+	/* who ended it: the caller's CANCEL, or the callee's (or the
+	 * network's) final answer */
+	snprintf(c.ended_by, sizeof(c.ended_by), "%s",
+	         status == 487                                     ? "caller"
+	         : status == 408 || status == 480 || status >= 500 ? "proxy"
+	                                                           : "callee");
+	snprintf(c.reason, sizeof(c.reason), "%u %s", status,
+	         status == 487 ? "CANCEL" : tz_status_phrase(status));
+	cdr_write(w->srv, &c);
+}
+
+/* RFC4028 4, 10: the session interval of the 2xx (or the INVITE). */
+static uint32_t session_interval(const struct tz_msg *resp,
+                                 const struct tz_msg *req)
+{
+	const struct tz_msg *m[2] = {resp, req};
+
+	for (int i = 0; i < 2; i++) {
+		const struct tz_hdr *h =
+		        tz_msg_hdr_find(m[i], TZ_HDR_SESSION_EXPIRES, 0);
+		struct tz_session_expires se;
+
+		if (h &&
+		    tz_session_expires_decode(&se, m[i]->buf, h->value) == 0)
+			return se.delta;
+	}
+	return 0;
+}
+
+void acct_answered(struct worker *w, const struct tz_msg *req,
+                   const struct tz_msg *resp, uint64_t start_ms)
+{
+	struct dlg_table *t = w->srv->dlgs;
+	struct dlg *d = tz_malloc(sizeof(*d));
+	const struct tz_config *c = &w->conf->c;
+	unsigned sh;
+
+	if (!d) {
+		tz_log(TZ_LOG_WARN, "no memory for a dialog");
+		return;
+	}
+	memset(d, 0, sizeof(*d));
+	cdr_from_invite(&d->cdr, req);
+	d->cdr.start_ms = (int64_t)start_ms;
+	d->cdr.answer_ms = (int64_t)srv_wall_ms();
+	d->cdr.status = resp->status;
+	span_copy(d->from_tag, sizeof(d->from_tag), req->buf, req->from.tag);
+	span_copy(d->to_tag, sizeof(d->to_tag), resp->buf, resp->to.tag);
+	/* RFC4028 10: a proxy may forget a session not refreshed within
+	 * its interval; without session timers the dialog-timeout bounds
+	 * a dialog whose BYE was lost */
+	d->refresh_s = session_interval(resp, req);
+	d->expires_ms =
+	        tz_loop_now() + 1000ull * (d->refresh_s ? d->refresh_s + 32
+	                                                : c->dialog_timeout);
+	d->hash = hash_callid(req->buf + req->call_id.off, req->call_id.len);
+	sh = d->hash % SHARDS;
+	pthread_mutex_lock(&t->sh[sh].lock);
+	d->next = t->sh[sh].head;
+	t->sh[sh].head = d;
+	pthread_mutex_unlock(&t->sh[sh].lock);
+	atomic_fetch_add(&t->count, 1);
+}
+
+/* The dialog of an in-dialog request: Call-ID and both tags, in either
+ * direction; *@p from_caller says which side sent it. Shard locked. */
+static struct dlg **find(struct dlg_table *t, const struct tz_msg *m,
+                         unsigned *sh, bool *from_caller)
+{
+	uint32_t h = hash_callid(m->buf + m->call_id.off, m->call_id.len);
+	struct dlg **pp;
+
+	*sh = h % SHARDS;
+	pthread_mutex_lock(&t->sh[*sh].lock);
+	for (pp = &t->sh[*sh].head; *pp; pp = &(*pp)->next) {
+		struct dlg *d = *pp;
+
+		if (d->hash != h ||
+		    !tz_span_eq(m->buf, m->call_id, d->cdr.call_id))
+			continue;
+		if (tz_span_eq(m->buf, m->from.tag, d->from_tag) &&
+		    tz_span_eq(m->buf, m->to.tag, d->to_tag)) {
+			*from_caller = true;
+			return pp;
+		}
+		if (tz_span_eq(m->buf, m->from.tag, d->to_tag) &&
+		    tz_span_eq(m->buf, m->to.tag, d->from_tag)) {
+			*from_caller = false;
+			return pp;
+		}
+	}
+	return NULL;
+}
+
+void dlg_request(struct worker *w, const struct tz_msg *m)
+{
+	struct dlg_table *t = w->srv->dlgs;
+	struct dlg **pp, *d = NULL;
+	bool from_caller;
+	unsigned sh;
+
+	if (!t || !m->to.has_tag || !atomic_load(&t->count))
+		return;
+	pp = find(t, m, &sh, &from_caller);
+	if (pp && tz_span_eq(m->buf, m->method, "BYE")) {
+		/* RFC3261 15: BYE ends the dialog: the record is written */
+		d = *pp;
+		*pp = d->next;
+	} else if (pp && (tz_span_eq(m->buf, m->method, "INVITE") ||
+	                  tz_span_eq(m->buf, m->method, "UPDATE"))) {
+		/* RFC4028 10: a refresh restarts the session timer */
+		const struct tz_config *c = &w->conf->c;
+
+		(*pp)->expires_ms =
+		        tz_loop_now() +
+		        1000ull * ((*pp)->refresh_s ? (*pp)->refresh_s + 32
+		                                    : c->dialog_timeout);
+	}
+	pthread_mutex_unlock(&t->sh[sh].lock);
+	if (!d)
+		return;
+	atomic_fetch_sub(&t->count, 1);
+	d->cdr.end_ms = (int64_t)srv_wall_ms();
+	snprintf(d->cdr.ended_by, sizeof(d->cdr.ended_by), "%s",
+	         from_caller ? "caller" : "callee");
+	snprintf(d->cdr.reason, sizeof(d->cdr.reason), "BYE");
+	cdr_write(w->srv, &d->cdr);
+	tz_free(d);
+}
+
+void dlg_expire(struct tz_server *s, uint64_t now)
+{
+	struct dlg_table *t = s->dlgs;
+
+	if (!t || !atomic_load(&t->count))
+		return;
+	for (unsigned i = 0; i < SHARDS; i++) {
+		struct dlg **pp, *gone = NULL;
+
+		pthread_mutex_lock(&t->sh[i].lock);
+		for (pp = &t->sh[i].head; *pp;) {
+			struct dlg *d = *pp;
+
+			if (d->expires_ms > now) {
+				pp = &d->next;
+				continue;
+			}
+			*pp = d->next;
+			d->next = gone;
+			gone = d;
+		}
+		pthread_mutex_unlock(&t->sh[i].lock);
+		while (gone) {
+			struct dlg *d = gone;
+
+			gone = d->next;
+			atomic_fetch_sub(&t->count, 1);
+			d->cdr.end_ms = (int64_t)srv_wall_ms();
+			snprintf(d->cdr.ended_by, sizeof(d->cdr.ended_by),
+			         "proxy");
+			snprintf(d->cdr.reason, sizeof(d->cdr.reason), "%s",
+			         d->refresh_s ? "session expired"
+			                      : "dialog timeout");
+			cdr_write(s, &d->cdr);
+			tz_free(d);
+		}
+	}
+}
