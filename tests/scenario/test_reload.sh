@@ -13,7 +13,8 @@ pid=$TZ_PID
 cp "$TZ_CONF" "$TZ_DIR/good.conf"
 
 # example.test is not served yet: a request there is for someone else
-tz_sipp status_404_nobody.xml udp -key ruri sip:example.test
+# (and a stranger may not relay)
+tz_sipp status_403_relay.xml udp -key ruri sip:example.test
 
 # hup N: SIGHUP, then wait for the N-th "reload refused" or "reloaded"
 refused=0
@@ -29,7 +30,7 @@ hup_refused() { # what the refusal must say (ERE, after FILE:LINE: )
 	tz_alive "$TZ_PID" || tz_fail "the server died on a refused reload"
 	tz_sipp options.xml udp -key ruri sip:localhost -key mf 70
 	tz_sipp options.xml tcp -key ruri sip:localhost -key mf 70
-	tz_sipp status_404_nobody.xml udp -key ruri sip:example.test
+	tz_sipp status_403_relay.xml udp -key ruri sip:example.test
 }
 
 # 1. a bad value: the line of the file is named

@@ -58,8 +58,8 @@ for proto in udp tcp; do
 		tz_sipp status_405_invite.xml "$proto" -key ruri "$self"
 	tz_try "$P 420 Require: foo, bar to self, Unsupported" \
 		tz_sipp status_420_require.xml "$proto" -key ruri "sip:localhost"
-	tz_try "$P 416 tel: Request-URI" \
-		tz_sipp status_416_scheme.xml "$proto" -key ruri "tel:+15551234567"
+	tz_try "$P 416 im: Request-URI" \
+		tz_sipp status_416_scheme.xml "$proto" -key ruri "im:bob@localhost"
 	tz_try "$P 416 mailto: Request-URI" \
 		tz_sipp status_416_scheme.xml "$proto" -key ruri "mailto:bob@localhost"
 	tz_try "$P 481 CANCEL without a transaction" \
@@ -70,8 +70,10 @@ for proto in udp tcp; do
 		tz_sipp status_505_version.xml "$proto" -key ruri "$self"
 	tz_try "$P 404 user of a served domain" \
 		tz_sipp status_404_nobody.xml "$proto" -key ruri "sip:bob@localhost"
-	tz_try "$P 404 another domain" \
-		tz_sipp status_404_nobody.xml "$proto" -key ruri "sip:example.org"
+	tz_try "$P 403 another domain from a stranger (no open relay)" \
+		tz_sipp status_403_relay.xml "$proto" -key ruri "sip:example.org"
+	tz_try "$P 403 a number from a stranger" \
+		tz_sipp status_403_relay.xml "$proto" -key ruri "tel:+15551234567"
 	tz_try "$P 483 Max-Forwards 0 to someone else" \
 		tz_sipp status_483_max_forwards.xml "$proto" -key ruri "sip:bob@localhost"
 	tz_try "$P 420 Proxy-Require: foo, Unsupported" \

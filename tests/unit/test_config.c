@@ -27,6 +27,9 @@ static uint32_t num(const struct tz_config *c, const char *key)
 	        {"t2", offsetof(struct tz_config, t2)},
 	        {"t4", offsetof(struct tz_config, t4)},
 	        {"timer-c", offsetof(struct tz_config, timer_c)},
+	        {"proxy-mode", offsetof(struct tz_config, proxy_mode)},
+	        {"forward-after", offsetof(struct tz_config, forward_after)},
+	        {"dialog-timeout", offsetof(struct tz_config, dialog_timeout)},
 	        {"trying-delay", offsetof(struct tz_config, trying)},
 	        {"shutdown-timeout", offsetof(struct tz_config, shutdown)},
 	        {"max-message-size", offsetof(struct tz_config, max_message)},
@@ -80,7 +83,7 @@ static int test_config_defaults(void)
 	TZ_EXPECT_INT(c.t1, 500);
 	TZ_EXPECT_INT(c.t2, 4000);
 	TZ_EXPECT_INT(c.t4, 5000);
-	TZ_EXPECT_INT(c.timer_c, 180000);
+	TZ_EXPECT_INT(c.timer_c, 185000);
 	TZ_EXPECT_INT(c.trying, 200);
 	TZ_EXPECT_INT(c.shutdown, 32000);
 	TZ_EXPECT_INT(c.max_message, 65535);
@@ -174,6 +177,18 @@ static const struct {
          "tcp-max-per-source: expected an integer 1..65535, got \"0\""},
         {"tcp-max-connections", "1048576", 0, 1048576, NULL},
         {"tcp-max-connections", "1048577", -EINVAL, 0, NULL},
+        {"proxy-mode", "redirect", 0, TZ_PROXY_REDIRECT, NULL},
+        {"proxy-mode", "Stateless", 0, TZ_PROXY_STATELESS, NULL},
+        {"proxy-mode", "stateful", 0, TZ_PROXY_STATEFUL, NULL},
+        {"proxy-mode", "dialog", 0, TZ_PROXY_DIALOG, NULL},
+        {"proxy-mode", "proxy", -EINVAL, 0,
+         "proxy-mode: expected dialog, stateful, stateless or redirect, "
+         "got \"proxy\""},
+        {"forward-after", "30s", 0, 30, NULL},
+        {"forward-after", "2h", -EINVAL, 0,
+         "forward-after: expected 1s..3600s, got 2h"},
+        {"dialog-timeout", "1d", 0, 86400, NULL},
+        {"dialog-timeout", "30s", -EINVAL, 0, NULL},
 };
 
 static int test_config_numbers(void)
@@ -458,6 +473,60 @@ static int test_config_listen(void)
 	return 0;
 }
 
+/* Trusted peers and telephone gateways: lists, checked entry by entry. */
+static int test_config_proxy_lists(void)
+{
+	struct tz_config c;
+	char err[ERRLEN];
+
+	tz_config_default(&c);
+	TZ_EXPECT_INT(c.npeer, 0);
+	TZ_EXPECT_INT(
+	        tz_config_set(&c, "peer", "10.0.0.0/8", 1, err, sizeof(err)),
+	        0);
+	TZ_EXPECT_INT(
+	        tz_config_set(&c, "peer", "2001:db8::1", 0, err, sizeof(err)),
+	        0);
+	TZ_EXPECT_INT(c.npeer, 2);
+	TZ_EXPECT(!strcmp(c.peer[0].text, "10.0.0.0/8"));
+	TZ_EXPECT_INT(c.peer[1].bits, 128);
+	TZ_EXPECT_INT(
+	        tz_config_set(&c, "peer", "10.0.0.0/33", 0, err, sizeof(err)),
+	        -EINVAL);
+	TZ_EXPECT(!strcmp(err, "peer: bad prefix length in \"10.0.0.0/33\" "
+	                       "(0..32)"));
+	TZ_EXPECT_INT(tz_config_set(&c, "peer", "gw.example.com", 0, err,
+	                            sizeof(err)),
+	              -EINVAL);
+	TZ_EXPECT(!strcmp(
+	        err, "peer: not a numeric IP address: \"gw.example.com\""));
+	TZ_EXPECT_INT(c.npeer, 2);
+	/* a new source replaces the list */
+	TZ_EXPECT_INT(
+	        tz_config_set(&c, "peer", "192.0.2.1", 1, err, sizeof(err)), 0);
+	TZ_EXPECT_INT(c.npeer, 1);
+	TZ_EXPECT(!strcmp(c.peer[0].text, "192.0.2.1/32"));
+
+	TZ_EXPECT_INT(tz_config_set(&c, "gateway", "+1 sip:gw.example.com:5080",
+	                            1, err, sizeof(err)),
+	              0);
+	TZ_EXPECT_INT(c.ngateway, 1);
+	TZ_EXPECT(!strcmp(c.gateway[0].prefix, "+1"));
+	TZ_EXPECT(!strcmp(c.gateway[0].uri, "sip:gw.example.com:5080"));
+	TZ_EXPECT_INT(
+	        tz_config_set(&c, "gateway", "1x sip:gw", 0, err, sizeof(err)),
+	        -EINVAL);
+	TZ_EXPECT(
+	        !strcmp(err, "gateway: the prefix must be digits, got \"1x\""));
+	TZ_EXPECT_INT(tz_config_set(&c, "gateway", "+44 http://gw", 0, err,
+	                            sizeof(err)),
+	              -EINVAL);
+	TZ_EXPECT_INT(tz_config_set(&c, "gateway", "+44", 0, err, sizeof(err)),
+	              -EINVAL);
+	TZ_EXPECT_INT(c.ngateway, 1);
+	return 0;
+}
+
 static int test_config_check(void)
 {
 	struct tz_config c;
@@ -570,7 +639,7 @@ static int test_config_check(void)
 static const struct tz_test tests[] = {
         TZ_TEST(test_config_defaults), TZ_TEST(test_config_numbers),
         TZ_TEST(test_config_texts),    TZ_TEST(test_config_listen),
-        TZ_TEST(test_config_check),
+        TZ_TEST(test_config_check),    TZ_TEST(test_config_proxy_lists),
 };
 
 int main(int argc, char **argv)
