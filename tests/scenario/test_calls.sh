@@ -85,17 +85,20 @@ tz_try "flow 28, anonymous call barring: B answers an anonymous From with 488; A
 	t_reject 28 call_anon_uas.xml '"Anonymous" <sip:anonymous@anonymous.invalid>' \
 	"100/INVITE 488/INVITE"
 
-# flow 25: B not registered: P answers 404 itself (its 100 may come first)
-flow_25() {
+# flow 25: B not registered: P answers 404 itself (its 100 may come
+# first); also for a user the domain does not have at all
+flow_25() { # NAME CALLEE
 	phone_flow
 	phone_unregister b
-	phone_start A25 call_reject_uac.xml "$(phone_port)" -key callee b \
+	phone_start "$1" call_reject_uac.xml "$(phone_port)" -key callee "$2" \
 		-key from '"A" <sip:a@localhost>'
-	phone_wait A25
-	tz_expect_match "A received" "$(phone_rx A25)" "^(100/INVITE )?404/INVITE\$"
+	phone_wait "$1"
+	tz_expect_match "A received" "$(phone_rx "$1")" "^(100/INVITE )?404/INVITE\$"
 	phone_idle
 }
-tz_try "flow 25, not found: B not registered, 404 from P, ACK" flow_25
+tz_try "flow 25, not found: B (a user) not registered, 404 from P, ACK" flow_25 A25 b
+tz_try "flow 25, not found: no such user (nobody@localhost), 404 from P, ACK" \
+	flow_25 A25n nobody
 
 # flow 29: B never answers: P retransmits the INVITE to B (T1 = 20 ms) and
 # after Timer B (64*T1 = 1.28 s) answers 408 to A, without a CANCEL to B
