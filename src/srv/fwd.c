@@ -17,11 +17,36 @@
 #include "tz/tz_hval.h"
 #include "tz/tz_uri.h"
 
+bool uri_param(const char *base, const struct tz_uri *u, const char *name,
+               struct tz_span *val)
+{
+	/* RFC3261 19.1.1: uri-parameters are ";"-separated, names
+	 * case-insensitive; the span has no leading ';' */
+	uint32_t p = u->params.off, end = u->params.off + u->params.len;
+	size_t n = strlen(name);
+
+	while (p < end) {
+		const char *semi = memchr(base + p, ';', end - p);
+		uint32_t e = semi ? (uint32_t)(semi - base) : end, k = p;
+
+		while (k < e && base[k] != '=')
+			k++;
+		if (k - p == n && !strncasecmp(base + p, name, n)) {
+			if (val) {
+				val->off = k < e ? k + 1 : e;
+				val->len = k < e ? e - k - 1 : 0;
+			}
+			return true;
+		}
+		p = e + 1;
+	}
+	return false;
+}
+
 int route_info(const struct tz_config *c, const struct tz_msg *m,
                enum tz_tp_proto tp, struct rinfo *ri)
 {
 	const struct tz_hdr *h;
-	struct tz_param lr;
 
 	memset(ri, 0, sizeof(*ri));
 	for (unsigned nth = 0; (h = tz_msg_hdr_find(m, TZ_HDR_ROUTE, nth));
@@ -58,7 +83,7 @@ int route_info(const struct tz_config *c, const struct tz_msg *m,
 	 * lr) means the previous hop is a strict router: the real target
 	 * is the last Route entry */
 	if (ri->nel && !m->ruri_u.has_userinfo &&
-	    tz_param_find(m->buf, m->ruri_u.params, "lr", &lr) == 0 &&
+	    uri_param(m->buf, &m->ruri_u, "lr", NULL) &&
 	    srv_is_local(c, m->buf + m->ruri_u.host.off, m->ruri_u.host.len,
 	                 m->ruri_u.port, tp))
 		ri->strict = true;
@@ -83,9 +108,7 @@ const struct route_el *rinfo_next(const struct rinfo *ri)
 /* RFC3261 19.1.1: the lr parameter marks a loose router */
 static bool is_loose(const char *base, const struct tz_uri *u)
 {
-	struct tz_param p;
-
-	return tz_param_find(base, u->params, "lr", &p) == 0;
+	return uri_param(base, u, "lr", NULL);
 }
 
 int rr_uri(struct worker *w, enum tz_tp_proto tp, int family, char *out,
@@ -251,7 +274,7 @@ int fwd_build(struct worker *w, const struct tz_msg *m, const struct rinfo *ri,
 
 int next_hop(const char *base, const struct tz_uri *u, struct tz_tp_dest *dst)
 {
-	struct tz_param tp;
+	struct tz_span tp;
 	enum tz_tp_proto proto = TZ_TP_UDP;
 	int port;
 
@@ -259,10 +282,10 @@ int next_hop(const char *base, const struct tz_uri *u, struct tz_tp_dest *dst)
 	 * transport UDP unless the URI says otherwise) */
 	if (u->host_type != TZ_HOST_IPV4 && u->host_type != TZ_HOST_IPV6)
 		return 1;
-	if (tz_param_find(base, u->params, "maddr", &tp) == 0)
+	if (uri_param(base, u, "maddr", NULL))
 		return 1; /* RFC3263 4.1: maddr may be a name: resolve */
-	if (tz_param_find(base, u->params, "transport", &tp) == 0 &&
-	    tz_tp_from_name(base + tp.value.off, tp.value.len, &proto) != 0)
+	if (uri_param(base, u, "transport", &tp) &&
+	    tz_tp_from_name(base + tp.off, tp.len, &proto) != 0)
 		return -EPROTONOSUPPORT;
 	if (u->scheme == TZ_URI_SIPS)
 		return -EPROTONOSUPPORT; /* no TLS yet */

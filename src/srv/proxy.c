@@ -90,13 +90,13 @@ static bool dialog_creating(const struct tz_msg *m)
 static bool phone_number(const struct tz_msg *m, char *out, size_t n)
 {
 	const struct tz_uri *u = &m->ruri_u;
-	struct tz_param p;
+	struct tz_span p;
 	size_t k = 0;
 
 	if (u->scheme != TZ_URI_TEL &&
 	    !(u->scheme != TZ_URI_OTHER && u->has_userinfo &&
-	      tz_param_find(m->buf, u->params, "user", &p) == 0 &&
-	      tz_span_eqi(m->buf, p.value, "phone")))
+	      uri_param(m->buf, u, "user", &p) &&
+	      tz_span_eqi(m->buf, p, "phone")))
 		return false;
 	/* RFC3966 5.1.1: visual separators are not part of the number */
 	for (uint32_t i = 0; i < u->user.len && k + 1 < n; i++) {
@@ -278,7 +278,7 @@ void proxy_request(struct worker *w, struct tz_msg *m,
 	o.strip_pai = !peer;
 	o.rr = c->record_route && initial && dialog_creating(m);
 
-	if (next || (ri->popped && !initial)) {
+	if (next || ((ri->popped || ri->strict) && !initial)) {
 		/* RFC3261 16.4, 16.12: the route set (or, inside a dialog we
 		 * record-routed, the remote target) decides; a stranger's
 		 * new request may not use us to reach a third party */

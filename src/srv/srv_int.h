@@ -206,6 +206,9 @@ struct fwd {
 	bool strip_pai;               /* the source is untrusted (RFC 3325) */
 	const char *realm; /* Proxy-Authorization consumed, or NULL */
 };
+/* the uri-parameter @p name of @p u (its value into @p val if not NULL) */
+bool uri_param(const char *base, const struct tz_uri *u, const char *name,
+               struct tz_span *val);
 /* 0; -EBADMSG for a malformed Route; -E2BIG for too many entries */
 int route_info(const struct tz_config *c, const struct tz_msg *m,
                enum tz_tp_proto tp, struct rinfo *ri);
