@@ -325,12 +325,11 @@ void proxy_request(struct worker *w, struct tz_msg *m,
 		} else {
 			n = tz_registry_lookup(w->srv->reg, aor, loc,
 			                       MAX_TARGETS);
-			/* RFC3261 16.5: nobody registered: 480 */
+			/* nobody registered: 404 as CALLFLOWS.md flow 25 and
+			 * common practice say (RFC3261 16.5 suggests 480) */
 			if (n == 0) {
-				uas_reply(w, m, src, 480,
-				          "Temporarily Unavailable: not "
-				          "registered",
-				          NULL);
+				uas_reply(w, m, src, 404,
+				          "Not Found: not registered", NULL);
 				return;
 			}
 			for (size_t i = 0; i < n && i < MAX_TARGETS; i++)
