@@ -8,6 +8,7 @@
 # is bounded (-m 1, SIPp -timeout, timeout(1)).
 #
 # Functions:
+#   phone_server USER...        start P (auth off) with these users
 #   phone_port                  a free local port
 #   phone_register USER PORT    USER@localhost's only binding: 127.0.0.1:PORT
 #   phone_unregister USER       USER@localhost has no binding
@@ -26,6 +27,18 @@
 # Scenario keys: [p_port] P's UDP port, [user] (call_register.xml).
 
 PH_PIDS="" # "NAME:PID ..." started by phone_start in this shell
+
+# phone_server USER...: start the server (lib.sh's test configuration,
+# auth off: phones register without a challenge and call without
+# credentials) with users USER@localhost (password USERpw).
+phone_server() {
+	local u
+	TZ_CONF_EXTRA='auth = off'
+	tz_start
+	for u in "$@"; do
+		tz_user add "$u@localhost" "${u}pw"
+	done
+}
 
 # phone_port: a free UDP/TCP port (lib.sh's picker), not one handed out
 # before in this directory (a phone may not be listening on it yet).

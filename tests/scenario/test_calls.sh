@@ -11,10 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/phones.sh"
 
-TZ_CONF_EXTRA='auth = off'
-tz_start
-tz_user add a@localhost apw
-tz_user add b@localhost bpw
+phone_server a b
 
 # flow 2: A INVITE -> P 100 -> B; B 100 (not forwarded), 180, 200 -> A;
 # ACK -> B; B BYE -> A; 200
