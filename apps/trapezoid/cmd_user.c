@@ -1,18 +1,17 @@
 /*
- * cmd_user.c  `trapezoid user add|passwd|del|list|import` (DESIGN.md
- * "Interfaces"): the users of the database, and a word to the running
- * server, if any, through its control socket so a change applies at once.
+ * cmd_user.c  `trapezoid user add|passwd|del|list|import|set` (DESIGN.md
+ * "Interfaces"): the users of the database and their call features, and
+ * a word to the running server, if any, through its control socket so a
+ * change applies at once.
  */
 #include <errno.h>
-#include <jansson.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "admin.h"
 #include "cmds.h"
-#include "tz/tz_config.h"
-#include "tz/tz_store.h"
 
 #define ME "trapezoid user"
 
@@ -23,59 +22,12 @@ static const char usage[] =
         "       trapezoid user list [DOMAIN]\n"
         "       trapezoid user import FILE   (CSV lines aor,password; all "
         "or nothing)\n"
+        "       trapezoid user set AOR [--reject-anonymous on|off] "
+        "[--dnd on|off]\n"
+        "       trapezoid user show AOR    (its call features)\n"
         "AOR is user@domain. Every form also takes --db URL, --config FILE\n"
         "and --control PATH (the running server to tell); \"--\" ends the\n"
         "options, for a password that starts with '-'.\n";
-
-/* Tell the server on @p control that @p aor (NULL: every user) changed.
- * No server listening is normal; anything else is a warning, since the
- * database change is done. */
-static void notify(const char *control, const char *aor)
-{
-	char out[4096], err[1024], *line = NULL;
-	json_t *req = NULL, *ans;
-	int e;
-
-	if (aor) /* NULL when the AOR is not UTF-8: then reload all */
-		req = json_pack("{s:s,s:s}", "cmd", "user-changed", "aor", aor);
-	if (!req)
-		req = json_pack("{s:s}", "cmd", "user-changed");
-	if (req)
-		line = json_dumps(req, JSON_COMPACT);
-	json_decref(req);
-	if (!line) {
-		fprintf(stderr,
-		        ME ": warning: server not told: out of memory\n");
-		return;
-	}
-	e = ctl_request(control, line, out, sizeof(out), err, sizeof(err));
-	free(line);
-	if (e == -ENOENT || e == -ECONNREFUSED)
-		return; /* no server runs on this database */
-	if (e) {
-		fprintf(stderr, ME ": warning: server not told: %s\n", err);
-		return;
-	}
-	ans = json_loads(out, 0, NULL);
-	if (ans && json_is_object(ans) && json_object_get(ans, "error")) {
-		json_t *m = json_object_get(ans, "error");
-
-		fprintf(stderr, ME ": warning: the server answered: %s\n",
-		        json_is_string(m) ? json_string_value(m) : out);
-	}
-	json_decref(ans);
-}
-
-static int aor_arg(char aor[TZ_AOR_MAX + 1], const char *in)
-{
-	const char *why;
-
-	if (tz_aor_canon(aor, in, strlen(in), &why) != 0) {
-		fprintf(stderr, ME ": bad AOR \"%s\": %s\n", in, why);
-		return 1;
-	}
-	return 0;
-}
 
 /* add and passwd */
 static int set_user(struct tz_store *s, bool add, const char *in,
@@ -84,7 +36,7 @@ static int set_user(struct tz_store *s, bool add, const char *in,
 	struct tz_user_rec rec = {0};
 	int e;
 
-	if (aor_arg(rec.aor, in))
+	if (admin_aor(ME, rec.aor, in))
 		return 1;
 	if (!*password) {
 		fprintf(stderr, ME ": empty password\n");
@@ -109,7 +61,7 @@ static int del_user(struct tz_store *s, const char *in)
 	char aor[TZ_AOR_MAX + 1];
 	int e;
 
-	if (aor_arg(aor, in))
+	if (admin_aor(ME, aor, in))
 		return 1;
 	e = tz_store_user_del(s, aor);
 	if (e == -ENOENT)
@@ -171,81 +123,134 @@ static int import_users(struct tz_store *s, const char *file)
 	return 0;
 }
 
+/* "on" or "off" for option @p name; -1 after saying what is wrong */
+static int on_off(const char *name, const char *v)
+{
+	if (!strcasecmp(v, "on"))
+		return 1;
+	if (!strcasecmp(v, "off"))
+		return 0;
+	fprintf(stderr, ME ": %s: expected on or off, not \"%s\"\n", name, v);
+	return -1;
+}
+
+/* The user named by argument @p in; 1 after saying why there is none. */
+static int find_user(struct tz_store *s, const char *in,
+                     struct tz_user_rec *rec)
+{
+	char aor[TZ_AOR_MAX + 1];
+	int e;
+
+	if (admin_aor(ME, aor, in))
+		return 1;
+	e = tz_store_user_get(s, aor, rec);
+	if (e == -ENOENT)
+		fprintf(stderr, ME ": no such user: %s\n", aor);
+	else if (e)
+		fprintf(stderr, ME ": %s\n", tz_store_errmsg(s));
+	return e ? 1 : 0;
+}
+
+/* user set AOR [--reject-anonymous on|off] [--dnd on|off]: the options
+ * are checked before (-1: not given). */
+static int set_features(struct tz_store *s, const char *in, int ra, int dnd)
+{
+	struct tz_user_rec rec;
+
+	if (find_user(s, in, &rec))
+		return 1;
+	if (ra >= 0)
+		rec.reject_anonymous = ra;
+	if (dnd >= 0)
+		rec.dnd = dnd;
+	if (tz_store_user_set(s, &rec) != 0) {
+		fprintf(stderr, ME ": %s\n", tz_store_errmsg(s));
+		return 1;
+	}
+	return 0;
+}
+
+static int show_features(struct tz_store *s, const char *in)
+{
+	struct tz_user_rec rec;
+
+	if (find_user(s, in, &rec))
+		return 1;
+	printf("reject-anonymous %s\ndnd %s\n",
+	       rec.reject_anonymous ? "on" : "off", rec.dnd ? "on" : "off");
+	return fflush(stdout) ? 1 : 0;
+}
+
 int cmd_user(int argc, char **argv)
 {
+	static const char *const names[] = {"--reject-anonymous", "--dnd",
+	                                    NULL};
 	static struct tz_config cfg; /* large: off the stack */
-	static char *pos[8], *opt[128];
-	char path[PATH_MAX], err[1024];
-	int npos = 0, nopt = 0, want, rc, e;
+	struct admin_args a;
+	int want, rc, ra = -1, dnd = -1;
 	const char *sub;
 	struct tz_store *s;
-	bool dashdash = false;
 
-	/* positional words apart from the "--key value" of the config */
-	for (int i = 1; i < argc; i++) {
-		char *a = argv[i];
-
-		if (!dashdash && !strcmp(a, "--")) {
-			dashdash = true;
-		} else if (!dashdash && !strncmp(a, "--", 2)) {
-			if (nopt + 2 > (int)(sizeof(opt) / sizeof(opt[0])))
-				goto usage;
-			opt[nopt++] = a;
-			if (!strchr(a, '=') && i + 1 < argc &&
-			    strncmp(argv[i + 1], "--", 2) != 0)
-				opt[nopt++] = argv[++i];
-		} else if (npos < (int)(sizeof(pos) / sizeof(pos[0]))) {
-			pos[npos++] = a;
-		} else {
-			goto usage;
-		}
-	}
-	if (npos < 1)
+	rc = admin_split(ME, usage, argc, argv, names, &a);
+	if (rc >= 0)
+		return rc;
+	if (a.npos < 1)
 		goto usage;
-	sub = pos[0];
+	sub = a.pos[0];
 	if (!strcmp(sub, "add") || !strcmp(sub, "passwd"))
-		want = npos == 3;
-	else if (!strcmp(sub, "del") || !strcmp(sub, "import"))
-		want = npos == 2;
+		want = a.npos == 3;
+	else if (!strcmp(sub, "del") || !strcmp(sub, "import") ||
+	         !strcmp(sub, "set") || !strcmp(sub, "show"))
+		want = a.npos == 2;
 	else if (!strcmp(sub, "list"))
-		want = npos == 1 || npos == 2;
-	else if (!strcmp(sub, "help") || !strcmp(sub, "--help")) {
-		fputs(usage, stdout);
-		return 0;
-	} else {
+		want = a.npos == 1 || a.npos == 2;
+	else {
 		fprintf(stderr, ME ": unknown command '%s'\n", sub);
 		goto usage;
 	}
 	if (!want)
 		goto usage;
-	e = tz_config_args(&cfg, nopt, opt, path, err, sizeof(err));
-	if (e) {
-		fprintf(stderr, ME ": %s\n", err);
-		return 2;
+	if (strcmp(sub, "set") != 0 && (a.own[0] || a.own[1])) {
+		fprintf(stderr, ME ": %s is an option of user set only\n",
+		        a.own[0] ? names[0] : names[1]);
+		goto usage;
 	}
-	e = tz_store_open(&s, cfg.db, err, sizeof(err));
-	if (e) {
-		fprintf(stderr, ME ": %s\n", err);
-		return 1;
+	if (!strcmp(sub, "set")) {
+		if (!a.own[0] && !a.own[1]) {
+			fprintf(stderr, ME ": set: nothing to set (give "
+			                   "--reject-anonymous or --dnd)\n");
+			goto usage;
+		}
+		if ((a.own[0] && (ra = on_off(names[0], a.own[0])) < 0) ||
+		    (a.own[1] && (dnd = on_off(names[1], a.own[1])) < 0))
+			return 2;
 	}
+	rc = admin_open(ME, &a, &cfg, &s);
+	if (rc)
+		return rc;
 	if (!strcmp(sub, "add") || !strcmp(sub, "passwd"))
-		rc = set_user(s, sub[0] == 'a', pos[1], pos[2]);
+		rc = set_user(s, sub[0] == 'a', a.pos[1], a.pos[2]);
 	else if (!strcmp(sub, "del"))
-		rc = del_user(s, pos[1]);
+		rc = del_user(s, a.pos[1]);
 	else if (!strcmp(sub, "list"))
-		rc = list_users(s, npos == 2 ? pos[1] : NULL);
+		rc = list_users(s, a.npos == 2 ? a.pos[1] : NULL);
+	else if (!strcmp(sub, "set"))
+		rc = set_features(s, a.pos[1], ra, dnd);
+	else if (!strcmp(sub, "show"))
+		rc = show_features(s, a.pos[1]);
 	else
-		rc = import_users(s, pos[1]);
+		rc = import_users(s, a.pos[1]);
 	tz_store_close(s);
-	if (!rc && strcmp(sub, "list") != 0) {
+	if (!rc && strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0) {
 		char aor[TZ_AOR_MAX + 1];
 
-		notify(cfg.control,
-		       strcmp(sub, "import") != 0 &&
-		                       !tz_aor_canon(aor, pos[1],
-		                                     strlen(pos[1]), NULL)
-		               ? aor
-		               : NULL);
+		admin_notify(ME, cfg.control,
+		             strcmp(sub, "import") != 0 &&
+		                             !tz_aor_canon(aor, a.pos[1],
+		                                           strlen(a.pos[1]),
+		                                           NULL)
+		                     ? aor
+		                     : NULL);
 	}
 	return rc;
 usage:

@@ -19,9 +19,17 @@ int cmd_status(int argc, char **argv);
  *  server; prints its answer as JSON, exit 0 on a 2xx. */
 int cmd_ping(int argc, char **argv);
 
-/** `trapezoid user add|passwd|del|list|import ...`: the users of the
+/** `trapezoid user add|passwd|del|list|import|set ...`: the users of the
  *  database; tells a running server through its control socket. */
 int cmd_user(int argc, char **argv);
+
+/** `trapezoid forward set|clear|show AOR ...`: a user's call forwarding;
+ *  tells a running server through its control socket. */
+int cmd_forward(int argc, char **argv);
+
+/** `trapezoid cdr [--since TIME] [--format csv|json]`: the call detail
+ *  records as CSV or JSON. */
+int cmd_cdr(int argc, char **argv);
 
 /**
  * Send one JSON line (@p line, without its newline) to the server's

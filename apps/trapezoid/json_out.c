@@ -3,8 +3,12 @@
  *
  * Not jansson: jansson refuses strings that are not UTF-8, and the parse
  * contract wants such bytes written one by one as \u00XX while valid UTF-8
- * stays literal, which its ensure-ASCII mode cannot express.
+ * stays literal, which its ensure-ASCII mode cannot express. json_text()
+ * gives jansson the same reading of such bytes.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "json_out.h"
 
 /* Length of the valid UTF-8 sequence at p (RFC 3629 4), or 0. */
@@ -73,4 +77,29 @@ void json_span(FILE *f, const char *base, struct tz_span s, bool present)
 		fputs("null", f);
 	else
 		json_str(f, base + s.off, s.len);
+}
+
+json_t *json_text(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), o = 0, n;
+	char *fixed = malloc(2 * len + 1); /* an invalid byte: 2 at most */
+	json_t *j;
+
+	if (!fixed)
+		return NULL;
+	for (size_t i = 0; i < len; i += n) {
+		n = p[i] < 0x80 ? 1 : utf8_seq(p + i, len - i);
+		if (n) {
+			memcpy(fixed + o, p + i, n);
+			o += n;
+		} else { /* byte c as U+00c */
+			fixed[o++] = (char)(0xc0 | p[i] >> 6);
+			fixed[o++] = (char)(0x80 | (p[i] & 0x3f));
+			n = 1;
+		}
+	}
+	j = json_stringn(fixed, o);
+	free(fixed);
+	return j;
 }

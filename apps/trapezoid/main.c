@@ -24,15 +24,20 @@ static const char usage[] =
         "                   the running server sends OPTIONS to URI\n"
         "  user add AOR PASSWORD | passwd AOR PASSWORD | del AOR\n"
         "  user list [DOMAIN] | import FILE\n"
+        "  user set AOR [--reject-anonymous on|off] [--dnd on|off]\n"
         "                   the users of the database (AOR: user@domain;\n"
         "                   import: CSV lines aor,password, all or nothing);\n"
         "                   each also takes --db URL, --config FILE\n"
+        "  forward set AOR [--always URI] [--busy URI] [--no-answer URI]\n"
+        "                  [--after SECONDS] | clear AOR | show AOR\n"
+        "                   a user's call forwarding\n"
+        "  cdr [--since TIME] [--format csv|json]\n"
+        "                   the call detail records (TIME: Unix seconds,\n"
+        "                   2026-11-21T10:00:00Z, or an age: 2h, 7d)\n"
         "  parse [FILE|-]   check one SIP message (datagram semantics);\n"
         "                   prints \"ok {json}\" (exit 0) or\n"
         "                   \"reject CODE REASON\" (exit 1)\n"
-        "  version          print the version\n"
-        "\n"
-        "The forward and cdr commands of docs/ are not built yet.\n";
+        "  version          print the version\n";
 
 int main(int argc, char **argv)
 {
@@ -48,6 +53,10 @@ int main(int argc, char **argv)
 		return cmd_status(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "user"))
 		return cmd_user(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "forward"))
+		return cmd_forward(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "cdr"))
+		return cmd_cdr(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "parse"))
 		return cmd_parse(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {

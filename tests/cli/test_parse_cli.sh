@@ -5,24 +5,7 @@
 set -u
 tz=$1
 td=$2
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-check() { # name, expected exit, expected output pattern (grep -E), command...
-	name=$1 want_rc=$2 pat=$3
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" = "$want_rc" ] && grep -Eq -- "$pat" "$tmp/out" "$tmp/err"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL $name: exit $rc (want $want_rc), output:" >&2
-		cat "$tmp/out" "$tmp/err" >&2
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 
 [ -d "$td/rfc4475" ] || { echo "test data not found at $td" >&2; exit 1; }
 
@@ -56,5 +39,4 @@ check too-many-args 2 'usage: trapezoid parse' "$tz" parse a b
 check no-command 2 'usage: trapezoid' "$tz"
 check bad-command 2 "unknown command 'frobnicate'" "$tz" frobnicate
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+cli_done

@@ -1,49 +1,14 @@
 #!/bin/sh
 # The command-line contract of `trapezoid user` (DESIGN.md "Interfaces"):
-# add, passwd, del, list, import against a temporary database; exit 0 on
-# success, 1 with "trapezoid user: ..." on a failure, 2 on a usage error.
+# add, passwd, del, list, import, set, show against a temporary database;
+# exit 0 on success, 1 with "trapezoid user: ..." on a failure, 2 on a
+# usage error.
 # No server runs: the control socket is absent, which must stay silent.
 # usage: test_user_cli.sh TRAPEZOID
 set -u
 tz=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") # absolute: some checks cd
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 db="--db sqlite:$tmp/u.db"
-
-check() { # name, expected exit, expected output pattern (grep -E), command...
-	name=$1 want_rc=$2 pat=$3
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" = "$want_rc" ] && grep -Eq -- "$pat" "$tmp/out" "$tmp/err"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL $name: exit $rc (want $want_rc), output:" >&2
-		cat "$tmp/out" "$tmp/err" >&2
-	fi
-}
-
-# exact standard output, exit 0
-check_out() { # name, expected stdout, command...
-	name=$1 want=$2
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" = 0 ] && [ "$(cat "$tmp/out")" = "$want" ] && [ ! -s "$tmp/err" ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL $name: exit $rc, stdout:" >&2
-		cat "$tmp/out" >&2
-		echo "stderr:" >&2
-		cat "$tmp/err" >&2
-		echo "wanted stdout:" >&2
-		echo "$want" >&2
-	fi
-}
 
 # shellcheck disable=SC2086
 {
@@ -90,6 +55,37 @@ carol@example.org" "$tz" user list --config "$tmp/t.conf" $db
 # the default: ./trapezoid.db
 (cd "$tmp" && "$tz" user add eve@example.com pw) && [ -f "$tmp/trapezoid.db" ] &&
 	pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL default-db" >&2; }
+
+# call features: set one or both, show them; the user must exist
+check_out show-default "reject-anonymous off
+dnd off" "$tz" user show alice@example.com $db
+check_out set-dnd "" "$tz" user set alice@example.com --dnd on $db
+check_out show-dnd "reject-anonymous off
+dnd on" "$tz" user show alice@EXAMPLE.com $db
+check_out set-both "" "$tz" user set alice@example.com --reject-anonymous=ON --dnd off $db
+check_out show-both "reject-anonymous on
+dnd off" "$tz" user show alice@example.com $db
+check_out set-keeps-other "" "$tz" user set alice@example.com --dnd on $db
+check_out show-kept "reject-anonymous on
+dnd on" "$tz" user show alice@example.com $db
+check set-none 1 '^trapezoid user: no such user: zed@example.com$' \
+	"$tz" user set zed@example.com --dnd on $db
+check show-none 1 '^trapezoid user: no such user: zed@example.com$' \
+	"$tz" user show zed@example.com $db
+check set-bad-aor 1 '^trapezoid user: bad AOR "zed": no' \
+	"$tz" user set zed --dnd on $db
+check set-nothing 2 '^trapezoid user: set: nothing to set' \
+	"$tz" user set alice@example.com $db
+check set-bad-value 2 '^trapezoid user: --dnd: expected on or off, not "yes"$' \
+	"$tz" user set alice@example.com --dnd yes $db
+check set-no-value 2 '^trapezoid user: --dnd: missing value$' \
+	"$tz" user set alice@example.com --dnd
+check set-twice 2 '^trapezoid user: --dnd given twice$' \
+	"$tz" user set alice@example.com --dnd on --dnd off $db
+check set-option-elsewhere 2 '^trapezoid user: --dnd is an option of user set only$' \
+	"$tz" user del alice@example.com --dnd on $db
+check_out show-unchanged "reject-anonymous on
+dnd on" "$tz" user show alice@example.com $db
 
 # usage errors: exit 2
 check no-sub 2 'usage: trapezoid user' "$tz" user
@@ -138,5 +134,4 @@ check import-ok 0 '^imported 1 users$' "$tz" user import "$tmp/ok.csv" $db
 check_out import-ok-list "frank@example.net" "$tz" user list example.net $db
 }
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+cli_done
