@@ -25,6 +25,20 @@
 #
 # A phone NAME leaves $TZ_DIR/NAME.{msg,err,out,screen} (TZ_KEEP=1 keeps them).
 # Scenario keys: [p_port] P's UDP port, [user] (call_register.xml).
+#
+# Conventions of the call_*.xml phones:
+# - a phone with two dialogs at once (A in flows 6, 7, 9; B in 8, 9; C in
+#   9) keeps them in one SIPp call: the second dialog's Call-ID is
+#   X///[call_id] (c///, r///), which SIPp maps to the same call by the
+#   part after "///"; phone_rx marks its messages @X;
+# - SIPp keeps only the first dialog's route set ([routes], [next_url],
+#   from the first rrs="true"); a second dialog's remote target and route
+#   set are read into variables (P record-routes once: no reversal);
+# - every request and response from a phone goes to P's address (a UAC's
+#   remote host, a UAS's source of the first request); the headers decide
+#   where P forwards it;
+# - the order between phones rests on pauses of 100 ms or more where two
+#   messages would otherwise race through P (different transactions).
 
 PH_PIDS="" # "NAME:PID ..." started by phone_start in this shell
 
