@@ -624,24 +624,28 @@ static bool all_done(const struct pctx *px)
 	return true;
 }
 
-/* Call forwarding: a new branch to @p uri. */
+/* Call forwarding: new branches to @p uri (the bindings of a user of
+ * ours, or the URI). */
 static bool forward_to(struct pctx *px, const char *uri)
 {
-	struct ptarget t = {0};
-	struct branch *b;
+	struct tz_location loc[4];
+	struct ptarget t[4];
+	unsigned n, started = 0;
 
 	if (!uri || px->forwarded || px->stop)
 		return false;
 	px->forwarded = true;
-	t.uri = uri;
-	t.urilen = strlen(uri);
-	t.q = 1000;
-	b = br_add(px, &t);
-	if (!b)
-		return false;
-	b->forwarding = true;
-	br_start(b);
-	return true;
+	n = proxy_targets(px->w, uri, loc, t, 4);
+	for (unsigned i = 0; i < n; i++) {
+		struct branch *b = br_add(px, &t[i]);
+
+		if (!b)
+			break;
+		b->forwarding = true;
+		br_start(b);
+		started++;
+	}
+	return started > 0;
 }
 
 /* Every branch finished: the next q group, call forwarding on busy, or

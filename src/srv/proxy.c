@@ -143,19 +143,51 @@ static bool gateway_uri(const struct tz_config *c, const char *num, char *out,
 
 /* An AOR at one of our addresses (not a domain name) is taken in the
  * first domain: "sip:bob@192.0.2.1" is bob@example.com. */
-static bool aor_local(const struct tz_config *c, const struct tz_msg *m,
-                      char *aor)
+static bool aor_local(const struct tz_config *c, const char *base,
+                      const struct tz_uri *u, char *aor)
 {
 	char *at = strrchr(aor, '@');
 	size_t k = at ? (size_t)(at - aor) + 1 : 0;
 
-	if (!at ||
-	    srv_is_domain(c, m->buf + m->ruri_u.host.off, m->ruri_u.host.len))
+	if (!at || srv_is_domain(c, base + u->host.off, u->host.len))
 		return at != NULL;
 	if (k + strlen(c->domain[0]) > TZ_AOR_MAX)
 		return false;
 	strcpy(at + 1, c->domain[0]);
 	return true;
+}
+
+/* The bindings of @p aor as targets. */
+static unsigned located(struct worker *w, const char *aor,
+                        struct tz_location *loc, struct ptarget *t,
+                        unsigned max)
+{
+	size_t n = tz_registry_lookup(w->srv->reg, aor, loc, max);
+
+	for (size_t i = 0; i < n && i < max; i++)
+		t[i] = (struct ptarget){
+		        loc[i].uri, strlen(loc[i].uri), loc[i].path,
+		        loc[i].flow.addrlen ? &loc[i].flow : NULL, loc[i].q};
+	return n < max ? (unsigned)n : max;
+}
+
+unsigned proxy_targets(struct worker *w, const char *uri,
+                       struct tz_location *loc, struct ptarget *t, unsigned max)
+{
+	const struct tz_config *c = &w->conf->c;
+	char aor[TZ_AOR_MAX + 1];
+	struct tz_uri u;
+
+	/* a forwarding target of ours goes through the location service;
+	 * anything else is sent on as it is */
+	if (tz_uri_parse(&u, uri, 0, (uint32_t)strlen(uri)) == 0 &&
+	    u.has_userinfo &&
+	    (u.scheme == TZ_URI_SIP || u.scheme == TZ_URI_SIPS) &&
+	    srv_is_local(c, uri + u.host.off, u.host.len, u.port, TZ_TP_UDP) &&
+	    tz_aor_from_uri(aor, uri, &u) == 0 && aor_local(c, uri, &u, aor))
+		return located(w, aor, loc, t, max);
+	t[0] = (struct ptarget){uri, strlen(uri), NULL, NULL, 1000};
+	return 1;
 }
 
 /* RFC3261 8.3, 21.3.3: redirect: 302 with the locations. */
@@ -307,11 +339,9 @@ void proxy_request(struct worker *w, struct tz_msg *m,
 	} else if (m->ruri_u.has_userinfo &&
 	           srv_is_local(c, m->buf + m->ruri_u.host.off,
 	                        m->ruri_u.host.len, m->ruri_u.port, src->tp)) {
-		size_t n;
-
 		/* RFC3261 16.5: one of ours: the location service */
 		if (tz_aor_from_uri(aor, m->buf, &m->ruri_u) != 0 ||
-		    !aor_local(c, m, aor) ||
+		    !aor_local(c, m->buf, &m->ruri_u, aor) ||
 		    tz_registry_user_features(w->srv->reg, aor, &ft) != 0) {
 			uas_reply(w, m, src, 404, NULL, NULL);
 			return;
@@ -319,26 +349,14 @@ void proxy_request(struct worker *w, struct tz_msg *m,
 		if (invite && initial &&
 		    !features(w, m, src, &ft, authed, &o, &always))
 			return;
-		if (always) {
-			t[nt++] = (struct ptarget){always, strlen(always), NULL,
-			                           NULL, 1000};
-		} else {
-			n = tz_registry_lookup(w->srv->reg, aor, loc,
-			                       MAX_TARGETS);
-			/* nobody registered: 404 as CALLFLOWS.md flow 25 and
-			 * common practice say (RFC3261 16.5 suggests 480) */
-			if (n == 0) {
-				uas_reply(w, m, src, 404,
-				          "Not Found: not registered", NULL);
-				return;
-			}
-			for (size_t i = 0; i < n && i < MAX_TARGETS; i++)
-				t[nt++] = (struct ptarget){
-				        loc[i].uri, strlen(loc[i].uri),
-				        loc[i].path,
-				        loc[i].flow.addrlen ? &loc[i].flow
-				                            : NULL,
-				        loc[i].q};
+		nt = always ? proxy_targets(w, always, loc, t, MAX_TARGETS)
+		            : located(w, aor, loc, t, MAX_TARGETS);
+		/* nobody registered: 404 as CALLFLOWS.md flow 25 and common
+		 * practice say (RFC3261 16.5 suggests 480) */
+		if (nt == 0) {
+			uas_reply(w, m, src, 404, "Not Found: not registered",
+			          NULL);
+			return;
 		}
 		o.callee = aor;
 	} else {

@@ -270,6 +270,11 @@ void proxy_request(struct worker *w, struct tz_msg *m,
 void proxy_ack(struct worker *w, struct tz_msg *m,
                const struct tz_tp_dest *src);
 bool proxy_is_peer(const struct tz_config *c, const struct tz_tp_dest *src);
+/* targets for a forwarding URI: the bindings of a user of ours (0 when
+ * none), else the URI itself */
+unsigned proxy_targets(struct worker *w, const char *uri,
+                       struct tz_location *loc, struct ptarget *t,
+                       unsigned max);
 
 /* dialog.c: dialogs and call detail records (dialog mode) */
 struct dlg_table;
