@@ -164,14 +164,15 @@ char *server_status_json(struct tz_server *s)
 		                    json_integer((json_int_t)rs.users));
 		json_object_set_new(
 		        o, "registrar",
-		        json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "aors",
+		        json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "aors",
 		                  (json_int_t)rs.aors, "registers",
 		                  (json_int_t)rs.registers, "commits",
 		                  (json_int_t)rs.commits, "max_batch",
 		                  (json_int_t)rs.max_batch, "expired",
 		                  (json_int_t)rs.expired, "store_errors",
 		                  (json_int_t)rs.store_errors, "bindings",
-		                  (json_int_t)rs.bindings));
+		                  (json_int_t)rs.bindings, "cdrs",
+		                  (json_int_t)rs.cdrs));
 	}
 	json_object_set_new(o, "workers_detail", ws);
 	out = json_dumps(o, JSON_COMPACT);
