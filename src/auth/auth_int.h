@@ -145,4 +145,14 @@ struct tz_auth_server {
 /** A copy of the current settings, taken under the lock. */
 void tz_auth_server_conf(struct tz_auth_server *as, struct tz_auth_conf *c);
 
+/* hash.c: H() over several parts joined by ':' (RFC 7616 3.4.1 writes
+ * A1, A2 and the KD argument that way), in lowercase hex; no copy of the
+ * parts. 0; -EINVAL for an unknown algorithm; -ENOMEM. */
+struct auth_part {
+	const void *p;
+	size_t len;
+};
+int auth_hash_parts(enum tz_digest_alg alg, const struct auth_part *parts,
+                    size_t n, char out[TZ_DIGEST_HEX]);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include <openssl/evp.h>
 
+#include "auth_int.h"
 #include "tz/tz_digest.h"
 
 enum tz_digest_alg tz_digest_base(enum tz_digest_alg alg)
@@ -42,15 +43,8 @@ static const EVP_MD *md_of(enum tz_digest_alg alg)
 	}
 }
 
-/* H() over several parts joined by ':' (RFC 7616 3.4.1 writes A1, A2 and
- * the KD argument that way) */
-struct part {
-	const void *p;
-	size_t len;
-};
-
-static int hash_parts(enum tz_digest_alg alg, const struct part *parts,
-                      size_t n, char out[TZ_DIGEST_HEX])
+int auth_hash_parts(enum tz_digest_alg alg, const struct auth_part *parts,
+                    size_t n, char out[TZ_DIGEST_HEX])
 {
 	static const char hex[] = "0123456789abcdef";
 	const EVP_MD *md = md_of(alg);
@@ -87,20 +81,20 @@ static int hash_parts(enum tz_digest_alg alg, const struct part *parts,
 int tz_digest_hash(enum tz_digest_alg alg, const void *data, size_t len,
                    char out[TZ_DIGEST_HEX])
 {
-	struct part p = {data, len};
+	struct auth_part p = {data, len};
 
-	return hash_parts(alg, &p, 1, out);
+	return auth_hash_parts(alg, &p, 1, out);
 }
 
 int tz_digest_ha1(enum tz_digest_alg alg, const char *user, const char *realm,
                   const char *password, char out[TZ_DIGEST_HEX])
 {
-	struct part parts[3];
+	struct auth_part parts[3];
 
 	if (!user || !realm || !password)
 		return -EINVAL;
-	parts[0] = (struct part){user, strlen(user)};
-	parts[1] = (struct part){realm, strlen(realm)};
-	parts[2] = (struct part){password, strlen(password)};
-	return hash_parts(alg, parts, 3, out);
+	parts[0] = (struct auth_part){user, strlen(user)};
+	parts[1] = (struct auth_part){realm, strlen(realm)};
+	parts[2] = (struct auth_part){password, strlen(password)};
+	return auth_hash_parts(alg, parts, 3, out);
 }

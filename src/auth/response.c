@@ -6,44 +6,20 @@
 #include <errno.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
+#include "auth_int.h"
 #include "tz/tz_digest.h"
 
-/* H(p[0] ":" p[1] ":" ... ) in lowercase hex: hash.c's parts, kept here
- * so that long inputs (the digest-uri) need no copy. */
+/* H(p[0] ":" p[1] ":" ... ) of C strings (at most 6). */
 static int hash_join(enum tz_digest_alg base, const char *const *p, size_t n,
                      char out[TZ_DIGEST_HEX])
 {
-	static const char hex[] = "0123456789abcdef";
-	const EVP_MD *md = base == TZ_DIGEST_MD5      ? EVP_md5()
-	                   : base == TZ_DIGEST_SHA256 ? EVP_sha256()
-	                                              : EVP_sha512_256();
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int dlen = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	int ok;
+	struct auth_part parts[6];
 
-	if (!ctx)
-		return -ENOMEM;
-	ok = EVP_DigestInit_ex(ctx, md, NULL);
-	for (size_t i = 0; ok && i < n; i++) {
-		if (i)
-			ok = EVP_DigestUpdate(ctx, ":", 1);
-		if (ok)
-			ok = EVP_DigestUpdate(ctx, p[i], strlen(p[i]));
-	}
-	if (ok)
-		ok = EVP_DigestFinal_ex(ctx, d, &dlen);
-	EVP_MD_CTX_free(ctx);
-	if (!ok || dlen * 2 + 1 > TZ_DIGEST_HEX)
-		return -ENOMEM;
-	for (unsigned int i = 0; i < dlen; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
-	}
-	out[2 * dlen] = 0;
-	return 0;
+	if (n > 6)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		parts[i] = (struct auth_part){p[i], strlen(p[i])};
+	return auth_hash_parts(base, parts, n, out);
 }
 
 static size_t hex_len(enum tz_digest_alg base)
