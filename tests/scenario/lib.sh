@@ -294,11 +294,34 @@ tz_check_log() {
 	fi
 }
 
+# Start the server in the background with the test configuration (and
+# these flags) and wait, at most 5 s, for it to answer status (TZ_STATUS
+# set then; the caller checks TZ_PID is alive).
+tz__launch() {
+	local i end
+	"$TZ_BIN" serve --config "$TZ_CONF" "$@" </dev/null >>"$TZ_LOG" 2>&1 &
+	TZ_PID=$!
+	TZ_STATUS=""
+	end=$(($(tz_now_ms) + 5000))
+	for ((i = 0; i < 200; i++)); do
+		tz_alive "$TZ_PID" || break
+		tz_status && break
+		[ "$(tz_now_ms)" -lt "$end" ] || break
+		sleep 0.025
+	done
+}
+
+# The bound UDP and TCP ports, read back from TZ_STATUS.
+tz__ports() {
+	TZ_UDP_PORT=$(printf '%s' "$TZ_STATUS" | grep -o '"udp:127\.0\.0\.1:[0-9]*"' | head -n 1 | tr -dc '0-9.:' | sed 's/.*://')
+	TZ_TCP_PORT=$(printf '%s' "$TZ_STATUS" | grep -o '"tcp:127\.0\.0\.1:[0-9]*"' | head -n 1 | tr -dc '0-9.:' | sed 's/.*://')
+}
+
 # tz_start [--KEY VALUE]...: start a server with the test configuration
 # (and these extra flags) in a new temporary directory; set TZ_PID,
 # TZ_UDP_PORT, TZ_TCP_PORT. TZ_CONF_EXTRA (lines) is appended to the file.
 tz_start() {
-	local attempt up tp i end logpos
+	local attempt up tp logpos
 	[ -z "$TZ_PID" ] || tz_fail "tz_start: a server is already running ($TZ_PID)"
 	if [ -n "$TZ_DIR" ] && [ -d "$TZ_DIR" ] && [ "${TZ_KEEP:-0}" != 1 ]; then
 		rm -rf "$TZ_DIR"
@@ -325,16 +348,7 @@ tz_start() {
 		fi
 		logpos=1
 		[ -f "$TZ_LOG" ] && logpos=$(($(wc -c <"$TZ_LOG") + 1))
-		"$TZ_BIN" serve --config "$TZ_CONF" "$@" </dev/null >>"$TZ_LOG" 2>&1 &
-		TZ_PID=$!
-		TZ_STATUS=""
-		end=$(($(tz_now_ms) + 5000))
-		for ((i = 0; i < 200; i++)); do
-			tz_alive "$TZ_PID" || break
-			tz_status && break
-			[ "$(tz_now_ms)" -lt "$end" ] || break
-			sleep 0.025
-		done
+		tz__launch "$@"
 		if tz_alive "$TZ_PID" && [ -n "$TZ_STATUS" ]; then
 			break
 		fi
@@ -354,8 +368,7 @@ tz_start() {
 		tz_fail "server exited at start"
 	done
 	[ -n "$TZ_PID" ] || tz_fail "server did not start in 5 attempts"
-	TZ_UDP_PORT=$(printf '%s' "$TZ_STATUS" | grep -o '"udp:127\.0\.0\.1:[0-9]*"' | head -n 1 | tr -dc '0-9.:' | sed 's/.*://')
-	TZ_TCP_PORT=$(printf '%s' "$TZ_STATUS" | grep -o '"tcp:127\.0\.0\.1:[0-9]*"' | head -n 1 | tr -dc '0-9.:' | sed 's/.*://')
+	tz__ports
 	[ -n "$TZ_UDP_PORT" ] && [ "$TZ_UDP_PORT" != 0 ] &&
 		[ -n "$TZ_TCP_PORT" ] && [ "$TZ_TCP_PORT" != 0 ] ||
 		tz_fail "no bound ports in status: $TZ_STATUS"
@@ -606,27 +619,16 @@ tz_kill9() {
 # temporary directory (the same configuration, database and control
 # socket) after tz_stop or tz_kill9; sets TZ_PID and the ports anew.
 tz_restart() {
-	local i end
 	[ -z "$TZ_PID" ] || tz_fail "tz_restart: a server is running ($TZ_PID)"
 	[ -n "$TZ_DIR" ] && [ -d "$TZ_DIR" ] || tz_fail "tz_restart: no directory"
-	"$TZ_BIN" serve --config "$TZ_CONF" "$@" </dev/null >>"$TZ_LOG" 2>&1 &
-	TZ_PID=$!
-	TZ_STATUS=""
-	end=$(($(tz_now_ms) + 5000))
-	for ((i = 0; i < 200; i++)); do
-		tz_alive "$TZ_PID" || break
-		tz_status && break
-		[ "$(tz_now_ms)" -lt "$end" ] || break
-		sleep 0.025
-	done
+	tz__launch "$@"
 	if ! tz_alive "$TZ_PID" || [ -z "$TZ_STATUS" ]; then
 		tz_alive "$TZ_PID" && kill -KILL "$TZ_PID"
 		wait "$TZ_PID" 2>/dev/null
 		TZ_PID=""
 		tz_fail "server did not restart"
 	fi
-	TZ_UDP_PORT=$(printf '%s' "$TZ_STATUS" | grep -o '"udp:127\.0\.0\.1:[0-9]*"' | head -n 1 | tr -dc '0-9.:' | sed 's/.*://')
-	TZ_TCP_PORT=$(printf '%s' "$TZ_STATUS" | grep -o '"tcp:127\.0\.0\.1:[0-9]*"' | head -n 1 | tr -dc '0-9.:' | sed 's/.*://')
+	tz__ports
 	[ -n "$TZ_UDP_PORT" ] && [ "$TZ_UDP_PORT" != 0 ] ||
 		tz_fail "no bound ports in status: $TZ_STATUS"
 	tz_log "server restarted $TZ_PID: udp $TZ_UDP_PORT, tcp $TZ_TCP_PORT"
