@@ -31,12 +31,8 @@ case $mode in
 dialog | stateful | stateless) ;;
 *) echo "mode: dialog, stateful or stateless" >&2; exit 2 ;;
 esac
-bin=${TZ_BIN:-}
-if [ -z "$bin" ]; then
-	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
-	cmake --build build-bench -j"$(nproc)" --target trapezoid >/dev/null
-	bin=build-bench/trapezoid
-fi
+. "$(dirname "$0")/lib.sh"
+bin=$(bench_bin)
 top=$(pwd)
 dir=$(mktemp -d "${TZ_BENCH_DIR:-${TMPDIR:-/tmp}}/tzcalls.XXXXXX")
 pid=
@@ -63,18 +59,7 @@ awk -v n="$nb" 'BEGIN { print "SEQUENTIAL"; for (i = 1; i <= n; i++) printf "b%d
 	--auth off --proxy-mode "$mode" --max-expires 3600s \
 	--shutdown-timeout 0s 2>"$dir/log" &
 pid=$!
-field() { # the first integer value of "KEY" in the last status
-	grep -o "\"$1\":[0-9]*" "$dir/status" | head -1 | cut -d: -f2
-}
-status() {
-	"$bin" status --control "$dir/ctl" >"$dir/status" 2>/dev/null
-}
-i=0
-until status; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { echo "server did not start" >&2; cat "$dir/log" >&2; exit 1; }
-	sleep 0.1
-done
+wait_up
 port=$(grep -o 'udp:127.0.0.1:[0-9]*' "$dir/status" | cut -d: -f3)
 
 freeport() { # a UDP port nobody listens on (at most 50 tries)
@@ -107,12 +92,6 @@ while [ "$k" -le "$nb" ]; do
 	k=$((k + 1))
 done
 
-cpu() { # utime + stime of the server, in clock ticks
-	awk '{print $14 + $15}' "/proc/$pid/stat"
-}
-kids() { # cutime + cstime of this shell: the children it waited for
-	awk '{print $16 + $17}' "/proc/$$/stat"
-}
 hz=$(getconf CLK_TCK)
 lim=$((rate * (hold / 1000 + 3)))
 [ "$lim" -ge 1000 ] || lim=1000

@@ -30,12 +30,8 @@ auth) auth=on ;;
 noauth) auth=off ;;
 *) echo "mode: auth or noauth" >&2; exit 2 ;;
 esac
-bin=${TZ_BIN:-}
-if [ -z "$bin" ]; then
-	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
-	cmake --build build-bench -j"$(nproc)" --target trapezoid >/dev/null
-	bin=build-bench/trapezoid
-fi
+. "$(dirname "$0")/lib.sh"
+bin=$(bench_bin)
 top=$(pwd)
 dir=$(mktemp -d "${TZ_BENCH_DIR:-${TMPDIR:-/tmp}}/tzreg.XXXXXX")
 pid=
@@ -65,26 +61,9 @@ inf $((n + 1)) "$total" >"$dir/users2.csv"
 	--auth "$auth" --auth-algorithms MD5,SHA-256 --auth-fail-limit 0 \
 	--max-expires 3600s --shutdown-timeout 0s 2>"$dir/log" &
 pid=$!
-field() { # the first integer value of "KEY" in the last status
-	grep -o "\"$1\":[0-9]*" "$dir/status" | head -1 | cut -d: -f2
-}
-status() {
-	"$bin" status --control "$dir/ctl" >"$dir/status" 2>/dev/null
-}
-i=0
-until status && [ "$(field users)" = "$total" ]; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { echo "server did not start" >&2; cat "$dir/log" >&2; exit 1; }
-	sleep 0.1
-done
+wait_up users "$total"
 port=$(grep -o 'udp:127.0.0.1:[0-9]*' "$dir/status" | cut -d: -f3)
 
-cpu() { # utime + stime of the server, in clock ticks
-	awk '{print $14 + $15}' "/proc/$pid/stat"
-}
-kids() { # cutime + cstime of this shell: the children it waited for
-	awk '{print $16 + $17}' "/proc/$$/stat"
-}
 rss() { # resident set of the server, kB
 	awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"
 }

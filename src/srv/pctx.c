@@ -464,16 +464,15 @@ static void br_resp(int err, const struct tz_msg *r, void *arg)
 	check_done(px);
 }
 
-static void br_send(struct branch *b)
+/* Forward the request on branch @p b to b->dst; @p ri: its Route set. */
+static void br_send(struct branch *b, const struct rinfo *ri)
 {
 	struct pctx *px = b->px;
 	struct worker *w = px->w;
-	struct rinfo ri;
 	struct fwd f = {0};
 	char branch[96];
 	int err;
 
-	route_info(&w->conf->c, px->req, px->src.tp, &ri);
 	fwd_branch(branch, sizeof(branch), w->index, px->req, false);
 	f.ruri = b->ruri;
 	f.rurilen = b->ruri ? strlen(b->ruri) : 0;
@@ -485,7 +484,7 @@ static void br_send(struct branch *b)
 	f.pai = px->pai;
 	f.strip_pai = px->strip_pai;
 	f.realm = px->realm;
-	err = fwd_build(w, px->req, &ri, &f, &w->out);
+	err = fwd_build(w, px->req, ri, &f, &w->out);
 	if (!err)
 		err = tz_tsx_client_alloc(&b->ct, w->tsx, w->out.p, w->out.len,
 		                          &b->dst, br_resp, b);
@@ -506,6 +505,7 @@ static void br_resolved(int err, const struct tz_tp_dest *t, size_t n,
                         void *arg)
 {
 	struct branch *b = arg;
+	struct rinfo ri;
 
 	b->rq = NULL;
 	if (err || !n) {
@@ -518,7 +518,8 @@ static void br_resolved(int err, const struct tz_tp_dest *t, size_t n,
 	 * done yet) */
 	b->dst = t[0];
 	b->dst.reliable = b->dst.tp != TZ_TP_UDP;
-	br_send(b);
+	route_info(&b->px->w->conf->c, b->px->req, b->px->src.tp, &ri);
+	br_send(b, &ri);
 	check_done(b->px);
 }
 
@@ -533,14 +534,15 @@ static void br_start(struct branch *b)
 	char text[1024];
 	int rc;
 
+	/* the Route set, read once for the hop and the forwarded copy */
+	route_info(&px->w->conf->c, px->req, px->src.tp, &ri);
 	if (b->has_flow && !(b->path && b->path[0])) {
 		/* RFC5626 5.3, RFC3581: back on the flow the REGISTER came
 		 * from, which also crosses NATs */
 		b->dst = b->flow;
-		br_send(b);
+		br_send(b, &ri);
 		return;
 	}
-	route_info(&px->w->conf->c, px->req, px->src.tp, &ri);
 	f.ruri = b->ruri;
 	f.rurilen = b->ruri ? strlen(b->ruri) : 0;
 	f.path = b->path;
@@ -548,7 +550,7 @@ static void br_start(struct branch *b)
 	if (rc == 0)
 		rc = next_hop(base, &u, &b->dst);
 	if (rc == 0) {
-		br_send(b);
+		br_send(b, &ri);
 		return;
 	}
 	if (rc == 1) {
