@@ -167,3 +167,30 @@ int cmd_ping(int argc, char **argv)
 	         out, sizeof(out));
 	return rc ? rc : strncmp(out, "{\"status\":2", 11) != 0;
 }
+
+/* trapezoid dialog list | end CALL-ID: the dialogs of a dialog-stateful
+ * proxy, and ending one with a BYE to each side (the prepaid case) */
+int cmd_dialog(int argc, char **argv)
+{
+	static char out[1 << 20];
+	static const char usage[] =
+	        "usage: trapezoid dialog list | end CALL-ID "
+	        "[--config FILE] [--control PATH]\n";
+	json_t *req;
+	int rc;
+
+	if (argc >= 2 && !strcmp(argv[1], "list"))
+		req = json_pack("{s:s}", "cmd", "dialogs");
+	else if (argc >= 3 && !strcmp(argv[1], "end") &&
+	         strncmp(argv[2], "--", 2) != 0)
+		req = json_pack("{s:s,s:s}", "cmd", "dialog-end", "call_id",
+		                argv[2]);
+	else {
+		fputs(usage, stderr);
+		return 2;
+	}
+	rc = !strcmp(argv[1], "list")
+	             ? ask("dialog", argc - 2, argv + 2, req, out, sizeof(out))
+	             : ask("dialog", argc - 3, argv + 3, req, out, sizeof(out));
+	return rc ? rc : strncmp(out, "{\"error\"", 8) == 0;
+}

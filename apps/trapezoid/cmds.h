@@ -18,6 +18,7 @@ int cmd_status(int argc, char **argv);
 /** `trapezoid ping URI [--worker N] [--rport]`: OPTIONS from the running
  *  server; prints its answer as JSON, exit 0 on a 2xx. */
 int cmd_ping(int argc, char **argv);
+int cmd_dialog(int argc, char **argv);
 
 /** `trapezoid user add|passwd|del|list|import|set ...`: the users of the
  *  database; tells a running server through its control socket. */

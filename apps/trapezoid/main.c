@@ -22,6 +22,9 @@ static const char usage[] =
         "                   counters of the running server, as JSON\n"
         "  ping URI [--worker N] [--rport]\n"
         "                   the running server sends OPTIONS to URI\n"
+        "  dialog list | end CALL-ID\n"
+        "                   the calls of a dialog-stateful proxy; end:\n"
+        "                   a BYE to each side (the prepaid case)\n"
         "  user add AOR PASSWORD | passwd AOR PASSWORD | del AOR\n"
         "  user list [DOMAIN] | import FILE\n"
         "  user set AOR [--reject-anonymous on|off] [--dnd on|off]\n"
@@ -51,6 +54,8 @@ int main(int argc, char **argv)
 		return cmd_ping(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "status"))
 		return cmd_status(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "dialog"))
+		return cmd_dialog(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "user"))
 		return cmd_user(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "forward"))

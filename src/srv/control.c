@@ -263,6 +263,49 @@ static int ctl_ping(struct ctl_conn *cc, json_t *req, char *err, size_t n)
 	return e;
 }
 
+void dlg_end_result(void *data, void *arg)
+{
+	const struct dlg_end_res *r = data;
+	struct ctl_conn *cc = ctl_find(arg, r->ctl_id);
+	json_t *o;
+
+	if (!cc)
+		return;
+	o = json_pack("{s:s,s:i,s:i}", "ended", r->call_id, "caller",
+	              r->status[0], "callee", r->status[1]);
+	ctl_write_json(cc->fd, o);
+	json_decref(o);
+}
+
+/* {"cmd":"dialog-end","call_id":...}: P sends the BYEs (dlg_end.c); the
+ * answer comes from dlg_end_result once both sides answered */
+static int ctl_dialog_end(struct ctl_conn *cc, json_t *req, char *err, size_t n)
+{
+	const char *cid = NULL;
+	struct dlg *d;
+	int e;
+
+	if (json_unpack(req, "{s:s}", "call_id", &cid) != 0) {
+		snprintf(err, n, "dialog-end needs \"call_id\"");
+		return -EINVAL;
+	}
+	e = dlg_take(cc->s->dlgs, cid, &d);
+	if (e) {
+		snprintf(err, n, "%s",
+		         e == -ENOENT ? "no such dialog"
+		                      : "the dialog was not record-routed: "
+		                        "the proxy cannot reach both sides");
+		return e;
+	}
+	e = dlg_end_post(cc->s, d, cc->id);
+	if (e) {
+		dlg_cdr_end(cc->s, d, "proxy",
+		            "ended by the operator (no BYE: worker queue)");
+		snprintf(err, n, "no BYE sent: %s", strerror(-e));
+	}
+	return e;
+}
+
 /* A user sync finished on the storage thread. */
 struct sync_req {
 	struct tz_server *s;
@@ -358,6 +401,18 @@ static void ctl_answer(struct ctl_conn *cc, const char *line)
 		out = strdup("{\"ok\":true}");
 	} else if (strcmp(cmd, "ping") == 0) {
 		if (ctl_ping(cc, req, err, sizeof(err)) != 0)
+			goto error;
+	} else if (strcmp(cmd, "dialogs") == 0) {
+		json_t *o = dlg_list_json(s->dlgs, 200);
+
+		out = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		json_decref(o);
+		if (!out) {
+			snprintf(err, sizeof(err), "out of memory");
+			goto error;
+		}
+	} else if (strcmp(cmd, "dialog-end") == 0) {
+		if (ctl_dialog_end(cc, req, err, sizeof(err)) != 0)
 			goto error;
 	} else if (strcmp(cmd, "user-changed") == 0) {
 		if (ctl_user_changed(cc, req, err, sizeof(err)) != 0)

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "srv_int.h"
 #include "tz/tz_build.h"
 #include "tz/tz_hval.h"
@@ -22,15 +24,6 @@
 #include "tz/tz_registry.h"
 
 #define SHARDS 64
-
-struct dlg {
-	struct dlg *next;
-	uint32_t hash;
-	uint64_t expires_ms; /* monotonic: session timer or dialog-timeout */
-	uint32_t refresh_s;  /* the session interval, 0 when none */
-	struct tz_cdr_rec cdr;
-	char from_tag[96], to_tag[96];
-};
 
 struct dlg_table {
 	struct {
@@ -153,8 +146,102 @@ static uint32_t session_interval(const struct tz_msg *resp,
 	return 0;
 }
 
+/* The Contact URI of @p m (its remote target, RFC 3261 12.1.1); false
+ * when there is none or it does not fit. */
+static bool contact_uri(const struct tz_msg *m, char *out, size_t n)
+{
+	const struct tz_hdr *h = tz_msg_hdr_find(m, TZ_HDR_CONTACT, 0);
+	struct tz_contact ct;
+	uint32_t pos;
+
+	out[0] = 0;
+	if (!h)
+		return false;
+	pos = h->value.off;
+	if (tz_contact_next(&ct, m->buf, &pos, h->value.off + h->value.len) ||
+	    ct.star || ct.na.uri.len >= n)
+		return false;
+	span_copy(out, n, m->buf, ct.na.uri);
+	return true;
+}
+
+/* Append element @p e (a Record-Route value) to the list in @p out. */
+static bool route_add(char *out, size_t n, const char *base, struct tz_span e)
+{
+	size_t len = strlen(out);
+
+	if (len + e.len + 3 > n)
+		return false;
+	snprintf(out + len, n - len, "%s%.*s", len ? ", " : "", (int)e.len,
+	         base + e.off);
+	return true;
+}
+
+/* RFC3261 12.1.1, 16.6 item 4: the Record-Route of the 2xx lists the
+ * proxies of the request path, the callee's nearest first. The entries
+ * above ours lie toward the callee (P's Route set toward it is theirs,
+ * reversed); those below ours lie toward the caller, in order. False
+ * when they cannot be told apart (we did not record-route) or do not
+ * fit. */
+static bool route_sets(const struct tz_config *c, const struct tz_msg *resp,
+                       struct dlg *d)
+{
+	struct tz_span el[RINFO_MAX];
+	unsigned n = 0, first = RINFO_MAX, last = 0;
+	const struct tz_hdr *h;
+
+	for (unsigned nth = 0;
+	     (h = tz_msg_hdr_find(resp, TZ_HDR_RECORD_ROUTE, nth)); nth++) {
+		uint32_t pos = h->value.off, end = h->value.off + h->value.len;
+		struct tz_naddr na;
+
+		while (pos < end) {
+			uint32_t at;
+
+			while (pos < end && (resp->buf[pos] == ' ' ||
+			                     resp->buf[pos] == '\t' ||
+			                     resp->buf[pos] == ','))
+				pos++;
+			at = pos;
+			if (pos >= end)
+				break;
+			if (n == RINFO_MAX ||
+			    tz_route_next(&na, resp->buf, &pos, end))
+				return false;
+			el[n] = (struct tz_span){at, pos - at};
+			while (el[n].len &&
+			       (resp->buf[at + el[n].len - 1] == ' ' ||
+			        resp->buf[at + el[n].len - 1] == '\t'))
+				el[n].len--;
+			if (!na.u.has_userinfo &&
+			    srv_is_local(c, resp->buf + na.u.host.off,
+			                 na.u.host.len, na.u.port, TZ_TP_UDP)) {
+				if (first == RINFO_MAX)
+					first = n;
+				last = n;
+			}
+			n++;
+		}
+	}
+	if (!n)
+		return true;
+	if (first == RINFO_MAX)
+		return false;
+	for (unsigned i = first; i-- > 0;)
+		if (!route_add(d->side[1].routes, sizeof(d->side[1].routes),
+		               resp->buf, el[i]))
+			return false;
+	for (unsigned i = last + 1; i < n; i++)
+		if (!route_add(d->side[0].routes, sizeof(d->side[0].routes),
+		               resp->buf, el[i]))
+			return false;
+	return true;
+}
+
 void acct_answered(struct worker *w, const struct tz_msg *req,
-                   const struct tz_msg *resp, uint64_t start_ms)
+                   const struct tz_msg *resp, uint64_t start_ms,
+                   const struct tz_tp_dest *caller,
+                   const struct tz_tp_dest *callee)
 {
 	struct dlg_table *t = w->srv->dlgs;
 	struct dlg *d = tz_malloc(sizeof(*d));
@@ -172,6 +259,16 @@ void acct_answered(struct worker *w, const struct tz_msg *req,
 	d->cdr.status = resp->status;
 	span_copy(d->from_tag, sizeof(d->from_tag), req->buf, req->from.tag);
 	span_copy(d->to_tag, sizeof(d->to_tag), resp->buf, resp->to.tag);
+	/* what a BYE of our own needs (dlg_end): each side's address,
+	 * remote target, Route set and CSeq; a dialog we could not reach
+	 * both ways keeps no target */
+	d->side[0].dst = *caller;
+	d->side[1].dst = *callee;
+	d->side[0].cseq = req->cseq;
+	if (!contact_uri(req, d->side[0].target, sizeof(d->side[0].target)) ||
+	    !contact_uri(resp, d->side[1].target, sizeof(d->side[1].target)) ||
+	    !route_sets(c, resp, d))
+		d->side[0].target[0] = 0;
 	/* RFC4028 10: a proxy may forget a session not refreshed within
 	 * its interval; without session timers the dialog-timeout bounds
 	 * a dialog whose BYE was lost */
@@ -218,7 +315,18 @@ static struct dlg **find(struct dlg_table *t, const struct tz_msg *m,
 	return NULL;
 }
 
-void dlg_request(struct worker *w, const struct tz_msg *m)
+void dlg_cdr_end(struct tz_server *s, struct dlg *d, const char *by,
+                 const char *reason)
+{
+	d->cdr.end_ms = (int64_t)srv_wall_ms();
+	snprintf(d->cdr.ended_by, sizeof(d->cdr.ended_by), "%s", by);
+	snprintf(d->cdr.reason, sizeof(d->cdr.reason), "%s", reason);
+	cdr_write(s, &d->cdr);
+	tz_free(d);
+}
+
+void dlg_request(struct worker *w, const struct tz_msg *m,
+                 const struct tz_tp_dest *src)
 {
 	struct dlg_table *t = w->srv->dlgs;
 	struct dlg **pp, *d = NULL;
@@ -232,26 +340,38 @@ void dlg_request(struct worker *w, const struct tz_msg *m)
 		/* RFC3261 15: BYE ends the dialog: the record is written */
 		d = *pp;
 		*pp = d->next;
-	} else if (pp && (tz_span_eq(m->buf, m->method, "INVITE") ||
-	                  tz_span_eq(m->buf, m->method, "UPDATE"))) {
-		/* RFC4028 10: a refresh restarts the session timer */
-		const struct tz_config *c = &w->conf->c;
+	} else if (pp && !tz_span_eq(m->buf, m->method, "ACK") &&
+	           !tz_span_eq(m->buf, m->method, "CANCEL")) {
+		struct dlg_side *sd = &(*pp)->side[from_caller ? 0 : 1];
 
-		(*pp)->expires_ms =
-		        tz_loop_now() +
-		        1000ull * ((*pp)->refresh_s ? (*pp)->refresh_s + 32
-		                                    : c->dialog_timeout);
+		/* RFC3261 12.2.2: the side's CSeq space, and where it is */
+		if (m->cseq > sd->cseq)
+			sd->cseq = m->cseq;
+		sd->dst = *src;
+		if (tz_span_eq(m->buf, m->method, "INVITE") ||
+		    tz_span_eq(m->buf, m->method, "UPDATE")) {
+			/* RFC4028 10: a refresh restarts the session
+			 * timer */
+			const struct tz_config *c = &w->conf->c;
+			char target[sizeof(sd->target)];
+
+			(*pp)->expires_ms =
+			        tz_loop_now() +
+			        1000ull * ((*pp)->refresh_s
+			                           ? (*pp)->refresh_s + 32
+			                           : c->dialog_timeout);
+			/* RFC3261 12.2.2: a target refresh request
+			 * replaces the remote target */
+			if ((*pp)->side[0].target[0] &&
+			    contact_uri(m, target, sizeof(target)))
+				memcpy(sd->target, target, sizeof(target));
+		}
 	}
 	pthread_mutex_unlock(&t->sh[sh].lock);
 	if (!d)
 		return;
 	atomic_fetch_sub(&t->count, 1);
-	d->cdr.end_ms = (int64_t)srv_wall_ms();
-	snprintf(d->cdr.ended_by, sizeof(d->cdr.ended_by), "%s",
-	         from_caller ? "caller" : "callee");
-	snprintf(d->cdr.reason, sizeof(d->cdr.reason), "BYE");
-	cdr_write(w->srv, &d->cdr);
-	tz_free(d);
+	dlg_cdr_end(w->srv, d, from_caller ? "caller" : "callee", "BYE");
 }
 
 void dlg_expire(struct tz_server *s, uint64_t now)
@@ -281,14 +401,69 @@ void dlg_expire(struct tz_server *s, uint64_t now)
 
 			gone = d->next;
 			atomic_fetch_sub(&t->count, 1);
-			d->cdr.end_ms = (int64_t)srv_wall_ms();
-			snprintf(d->cdr.ended_by, sizeof(d->cdr.ended_by),
-			         "proxy");
-			snprintf(d->cdr.reason, sizeof(d->cdr.reason), "%s",
-			         d->refresh_s ? "session expired"
-			                      : "dialog timeout");
-			cdr_write(s, &d->cdr);
-			tz_free(d);
+			dlg_cdr_end(s, d, "proxy",
+			            d->refresh_s ? "session expired"
+			                         : "dialog timeout");
 		}
 	}
+}
+
+int dlg_take(struct dlg_table *t, const char *call_id, struct dlg **out)
+{
+	uint32_t h = hash_callid(call_id, strlen(call_id));
+	unsigned sh = h % SHARDS;
+	struct dlg **pp, *d = NULL;
+	int err = -ENOENT;
+
+	if (!t)
+		return -ENOENT;
+	pthread_mutex_lock(&t->sh[sh].lock);
+	for (pp = &t->sh[sh].head; *pp; pp = &(*pp)->next) {
+		d = *pp;
+		if (d->hash != h || strcmp(d->cdr.call_id, call_id))
+			continue;
+		err = -EOPNOTSUPP;
+		if (!d->side[0].target[0])
+			continue;
+		*pp = d->next;
+		err = 0;
+		break;
+	}
+	pthread_mutex_unlock(&t->sh[sh].lock);
+	if (err)
+		return err;
+	atomic_fetch_sub(&t->count, 1);
+	*out = d;
+	return 0;
+}
+
+json_t *dlg_list_json(struct dlg_table *t, unsigned max)
+{
+	json_t *arr = json_array(), *o;
+	uint64_t now = srv_wall_ms();
+	unsigned total = 0;
+
+	if (!arr)
+		return NULL;
+	for (unsigned i = 0; t && i < SHARDS; i++) {
+		pthread_mutex_lock(&t->sh[i].lock);
+		for (struct dlg *d = t->sh[i].head; d; d = d->next) {
+			if (total++ >= max)
+				continue;
+			json_array_append_new(
+			        arr,
+			        json_pack(
+			                "{s:s,s:s,s:s,s:I,s:I,s:b}", "call_id",
+			                d->cdr.call_id, "caller", d->cdr.caller,
+			                "callee", d->cdr.callee, "answered_ms",
+			                (json_int_t)d->cdr.answer_ms, "seconds",
+			                (json_int_t)(now - (uint64_t)d->cdr
+			                                           .answer_ms) /
+			                        1000,
+			                "endable", d->side[0].target[0] != 0));
+		}
+		pthread_mutex_unlock(&t->sh[i].lock);
+	}
+	o = json_pack("{s:o,s:i}", "dialogs", arr, "total", (int)total);
+	return o;
 }

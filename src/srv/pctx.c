@@ -437,7 +437,8 @@ static void br_resp(int err, const struct tz_msg *r, void *arg)
 			return;
 		up(px, r);
 		if (first && px->account && px->invite)
-			acct_answered(px->w, px->req, r, px->start_ms);
+			acct_answered(px->w, px->req, r, px->start_ms,
+			              &px->src, &b->dst);
 		px->final_sent = true;
 		tz_timer_cancel(&px->no_answer);
 		/* RFC3261 16.7 item 10, RFC3326: the others are cancelled */

@@ -305,7 +305,7 @@ void proxy_request(struct worker *w, struct tz_msg *m,
 	}
 	trusted = peer || authed || (!c->auth && local_from);
 	if (!initial && c->proxy_mode == TZ_PROXY_DIALOG)
-		dlg_request(w, m);
+		dlg_request(w, m, src);
 	/* RFC3325 5: an identity from an untrusted source is not passed on */
 	o.strip_pai = !peer;
 	o.rr = c->record_route && initial && dialog_creating(m);

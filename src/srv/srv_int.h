@@ -278,6 +278,23 @@ unsigned proxy_targets(struct worker *w, const char *uri,
 
 /* dialog.c: dialogs and call detail records (dialog mode) */
 struct dlg_table;
+/* One side of a dialog as P reaches it (RFC 3261 12.2.1.1): enough for a
+ * BYE of P's own, the prepaid case. Side 0 is the caller, 1 the callee. */
+struct dlg_side {
+	struct tz_tp_dest dst; /* where its last request or 2xx came from */
+	uint32_t cseq;         /* the highest CSeq it sent (0: none yet) */
+	char target[256];      /* its Contact URI, "" when unknown */
+	char routes[512];      /* the Route set toward it, "" when none */
+};
+struct dlg {
+	struct dlg *next;
+	uint32_t hash;
+	uint64_t expires_ms; /* monotonic: session timer or dialog-timeout */
+	uint32_t refresh_s;  /* the session interval, 0 when none */
+	struct tz_cdr_rec cdr;
+	char from_tag[96], to_tag[96];
+	struct dlg_side side[2];
+};
 uint64_t srv_wall_ms(void);
 int dlg_table_alloc(struct dlg_table **out);
 void dlg_table_free(struct dlg_table *t);
@@ -287,9 +304,30 @@ void acct_final(struct worker *w, const struct tz_msg *req, uint16_t status,
                 uint64_t start_ms);
 /* the first 2xx of an INVITE: a dialog */
 void acct_answered(struct worker *w, const struct tz_msg *req,
-                   const struct tz_msg *resp, uint64_t start_ms);
-/* an in-dialog request passing: BYE ends, re-INVITE/UPDATE refresh */
-void dlg_request(struct worker *w, const struct tz_msg *m);
+                   const struct tz_msg *resp, uint64_t start_ms,
+                   const struct tz_tp_dest *caller,
+                   const struct tz_tp_dest *callee);
+/* an in-dialog request from @p src passing: BYE ends, re-INVITE/UPDATE
+ * refresh (session timer, remote target), every request its CSeq */
+void dlg_request(struct worker *w, const struct tz_msg *m,
+                 const struct tz_tp_dest *src);
+/* write @p d's record (ended by @p by, for @p reason) and free it */
+void dlg_cdr_end(struct tz_server *s, struct dlg *d, const char *by,
+                 const char *reason);
+/* the dialog of @p call_id out of the table, into *@p out: 0; -ENOENT;
+ * -EOPNOTSUPP when P cannot reach both sides (no BYE of its own) */
+int dlg_take(struct dlg_table *t, const char *call_id, struct dlg **out);
+/* {"dialogs":[at most @p max],"total":N} (jansson), NULL without memory */
+struct json_t *dlg_list_json(struct dlg_table *t, unsigned max);
+/* dlg_end.c: P ends dialog @p d (taken) with a BYE to each side, from
+ * worker @p worker; the answer goes to control connection @p ctl_id */
+struct dlg_end_res {
+	uint64_t ctl_id;
+	char call_id[256];
+	int status[2]; /* the answers to the BYEs to caller and callee */
+};
+int dlg_end_post(struct tz_server *s, struct dlg *d, uint64_t ctl_id);
+void dlg_end_result(void *data, void *arg); /* on the main thread */
 /* end the dialogs whose time is up (main thread, once a second) */
 void dlg_expire(struct tz_server *s, uint64_t now);
 
