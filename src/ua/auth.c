@@ -1,0 +1,147 @@
+/*
+ * auth.c  The digest client (RFC 3261 22.2, 22.3; RFC 7616 3.4): pick a
+ * challenge of a 401 (WWW-Authenticate) or 407 (Proxy-Authenticate) we
+ * can answer, SHA-256 preferred over MD5, and print the Authorization or
+ * Proxy-Authorization field with qop=auth, a fresh cnonce and nc.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tz/tz_digest.h"
+#include "tz/tz_hval.h"
+#include "ua_int.h"
+
+static const char *alg_name(enum tz_digest_alg a)
+{
+	switch (a) {
+	case TZ_DIGEST_MD5:
+		return "MD5";
+	case TZ_DIGEST_MD5_SESS:
+		return "MD5-sess";
+	case TZ_DIGEST_SHA256:
+		return "SHA-256";
+	case TZ_DIGEST_SHA256_SESS:
+		return "SHA-256-sess";
+	default:
+		return NULL;
+	}
+}
+
+/* Preference of a challenge; 0: cannot answer it. RFC7616 3.7: the
+ * client uses the strongest algorithm it supports. */
+static int rank(const struct tz_auth *a)
+{
+	if (!a->digest || !(a->has & TZ_AUTH_NONCE) ||
+	    !(a->has & TZ_AUTH_REALM) || a->userhash)
+		return 0;
+	/* RFC7616 3.3: qop is required; RFC 2617 servers may omit it */
+	if ((a->has & TZ_AUTH_QOP) && !(a->qops & TZ_QOP_AUTH))
+		return 0;
+	switch (a->alg) {
+	case TZ_DIGEST_SHA256:
+	case TZ_DIGEST_SHA256_SESS:
+		return 3;
+	case TZ_DIGEST_ALG_NONE:
+	case TZ_DIGEST_MD5:
+	case TZ_DIGEST_MD5_SESS:
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+/* Append ' name="value"' with '"' and '\\' escaped (RFC 3261 25.1). */
+static void put_q(struct tz_buf *b, const char *name, const char *v)
+{
+	tz_buf_printf(b, ", %s=\"", name);
+	for (; *v; v++) {
+		if (*v == '"' || *v == '\\')
+			tz_buf_putc(b, '\\');
+		tz_buf_putc(b, *v);
+	}
+	tz_buf_putc(b, '"');
+}
+
+static int unq(char *out, size_t cap, const char *base, struct tz_span s)
+{
+	size_t n;
+
+	return tz_qstr_unescape(out, cap, &n, base, s);
+}
+
+int ua_auth_header(struct tz_ua *ua, struct tz_msg *resp, const char *method,
+                   const char *uri, char *out, size_t cap)
+{
+	enum tz_hdr_id id = resp->status == 407 ? TZ_HDR_PROXY_AUTHENTICATE
+	                                        : TZ_HDR_WWW_AUTHENTICATE;
+	struct tz_auth best = {0}, a;
+	const struct tz_hdr *h;
+	char realm[256], nonce[256], opaque[256], cnonce[20];
+	char ha1[TZ_DIGEST_HEX], rsp[TZ_DIGEST_HEX];
+	struct tz_digest_in in = {0};
+	struct tz_buf b;
+	int best_rank = 0, err;
+
+	for (unsigned i = 0; (h = tz_msg_hdr_find(resp, id, i)); i++) {
+		int rk;
+
+		if (tz_challenge_decode(&a, resp->buf, h->value))
+			continue;
+		rk = rank(&a);
+		if (rk > best_rank) {
+			best = a;
+			best_rank = rk;
+		}
+	}
+	if (!best_rank)
+		return -ENOENT;
+	if (unq(realm, sizeof(realm), resp->buf, best.realm) ||
+	    unq(nonce, sizeof(nonce), resp->buf, best.nonce))
+		return -EBADMSG;
+	opaque[0] = 0;
+	if ((best.has & TZ_AUTH_OPAQUE) &&
+	    unq(opaque, sizeof(opaque), resp->buf, best.opaque))
+		return -EBADMSG;
+	err = tz_digest_ha1(best.alg, ua->user, realm, ua->password, ha1);
+	if (err)
+		return err;
+	ua_rand_hex(cnonce, sizeof(cnonce));
+	in.alg = best.alg;
+	in.ha1 = ha1;
+	in.nonce = nonce;
+	in.method = method;
+	in.uri = uri;
+	if (best.has & TZ_AUTH_QOP) {
+		/* RFC7616 3.4: a new nonce each challenge, so nc starts at 1 */
+		in.qop = "auth";
+		in.nc = "00000001";
+		in.cnonce = cnonce;
+	} else if (best.alg == TZ_DIGEST_MD5_SESS ||
+	           best.alg == TZ_DIGEST_SHA256_SESS) {
+		in.cnonce = cnonce;
+	}
+	err = tz_digest_response(&in, rsp);
+	if (err)
+		return err;
+	tz_buf_init_fixed(&b, out, cap);
+	tz_buf_printf(&b, "%s: Digest username=\"%s\"",
+	              id == TZ_HDR_PROXY_AUTHENTICATE ? "Proxy-Authorization"
+	                                              : "Authorization",
+	              ua->user);
+	put_q(&b, "realm", realm);
+	put_q(&b, "nonce", nonce);
+	put_q(&b, "uri", uri);
+	tz_buf_printf(&b, ", response=\"%s\"", rsp);
+	if (alg_name(best.alg))
+		tz_buf_printf(&b, ", algorithm=%s", alg_name(best.alg));
+	if (in.cnonce)
+		tz_buf_printf(&b, ", cnonce=\"%s\"", cnonce);
+	if (in.qop)
+		tz_buf_printf(&b, ", qop=auth, nc=%s", in.nc);
+	if (best.has & TZ_AUTH_OPAQUE)
+		put_q(&b, "opaque", opaque);
+	tz_buf_puts(&b, "\r\n");
+	tz_buf_putc(&b, 0);
+	return b.err ? -EOVERFLOW : 0;
+}
