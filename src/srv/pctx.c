@@ -18,7 +18,8 @@
 #include "tz/tz_resolve.h"
 #include "tz/tz_uri.h"
 
-#define MAX_BRANCHES 16
+#define MAX_BRANCHES   16
+#define MAX_ALTERNATES 7 /* RFC 3263 targets kept after the first */
 
 enum br_state { BR_IDLE, BR_RESOLVING, BR_SENT, BR_DONE };
 
@@ -41,7 +42,9 @@ struct branch {
 	struct tz_tp_dest dst;
 	bool has_flow;
 	struct tz_tp_dest flow;
-	char *ruri; /* NULL: the request's */
+	struct tz_tp_dest *alt; /* RFC 3263 4.3: the other targets */
+	uint8_t nalt, ialt;     /* how many; the next to try */
+	char *ruri;             /* NULL: the request's */
 	char *path;
 };
 
@@ -119,6 +122,7 @@ static void pctx_free(struct pctx *px)
 		}
 		tz_free(b->ruri);
 		tz_free(b->path);
+		tz_free(b->alt);
 		tz_free(b);
 	}
 	tz_timer_cancel(&px->no_answer);
@@ -397,12 +401,42 @@ static void timer_c(void *arg)
 	check_done(px);
 }
 
+static void br_send(struct branch *b, const struct rinfo *ri);
+
+/* RFC3263 4.3: after a transport error, a timeout or a 503 the request
+ * goes to the next target the resolution gave, as a new client
+ * transaction (16.6 item 8: a new branch). Not once the branch has had a
+ * provisional (@p any_prov: except for a 503), was cancelled, or the
+ * search ended. */
+static bool br_failover(struct branch *b, bool any_prov)
+{
+	struct pctx *px = b->px;
+	struct rinfo ri;
+
+	if (b->ialt >= b->nalt || (b->prov && !any_prov) || b->cancel_wanted ||
+	    b->cancelled || px->stop || px->final_sent)
+		return false;
+	if (b->ct) {
+		tz_tsx_detach(b->ct);
+		tz_mem_deref(b->ct);
+		b->ct = NULL;
+	}
+	tz_timer_cancel(&b->timer_c);
+	b->prov = false;
+	b->dst = b->alt[b->ialt++];
+	route_info(&px->w->conf->c, px->req, px->src.tp, &ri);
+	br_send(b, &ri);
+	return true;
+}
+
 static void br_resp(int err, const struct tz_msg *r, void *arg)
 {
 	struct branch *b = arg;
 	struct pctx *px = b->px;
 
 	if (err) {
+		if (br_failover(b, false))
+			return;
 		/* RFC3261 16.8: no answer is 408; 16.9: a transport
 		 * error counts as 503 */
 		br_finish(b, err == -ETIMEDOUT ? 408 : 503,
@@ -437,8 +471,8 @@ static void br_resp(int err, const struct tz_msg *r, void *arg)
 			return;
 		up(px, r);
 		if (first && px->account && px->invite)
-			acct_answered(px->w, px->req, r, px->start_ms,
-			              &px->src, &b->dst);
+			acct_answered(px->w, px->req, r, px->start_ms, &px->src,
+			              &b->dst);
 		px->final_sent = true;
 		tz_timer_cancel(&px->no_answer);
 		/* RFC3261 16.7 item 10, RFC3326: the others are cancelled */
@@ -450,6 +484,8 @@ static void br_resp(int err, const struct tz_msg *r, void *arg)
 		return;
 	}
 	if (b->status) /* a retransmitted final: the tsx absorbs it */
+		return;
+	if (r->status == 503 && br_failover(b, true))
 		return;
 	if (r->status == 401 || r->status == 407)
 		keep_challenges(px, r);
@@ -490,6 +526,9 @@ static void br_send(struct branch *b, const struct rinfo *ri)
 		err = tz_tsx_client_alloc(&b->ct, w->tsx, w->out.p, w->out.len,
 		                          &b->dst, br_resp, b);
 	if (err) {
+		b->ct = NULL;
+		if (br_failover(b, false))
+			return;
 		/* RFC3261 16.9: could not send: as a 503 */
 		br_finish(b, 503, strerror(-err));
 		return;
@@ -515,10 +554,20 @@ static void br_resolved(int err, const struct tz_tp_dest *t, size_t n,
 		check_done(b->px);
 		return;
 	}
-	/* RFC3263 4.3: the first target (failover to the rest is not
-	 * done yet) */
+	/* RFC3263 4.3: the first target; the others (at most
+	 * MAX_ALTERNATES) are kept for br_failover */
 	b->dst = t[0];
 	b->dst.reliable = b->dst.tp != TZ_TP_UDP;
+	if (n > 1) {
+		size_t k = n - 1 < MAX_ALTERNATES ? n - 1 : MAX_ALTERNATES;
+
+		b->alt = tz_malloc(k * sizeof(*b->alt));
+		for (size_t i = 0; b->alt && i < k; i++) {
+			b->alt[i] = t[i + 1];
+			b->alt[i].reliable = t[i + 1].tp != TZ_TP_UDP;
+		}
+		b->nalt = b->alt ? (uint8_t)k : 0;
+	}
 	route_info(&b->px->w->conf->c, b->px->req, b->px->src.tp, &ri);
 	br_send(b, &ri);
 	check_done(b->px);
