@@ -1,0 +1,149 @@
+#!/bin/bash
+# test_badinput.sh  tzphone never crashes, on anything (issue 7 "Bad
+# input"; no server, --no-register):
+#   1. stdin: an unknown command, commands with missing or malformed
+#      arguments, a call id that does not exist, a 100,000-byte line, a
+#      line of binary bytes (with a NUL): exactly one "error" event (with
+#      "what") each, in order; the phone lives and "quit" exits 0;
+#   2. the network (raw UDP from lib.sh's tz_udp_*): datagrams that are not
+#      SIP, a request without Call-ID (400), a body shorter than its
+#      Content-Length (400), a stray response; requests for no dialog
+#      (BYE, INFO, NOTIFY for an unknown subscription: 481); then a real
+#      call from the raw peer (INVITE, tzphone --auto-answer: 200, ACK):
+#      a request with a lower CSeq gets 500 and the dialog lives (OPTIONS
+#      in it: 200), BYE: 200 and "ended" 200 remote, a BYE after that: 481.
+#      No "incoming" for any of the bad messages; the phone lives.
+. "$(dirname "$0")/lib.sh"
+
+ph_dir
+
+# 1. stdin
+t_stdin() {
+	local i n
+	ph_flow
+	ph_start P --aor p@localhost --no-register
+	n=0
+	for c in "frobnicate now" "call" "reject" "reject abc" "hangup" \
+		"answer nosuchcall" "hold nosuchcall" "transfer" \
+		"transfer-attended onlyone" "call notauri" "dtmf" "message"; do
+		ph_cmd P "$c"
+		n=$((n + 1))
+		ph_wait P '.event == "error"'
+		tz_expect_match "error event for '$c' has a 'what'" "$(ph_field .what)" '.'
+	done
+	head -c 100000 /dev/zero | tr '\0' x >"$TZ_DIR/long.in"
+	echo >>"$TZ_DIR/long.in"
+	ph_write P "$TZ_DIR/long.in"
+	n=$((n + 1))
+	ph_wait P '.event == "error"'
+	printf 'ab\001\002\377\376\000cd\177 \033[2J\n' >"$TZ_DIR/binary.in"
+	ph_write P "$TZ_DIR/binary.in"
+	n=$((n + 1))
+	ph_wait P '.event == "error"'
+	ph_alive P || tz_fail "tzphone died on bad stdin"
+	ph_expect P "$(for ((i = 0; i < n; i++)); do printf 'error '; done | sed 's/ $//')"
+	ph_quit P
+}
+tz_try "1. stdin: one error event per bad line (unknown, missing and bad arguments, no such call, 100 kB line, binary), still alive, quit exits 0" t_stdin
+
+# raw REQUEST-LINE CSEQ CALLID TOTAG [EXTRA-HEADERS [BODY]]: a request
+# from the raw socket into $TZ_DIR/raw (LF line ends turned into CRLF)
+raw() {
+	local lp=$PH_UDP_LPORT body=${6:-}
+	{
+		printf '%s SIP/2.0\n' "$1"
+		printf 'Via: SIP/2.0/UDP 127.0.0.1:%s;rport;branch=z9hG4bK%s\n' "$lp" "$RANDOM$RANDOM"
+		printf 'Max-Forwards: 70\n'
+		printf 'From: <sip:raw@127.0.0.1:%s>;tag=rawtag\n' "$lp"
+		printf 'To: <sip:q@localhost>%s\n' "${4:+;tag=$4}"
+		printf 'Call-ID: %s\n' "$3"
+		printf 'CSeq: %s\n' "$2"
+		printf 'Contact: <sip:raw@127.0.0.1:%s>\n' "$lp"
+		[ -z "${5:-}" ] || printf '%b' "$5"
+		printf 'Content-Length: %s\n\n' "${#body}"
+	} | tz_crlf >"$TZ_DIR/raw"
+	printf '%s' "$body" >>"$TZ_DIR/raw"
+}
+
+# send_expect ERE: send $TZ_DIR/raw, a response matching ERE must come
+# back; prints it
+send_expect() {
+	tz_udp_send "$TZ_DIR/raw"
+	ph_udp_expect "$1"
+}
+
+SDP='v=0
+o=raw 1 1 IN IP4 127.0.0.1
+s=-
+c=IN IP4 127.0.0.1
+t=0 0
+m=audio 40000 RTP/AVP 0
+a=rtpmap:0 PCMU/8000
+'
+SDP=$(printf '%s' "$SDP" | tz_crlf)
+
+# 2. the network
+t_network() {
+	local cid r tt port
+	ph_flow
+	ph_start Q --aor q@localhost --no-register --auto-answer
+	port=$(ph_port Q)
+	ph_udp_open Q
+	# not SIP at all
+	printf '\000\001\002\377garbage\r\n\r\n' >"$TZ_DIR/g1"
+	tz_udp_send "$TZ_DIR/g1"
+	printf 'NOT SIP AT ALL\r\n\r\n' >"$TZ_DIR/g2"
+	tz_udp_send "$TZ_DIR/g2"
+	head -c 1400 /dev/zero | tr '\0' '\377' >"$TZ_DIR/g3"
+	tz_udp_send "$TZ_DIR/g3"
+	# a stray response
+	printf 'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:%s;branch=z9hG4bKnone\r\nFrom: <sip:q@localhost>;tag=x\r\nTo: <sip:raw@localhost>;tag=y\r\nCall-ID: stray\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n' \
+		"$port" >"$TZ_DIR/g4"
+	tz_udp_send "$TZ_DIR/g4"
+	ph_alive Q || tz_fail "tzphone died on garbage datagrams"
+	# no Call-ID: 400
+	raw "OPTIONS sip:q@127.0.0.1:$port" "1 OPTIONS" "x" ""
+	sed -i '/^Call-ID:/d' "$TZ_DIR/raw"
+	send_expect '^SIP/2.0 400' >/dev/null
+	# a body shorter than Content-Length: 400
+	raw "INVITE sip:q@127.0.0.1:$port" "1 INVITE" "short-$RANDOM" "" \
+		'Content-Type: application/sdp\n' "$SDP"
+	sed -i "s/^Content-Length: .*/Content-Length: 900\r/" "$TZ_DIR/raw"
+	send_expect '^SIP/2.0 400' >/dev/null
+	# no dialog: 481
+	raw "BYE sip:q@127.0.0.1:$port" "5 BYE" "nodialog-$RANDOM" "notag"
+	send_expect '^SIP/2.0 481' >/dev/null
+	raw "INFO sip:q@127.0.0.1:$port" "5 INFO" "nodialog-$RANDOM" "notag"
+	send_expect '^SIP/2.0 481' >/dev/null
+	raw "NOTIFY sip:q@127.0.0.1:$port" "5 NOTIFY" "nodialog-$RANDOM" "notag" \
+		'Event: refer\nSubscription-State: active;expires=60\nContent-Type: message/sipfrag\n' \
+		"SIP/2.0 200 OK"
+	send_expect '^SIP/2.0 481' >/dev/null
+	ph_alive Q || tz_fail "tzphone died on requests for no dialog"
+	# a real call, CSeq 10
+	cid=call-$RANDOM$RANDOM
+	raw "INVITE sip:q@127.0.0.1:$port" "10 INVITE" "$cid" "" \
+		'Content-Type: application/sdp\n' "$SDP"
+	r=$(send_expect '^SIP/2.0 200')
+	tt=$(printf '%s' "$r" | tz_hdr To | sed -n 's/.*;tag=\([^;>]*\).*/\1/p')
+	[ -n "$tt" ] || tz_fail "no To tag in tzphone's 200: $r"
+	raw "ACK sip:q@127.0.0.1:$port" "10 ACK" "$cid" "$tt"
+	tz_udp_send "$TZ_DIR/raw"
+	ph_wait Q '.event == "established"'
+	# lower CSeq in the dialog: 500; the dialog lives
+	raw "INFO sip:q@127.0.0.1:$port" "5 INFO" "$cid" "$tt"
+	send_expect '^SIP/2.0 500' >/dev/null
+	raw "OPTIONS sip:q@127.0.0.1:$port" "11 OPTIONS" "$cid" "$tt"
+	send_expect '^SIP/2.0 200' >/dev/null
+	raw "BYE sip:q@127.0.0.1:$port" "12 BYE" "$cid" "$tt"
+	send_expect '^SIP/2.0 200' >/dev/null
+	ph_wait Q '.event == "ended"'
+	raw "BYE sip:q@127.0.0.1:$port" "13 BYE" "$cid" "$tt"
+	send_expect '^SIP/2.0 481' >/dev/null
+	tz_udp_close
+	ph_expect Q "incoming@1 established@1 ended:200:remote@1"
+	ph_quit Q
+}
+tz_try "2. network: garbage ignored, no Call-ID 400, short body 400, no dialog 481 (BYE, INFO, NOTIFY), lower CSeq 500, the dialog lives, BYE 200, BYE again 481" t_network
+
+tz_done

@@ -1,0 +1,87 @@
+#!/bin/bash
+# test_basic.sh  tzphone through the server, CALLFLOWS.md "Basic call
+# handling" (flows 1-4): phones A and B are tzphone instances registered
+# with digest authentication (PH_AUTH, default on: REGISTER gets 401 and
+# INVITE/BYE 407 first), A calls sip:bN@localhost through the server's UDP
+# port. Each flow checks the exact event sequence of every phone (which
+# call, codes, who ended it), the peer each call names, that every phone
+# quits with exit 0 after unregistering, and that the server is left with
+# no binding, dialog, proxy context or transaction.
+. "$(dirname "$0")/lib.sh"
+
+ph_server
+
+# flow 1: REGISTER -> 401 -> REGISTER with credentials -> 200; then
+# unregister (Expires 0) and register again; a wrong password fails
+flow_1() {
+	local c0
+	ph_flow
+	ph_user a1
+	c0=$(tz_status_field responses.4xx)
+	ph_reg A a1
+	tz_wait_field bindings 1
+	[ "${PH_AUTH:-on}" = off ] ||
+		tz_expect_ge "401 challenges sent by the server" \
+			"$(($(tz_status_field responses.4xx) - c0))" 1
+	ph_cmd A unregister
+	ph_wait A '.event == "unregistered"'
+	tz_wait_field bindings 0
+	ph_cmd A register
+	ph_wait A '.event == "registered"'
+	tz_wait_field bindings 1
+	ph_expect A "registered:200 unregistered:200 registered:200"
+	ph_quit A
+	tz_wait_field bindings 0
+	[ "${PH_AUTH:-on}" = off ] && return 0
+	PH_NOWAIT=1 ph_start W --aor a1@localhost --password wrong
+	ph_wait W '.event == "registration_failed"'
+	ph_expect W "registration_failed:401"
+	tz_expect "bindings after a wrong password" "$(tz_status_field bindings)" 0
+	ph_quit W
+}
+tz_try "flow 1, register: 401 challenge, registered; unregister, register; a wrong password fails with 401" flow_1
+
+# flow 2: A calls B; B rings (A: 180), answers; B hangs up (BYE)
+flow_2() {
+	ph_flow
+	ph_user a2 b2
+	ph_reg B b2
+	ph_reg A a2
+	ph_connect A B b2
+	ph_cmd B hangup
+	ph_wait B '.event == "ended"'
+	ph_wait A '.event == "ended"'
+	ph_expect A "registered:200 progress:180@1 established@1 ended:200:remote@1"
+	ph_expect B "registered:200 incoming@1 established@1 ended:200:local@1"
+	ph_expect_peer A 1 '^sip:b2@localhost$'
+	ph_expect_peer B 1 '^sip:a2@localhost$'
+	ph_quit A
+	ph_quit B
+	ph_idle
+}
+tz_try "flow 2, callee terminates: A progress 180, established, ended 200 by remote; B incoming, established, ended 200 local" flow_2
+
+# flow 3 (caller discards): A hangs up while B rings: CANCEL, 487
+tz_try "flow 3, caller discards: A CANCELs after 180: A ended 487 local, B ended 487 remote" \
+	ph_cancelled 3 0
+
+# flow 4 (callee discards): B rings, then rejects with 603 Decline
+flow_4() {
+	ph_flow
+	ph_user a4 b4
+	ph_reg B b4
+	ph_reg A a4
+	ph_dial A B b4
+	ph_cmd B "reject 603"
+	ph_wait B '.event == "ended"'
+	ph_wait A '.event == "ended"'
+	ph_expect A "registered:200 progress:180@1 ended:603:remote@1"
+	ph_expect B "registered:200 incoming@1 ended:603:local@1"
+	ph_quit A
+	ph_quit B
+	ph_idle
+}
+tz_try "flow 4, callee discards: B 603 Decline after 180: A ended 603 remote, B ended 603 local" flow_4
+
+tz_stop
+tz_done

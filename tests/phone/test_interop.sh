@@ -1,0 +1,123 @@
+#!/bin/bash
+# test_interop.sh  tzphone against an independently written peer, SIPp,
+# directly (no server, --no-register, UDP on loopback):
+#   1. tzphone calls SIPp's built-in UAS (-sn uas: 180, 200, expects ACK
+#      and BYE) and hangs up: SDP offer PCMU/PCMA/telephone-event on a port
+#      tzphone has bound; events progress 180, established, ended 200 local;
+#   2. SIPp's built-in UAC (-sn uac: INVITE with a PCMU offer, ACK, BYE)
+#      calls tzphone --auto-answer: answer with PCMU; events incoming,
+#      established, ended 200 remote;
+#   3. an older peer (sipp_hold_c0_uac.xml) holds with c=0.0.0.0 and
+#      resumes: events held and resumed, by remote.
+# SIPp must exit 0 (every message as its scenario says) in each.
+. "$(dirname "$0")/lib.sh"
+
+ph_dir
+
+# sipp_bg NAME PORT ARGS...: SIPp on 127.0.0.1:PORT in the background
+# (bounded by timeout(1), -m 1), tracing to $TZ_DIR/NAME.{msg,err,out}
+sipp_bg() {
+	local name=$1 port=$2
+	shift 2
+	timeout -k 2 20 "$TZ_SIPP" -i 127.0.0.1 -p "$port" -t u1 -m 1 -nostdin \
+		-timeout 15s -timeout_error \
+		-trace_msg -message_file "$TZ_DIR/$name.msg" \
+		-trace_err -error_file "$TZ_DIR/$name.err" \
+		"$@" >"$TZ_DIR/$name.out" 2>&1 </dev/null &
+	SIPP_PID=$!
+	TZ_BG_PIDS="$TZ_BG_PIDS $SIPP_PID"
+}
+
+# sipp_wait NAME: SIPp (SIPP_PID) exits 0 within its timeout
+sipp_wait() {
+	local rc
+	wait "$SIPP_PID"
+	rc=$?
+	[ "$rc" = 0 ] && return 0
+	{
+		echo "---- sipp $1: exit $rc ----"
+		grep -v '^\s*$' "$TZ_DIR/$1.out" | tail -n 10
+		tail -n 20 "$TZ_DIR/$1.err" 2>/dev/null | cut -c 1-200
+		tail -n 40 "$TZ_DIR/$1.msg" 2>/dev/null | cut -c 1-200
+	} >&2
+	tz_fail "sipp $1 failed: exit $rc"
+}
+
+# sipp_msg NAME START: the first message SIPp NAME received whose first
+# line starts with START (CRs removed)
+sipp_msg() {
+	awk -v start="$2" '
+	{ sub(/\r$/, "") }
+	/^-----------------------------------------------/ { if (keep) exit; st = 0; next }
+	st == 0 && /message received/ { st = 1; first = 1; next }
+	st == 1 && first && $0 == "" { next }
+	st == 1 && first { first = 0; if (index($0, start) == 1) keep = 1 }
+	keep { print }' "$TZ_DIR/$1.msg"
+}
+
+# 1. tzphone -> SIPp UAS
+t_call_uas() {
+	local sp pid m port
+	ph_flow
+	sp=$(tz__free_port) || tz_fail "no free port"
+	sipp_bg S1 "$sp" -sn uas
+	sleep 0.3
+	ph_start A --aor a@localhost --no-register
+	ph_cmd A "call sip:service@127.0.0.1:$sp"
+	ph_wait A '.event == "established"'
+	ph_cmd A hangup
+	ph_wait A '.event == "ended"'
+	sipp_wait S1
+	ph_expect A "progress:180@1 established@1 ended:200:local@1"
+	ph_expect_peer A 1 "^sip:service@127\\.0\\.0\\.1:$sp\$"
+	m=$(sipp_msg S1 INVITE)
+	tz_expect_match "Content-Type of the INVITE" "$(printf '%s\n' "$m" | tz_hdr Content-Type)" '^application/sdp'
+	port=$(printf '%s\n' "$m" | sed -n 's/^m=audio \([0-9]*\) RTP\/AVP .*/\1/p')
+	tz_expect_match "m=audio of the offer" "$(printf '%s\n' "$m" | grep '^m=audio')" \
+		'^m=audio [1-9][0-9]* RTP/AVP( [0-9]+)+$'
+	for pt in 'PCMU/8000' 'PCMA/8000' 'telephone-event/8000'; do
+		tz_expect_match "a=rtpmap $pt in the offer" "$(printf '%s\n' "$m" | grep '^a=rtpmap:')" "$pt"
+	done
+	pid=${PH_PID[A]}
+	ss -Hlnup 2>/dev/null | grep "pid=$pid," | grep -q ":$port " ||
+		tz_fail "the offer's media port $port is not a UDP port tzphone has bound"
+	ph_quit A
+}
+tz_try "1. tzphone calls SIPp -sn uas: progress 180, established, ended 200 local; PCMU/PCMA/telephone-event on a bound port" t_call_uas
+
+# 2. SIPp UAC -> tzphone --auto-answer
+t_uac_calls() {
+	local port sp m
+	ph_flow
+	port=$(tz__free_port) || tz_fail "no free port"
+	ph_start B --aor b@localhost --no-register --auto-answer --listen "udp:127.0.0.1:$port"
+	tz_expect "B listens where --listen says" "$(ph_port B)" "$port"
+	sp=$(tz__free_port) || tz_fail "no free port"
+	sipp_bg S2 "$sp" -sn uac -s b "127.0.0.1:$port"
+	sipp_wait S2
+	ph_wait B '.event == "ended"'
+	ph_expect B "incoming@1 established@1 ended:200:remote@1"
+	ph_expect_peer B 1 "^sip:sipp@127\\.0\\.0\\.1:$sp\$"
+	m=$(sipp_msg S2 "SIP/2.0 200")
+	tz_expect_match "m=audio of the answer (PCMU, as offered)" \
+		"$(printf '%s\n' "$m" | grep '^m=audio')" '^m=audio [1-9][0-9]* RTP/AVP 0( |$)'
+	ph_quit B
+}
+tz_try "2. SIPp -sn uac calls tzphone --auto-answer: incoming, established, ended 200 remote; PCMU answer" t_uac_calls
+
+# 3. an older peer holds with c=0.0.0.0
+t_hold_c0() {
+	local port sp
+	ph_flow
+	port=$(tz__free_port) || tz_fail "no free port"
+	ph_start B --aor b@localhost --no-register --auto-answer --listen "udp:127.0.0.1:$port"
+	sp=$(tz__free_port) || tz_fail "no free port"
+	sipp_bg S3 "$sp" -sf "$PH_DIR/sipp_hold_c0_uac.xml" -key callee b "127.0.0.1:$port"
+	sipp_wait S3
+	ph_wait B '.event == "ended"'
+	ph_expect B "incoming@1 established@1 held:remote@1 resumed:remote@1 ended:200:remote@1"
+	ph_quit B
+}
+tz_try "3. an older peer holds with c=0.0.0.0 and resumes: held, resumed by remote" t_hold_c0
+
+tz_done
