@@ -164,14 +164,18 @@ static void incoming(struct phone *p, const struct tz_ua_event *ev)
 	if (busy_besides(p, ev->call)) {
 		/* busy: 486, or with call waiting 182 Queued and let it
 		 * ring (the network may forward on no answer) */
-		if (p->call_waiting)
+		if (p->call_waiting) {
+			tz_ua_ring(p->ua, ev->call, 180);
 			tz_ua_ring(p->ua, ev->call, 182);
-		else
+		} else {
 			tz_ua_reject(p->ua, ev->call, 486);
+		}
 		return;
 	}
 	if (p->auto_answer)
 		tz_ua_answer(p->ua, ev->call);
+	else
+		tz_ua_ring(p->ua, ev->call, 180);
 }
 
 static void on_event(const struct tz_ua_event *ev, void *arg)

@@ -46,7 +46,9 @@ enum tz_ua_ev_type {
 	TZ_UA_EV_REGISTRATION_FAILED, /**< code: the final status (408 for
 	                                   no answer) */
 	TZ_UA_EV_UNREGISTERED,        /**< code: the status of the REGISTER */
-	TZ_UA_EV_INCOMING,            /**< a new call; peer, anonymous */
+	TZ_UA_EV_INCOMING,            /**< a new call (only 100 Trying sent:
+	                                   ring, answer or reject it); peer,
+	                                   anonymous */
 	TZ_UA_EV_PROGRESS,            /**< code: 180, 181, 182, 183 */
 	TZ_UA_EV_ESTABLISHED,         /**< the INVITE was answered and ACKed */
 	TZ_UA_EV_HELD,                /**< by: local (we held) or remote */

@@ -533,9 +533,9 @@ void ua_call_invite(struct tz_ua *ua, struct tz_msg *m,
 		call_free(c);
 		return;
 	}
+	/* the application rings (tz_ua_ring) or answers: RFC3261 13.3.1.1
+	 * leaves alerting to it, and a refusal needs no 180 first */
 	c->state = TZ_UA_CALL_INCOMING;
-	/* RFC3261 13.3.1.1: we are alerting the user */
-	ua_reply(ua, c->st, 180, tag, NULL, NULL, NULL, 0, true);
 	ua_event(ua, TZ_UA_EV_INCOMING, c, 0, true, NULL);
 }
 
