@@ -52,7 +52,7 @@ static const char usage[] =
         "  hangup [CALL]   hold [CALL]   resume [CALL]   swap\n"
         "  dtmf DIGITS [CALL]   update [CALL]   message URI TEXT\n"
         "  options URI   register   unregister   quit\n"
-        "  (transfer, transfer-attended: not implemented yet -> error)\n"
+        "  transfer URI [CALL]   transfer-attended CALL_A CALL_C\n"
         "\n"
         "events ({\"event\": NAME, ...}):\n"
         "  ready (local, aor), registered, registration_failed (code),\n"
@@ -60,7 +60,10 @@ static const char usage[] =
         "  anonymous), progress (call, code), established (call), held,\n"
         "  resumed (call, by), ended (call, code or null, by: local or\n"
         "  remote), message (from, text), dtmf (call, digit), response\n"
-        "  (method, code), error (what)\n";
+        "  (method, code), transfer_progress (call, code), transferred\n"
+        "  (call), error (what)\n"
+        "A REFER received in a call is accepted and carried out; a MESSAGE\n"
+        "is answered 200 and reported.\n";
 
 struct phone {
 	struct tz_loop *loop;
@@ -125,6 +128,14 @@ static void calls_del(struct phone *p, const char *id)
 	}
 }
 
+static bool known(struct phone *p, const char *id)
+{
+	for (unsigned i = 0; i < p->ncalls; i++)
+		if (!strcmp(p->calls[i], id))
+			return true;
+	return false;
+}
+
 /* Another live call than @p id (busy). */
 static bool busy_besides(struct phone *p, const char *id)
 {
@@ -148,6 +159,9 @@ static const char *const ev_names[] = {
         [TZ_UA_EV_DTMF] = "dtmf",
         [TZ_UA_EV_RESPONSE] = "response",
         [TZ_UA_EV_ERROR] = "error",
+        [TZ_UA_EV_CALLING] = "calling",
+        [TZ_UA_EV_TRANSFER_PROGRESS] = "transfer_progress",
+        [TZ_UA_EV_TRANSFERRED] = "transferred",
 };
 
 /* The policies for a new incoming call. */
@@ -230,6 +244,10 @@ static void on_event(const struct tz_ua_event *ev, void *arg)
 	if (ev->type == TZ_UA_EV_INCOMING) {
 		calls_add(p, ev->call);
 		incoming(p, ev);
+	} else if (ev->type == TZ_UA_EV_CALLING) {
+		/* a call the UA placed for a REFER it accepted */
+		if (!known(p, ev->call))
+			calls_add(p, ev->call);
 	} else if (ev->type == TZ_UA_EV_ENDED) {
 		calls_del(p, ev->call);
 	}
@@ -317,14 +335,6 @@ static void cmd_call(struct phone *p, char *rest)
 		return;
 	}
 	calls_add(p, id);
-	{
-		json_t *o = json_object();
-
-		json_object_set_new(o, "event", json_string("calling"));
-		json_object_set_new(o, "call", json_string(id));
-		json_object_set_new(o, "peer", json_string(uri));
-		emit(o);
-	}
 }
 
 static void cmd_swap(struct phone *p)
@@ -426,9 +436,23 @@ static void command(struct phone *p, char *line)
 		result("unregister", tz_ua_unregister(p->ua));
 	} else if (!strcmp(cmd, "quit")) {
 		start_quit(p);
-	} else if (!strcmp(cmd, "transfer") ||
-	           !strcmp(cmd, "transfer-attended")) {
-		emit_error("transfer: not implemented yet");
+	} else if (!strcmp(cmd, "transfer")) {
+		a = next_word(&rest);
+		if (!a) {
+			emit_error("usage: transfer URI [CALL]");
+			return;
+		}
+		id = pick(p, next_word(&rest), false);
+		result("transfer", id ? tz_ua_transfer(p->ua, id, a) : -ENOENT);
+	} else if (!strcmp(cmd, "transfer-attended")) {
+		a = next_word(&rest);
+		b = next_word(&rest);
+		if (!a || !b) {
+			emit_error("usage: transfer-attended CALL_A CALL_C");
+			return;
+		}
+		result("transfer-attended",
+		       tz_ua_transfer_attended(p->ua, a, b));
 	} else {
 		char what[96];
 

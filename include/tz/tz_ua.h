@@ -59,6 +59,12 @@ enum tz_ua_ev_type {
 	TZ_UA_EV_RESPONSE,            /**< method, code: final response to
 	                                   tz_ua_message/options/update */
 	TZ_UA_EV_ERROR,               /**< text: what failed */
+	TZ_UA_EV_CALLING,             /**< a call we place (tz_ua_call, or
+	                                   for a REFER we accepted); peer */
+	TZ_UA_EV_TRANSFER_PROGRESS,   /**< code: the sipfrag status of a
+	                                   NOTIFY for our REFER */
+	TZ_UA_EV_TRANSFERRED,         /**< our REFER succeeded (a 2xx
+	                                   sipfrag) */
 };
 
 /** One event; every pointer is borrowed for the handler call. */
@@ -152,6 +158,23 @@ int tz_ua_update(struct tz_ua *ua, const char *id);
 /** MESSAGE with text/plain @p text to @p uri (RFC 3428).
  *  @return 0; -EINVAL; -EMSGSIZE over the 1300-byte rule (RFC 3428 5). */
 int tz_ua_message(struct tz_ua *ua, const char *uri, const char *text);
+
+/**
+ * Blind transfer (RFC 3515): REFER the peer of call @p id to @p uri.
+ * The NOTIFYs come as TZ_UA_EV_TRANSFER_PROGRESS; after the first one the
+ * call is ended with BYE (CALLFLOWS.md flow 8).
+ * @return 0; -ENOENT; -EPROTO not established; -EINVAL.
+ */
+int tz_ua_transfer(struct tz_ua *ua, const char *id, const char *uri);
+
+/**
+ * Attended transfer (RFC 3515, RFC 3891): REFER the peer of call @p id_a
+ * to the peer of call @p id_c, with Replaces naming the dialog of @p
+ * id_c. Both calls end with BYE once the transfer succeeded.
+ * @return 0; -ENOENT; -EPROTO.
+ */
+int tz_ua_transfer_attended(struct tz_ua *ua, const char *id_a,
+                            const char *id_c);
 
 /** OPTIONS to @p uri (RFC 3261 11). */
 int tz_ua_options(struct tz_ua *ua, const char *uri);

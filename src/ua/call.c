@@ -42,6 +42,7 @@ static void call_free(struct ua_call *c)
 	tz_mem_deref(c->dlg);
 	tz_buf_free(&c->ok);
 	tz_free(c->offer);
+	ua_refer_put(c->xfer);
 	tz_free(c);
 }
 
@@ -57,6 +58,8 @@ static void call_end(struct ua_call *c, int code, bool remote)
 	if (c->dead)
 		return;
 	c->dead = true;
+	if (c->xfer && c->state != TZ_UA_CALL_CONFIRMED)
+		ua_refer_outcome(c, code ? code : 500);
 	c->state = TZ_UA_CALL_NONE;
 	tz_timer_cancel(&c->ok_timer);
 	tz_timer_cancel(&c->glare);
@@ -257,6 +260,8 @@ static void got_2xx(struct ua_call *c, struct ua_req *r,
 	}
 	c->ack = send_ack(ua, c->dlg, r->cseq);
 	c->state = TZ_UA_CALL_CONFIRMED;
+	if (c->xfer)
+		ua_refer_outcome(c, resp->status);
 	if (c->hangup_pending) {
 		/* RFC3261 9.1: the CANCEL lost the race: BYE after the ACK */
 		tz_ua_hangup(ua, c->id);
@@ -294,6 +299,8 @@ static void inv_resp(struct ua_req *r, int err, const struct tz_msg *resp)
 		 * early dialog */
 		if (!c->dlg && resp->to.has_tag && resp->to.tag.len && r->t)
 			tz_dlg_uac_alloc(&c->dlg, tz_tsx_request(r->t), resp);
+		if (c->xfer && resp->status >= 180)
+			ua_refer_progress(c, resp->status);
 		if (c->state == TZ_UA_CALL_CALLING && resp->status >= 180 &&
 		    resp->status <= 183)
 			ua_event(ua, TZ_UA_EV_PROGRESS, c, resp->status, true,
@@ -318,6 +325,17 @@ static int print_offer(struct ua_call *c, struct tz_buf *b)
 
 int tz_ua_call(struct tz_ua *ua, const char *uri, unsigned flags, char *id,
                size_t idlen)
+{
+	struct ua_call *c;
+	int err = ua_call_place(ua, uri, flags, NULL, &c);
+
+	if (!err)
+		snprintf(id, idlen, "%s", c->id);
+	return err;
+}
+
+int ua_call_place(struct tz_ua *ua, const char *uri, unsigned flags,
+                  const char *hdrs, struct ua_call **cp)
 {
 	struct tz_uri u;
 	struct ua_call *c;
@@ -347,10 +365,12 @@ int tz_ua_call(struct tz_ua *ua, const char *uri, unsigned flags, char *id,
 		snprintf(r->from, sizeof(r->from),
 		         "\"Anonymous\" <sip:anonymous@anonymous.invalid>");
 		snprintf(r->hdrs, sizeof(r->hdrs),
-		         "Privacy: id\r\nAllow: %s\r\n", UA_ALLOW);
+		         "Privacy: id\r\nAllow: %s\r\n%s%s", UA_ALLOW,
+		         UA_SUPPORTED, hdrs ? hdrs : "");
 	} else {
 		snprintf(r->from, sizeof(r->from), "<%s>", ua->aor_uri);
-		snprintf(r->hdrs, sizeof(r->hdrs), "Allow: %s\r\n", UA_ALLOW);
+		snprintf(r->hdrs, sizeof(r->hdrs), "Allow: %s\r\n%s%s",
+		         UA_ALLOW, UA_SUPPORTED, hdrs ? hdrs : "");
 	}
 	ua_rand_hex(r->from_tag, sizeof(r->from_tag));
 	snprintf(r->call_id, sizeof(r->call_id), "%016llx@%s",
@@ -369,7 +389,8 @@ int tz_ua_call(struct tz_ua *ua, const char *uri, unsigned flags, char *id,
 		return err;
 	}
 	c->state = TZ_UA_CALL_CALLING;
-	snprintf(id, idlen, "%s", c->id);
+	ua_event(ua, TZ_UA_EV_CALLING, c, 0, false, NULL);
+	*cp = c;
 	return 0;
 }
 
@@ -495,13 +516,44 @@ static bool is_anonymous(const struct tz_msg *m)
 	       tz_span_eqi(m->buf, u->user, "anonymous");
 }
 
+/* RFC3891 3: the confirmed call a Replaces header names (to-tag: our
+ * tag, from-tag: the peer's); -ENOENT when there is none. */
+static int replaced(struct tz_ua *ua, struct tz_msg *m, struct ua_call **oldp)
+{
+	const struct tz_replaces *rp;
+	struct ua_call *c;
+	int err = tz_msg_replaces(m, &rp);
+
+	*oldp = NULL;
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	for (c = ua->calls; c; c = c->next) {
+		if (c->dead || !c->dlg || c->state != TZ_UA_CALL_CONFIRMED)
+			continue;
+		if (tz_span_eq(m->buf, rp->call_id, c->dlg->call_id) &&
+		    tz_span_eq(m->buf, rp->to_tag, c->dlg->local_tag) &&
+		    tz_span_eq(m->buf, rp->from_tag, c->dlg->remote_tag)) {
+			*oldp = c;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 void ua_call_invite(struct tz_ua *ua, struct tz_msg *m,
                     const struct tz_tp_dest *src)
 {
-	struct ua_call *c;
+	struct ua_call *c, *old;
 	char tag[24];
 	int code = check_offer(ua, m), err;
 
+	if (!code) {
+		err = replaced(ua, m, &old);
+		/* RFC3891 3: no such dialog: 481; a bad header: 400 */
+		code = err == -ENOENT ? 481 : err ? 400 : 0;
+	}
 	if (code) {
 		ua_reply_sl(ua, m, src, code,
 		            code == 415 ? "Accept: application/sdp\r\n" : NULL);
@@ -537,6 +589,12 @@ void ua_call_invite(struct tz_ua *ua, struct tz_msg *m,
 	 * leaves alerting to it, and a refusal needs no 180 first */
 	c->state = TZ_UA_CALL_INCOMING;
 	ua_event(ua, TZ_UA_EV_INCOMING, c, 0, true, NULL);
+	if (old) {
+		/* RFC3891 3: the new call takes the place of the old one
+		 * without asking the user: answer it, end the old with BYE */
+		tz_ua_answer(ua, c->id);
+		tz_ua_hangup(ua, old->id);
+	}
 }
 
 static struct ua_call *incoming(struct tz_ua *ua, const char *id, int *err)

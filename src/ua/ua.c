@@ -204,6 +204,12 @@ static void request(struct tz_ua *ua, struct tz_msg *m,
 	if (unsupported(ua, m, src))
 		return;
 	if (m->to.has_tag && m->to.tag.len) {
+		/* RFC3515 2.4.4, RFC 6665 4.1.3: a NOTIFY belongs to a REFER
+		 * of ours (481 when none) */
+		if (tz_span_eq(b, m->method, "NOTIFY")) {
+			ua_refer_notify(ua, m, src);
+			return;
+		}
 		/* RFC3261 12.2.2: a request in a dialog we do not know: 481 */
 		c = ua_call_match(ua, m);
 		if (!c) {
@@ -218,6 +224,8 @@ static void request(struct tz_ua *ua, struct tz_msg *m,
 		if (tz_span_eq(b, m->method, "INVITE") ||
 		    tz_span_eq(b, m->method, "BYE"))
 			ua_call_request(ua, c, m, src);
+		else if (tz_span_eq(b, m->method, "REFER"))
+			ua_refer_request(ua, c, m, src);
 		else
 			ua_misc_request(ua, c, m, src);
 		return;
@@ -437,6 +445,7 @@ void tz_ua_free(struct tz_ua *ua)
 		evq_free(q);
 	}
 	ua_call_free_all(ua);
+	ua_refer_free_all(ua);
 	while (ua->reqs)
 		ua_req_free(ua->reqs);
 	tz_tsx_layer_free(ua->tsx);

@@ -22,12 +22,18 @@
 
 #define UA_MAX_HDRS 128
 /* RFC3261 20.5: what we accept (advertised in Allow) */
-#define UA_ALLOW "INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, UPDATE"
-#define UA_AGENT "tzphone/" TZ_VERSION
+#define UA_ALLOW                                                               \
+	"INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, UPDATE, REFER, "    \
+	"NOTIFY"
+/* RFC3891 6: we understand Replaces */
+#define UA_SUPPORTED "Supported: replaces\r\n"
+#define UA_AGENT     "tzphone/" TZ_VERSION
 
 struct ua_req;
 struct ua_call;
 struct ua_evq;
+struct ua_xfer;
+struct ua_sub;
 
 /* Response handler of a request we sent: @p err 0 with each response
  * (after the digest retry, which it never sees), or a negative errno and
@@ -107,6 +113,7 @@ struct tz_ua {
 
 	struct ua_req *reqs;
 	struct ua_call *calls;
+	struct ua_sub *subs;           /* REFERs we sent, waiting for NOTIFYs */
 	struct ua_evq *evq, *evq_tail; /* events not delivered yet */
 	struct tz_timer evq_timer;
 	unsigned next_call;
@@ -157,6 +164,10 @@ struct ua_call {
 	bool glare_hold;
 	struct ua_req *bye;
 
+	/* a call we place for a REFER (RFC 3515): its outcome is NOTIFYed
+	 * to the referrer */
+	struct ua_xfer *xfer;
+
 	bool dead;
 	struct tz_timer free_timer;
 };
@@ -195,6 +206,19 @@ void ua_call_cancel(struct tz_ua *ua, struct tz_msg *m,
 struct ua_call *ua_call_find(const struct tz_ua *ua, const char *id);
 struct ua_call *ua_call_match(const struct tz_ua *ua, const struct tz_msg *m);
 void ua_call_free_all(struct tz_ua *ua);
+
+int ua_call_place(struct tz_ua *ua, const char *uri, unsigned flags,
+                  const char *hdrs, struct ua_call **cp);
+
+/* ---- refer.c ---- */
+void ua_refer_request(struct tz_ua *ua, struct ua_call *c, struct tz_msg *m,
+                      const struct tz_tp_dest *src);
+bool ua_refer_notify(struct tz_ua *ua, struct tz_msg *m,
+                     const struct tz_tp_dest *src);
+void ua_refer_progress(struct ua_call *c, int code);
+void ua_refer_outcome(struct ua_call *c, int code);
+void ua_refer_put(struct ua_xfer *x);
+void ua_refer_free_all(struct tz_ua *ua);
 
 /* ---- misc.c ---- */
 void ua_misc_request(struct tz_ua *ua, struct ua_call *c, struct tz_msg *m,
