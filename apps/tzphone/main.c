@@ -97,12 +97,32 @@ static void emit(json_t *o)
 	json_decref(o);
 }
 
+/* A JSON string from network text: invalid UTF-8 (which jansson
+ * refuses) has its non-ASCII bytes replaced by '?'. */
+static json_t *jstr(const char *s)
+{
+	json_t *j = json_string(s ? s : "");
+	char *c;
+
+	if (j || !s)
+		return j;
+	c = strdup(s);
+	if (!c)
+		return json_null();
+	for (char *q = c; *q; q++)
+		if ((unsigned char)*q >= 0x80)
+			*q = '?';
+	j = json_string(c);
+	free(c);
+	return j ? j : json_null();
+}
+
 static void emit_error(const char *what)
 {
 	json_t *o = json_object();
 
 	json_object_set_new(o, "event", json_string("error"));
-	json_object_set_new(o, "what", json_string(what));
+	json_object_set_new(o, "what", jstr(what));
 	emit(o);
 }
 
@@ -202,14 +222,14 @@ static void on_event(const struct tz_ua_event *ev, void *arg)
 		json_object_set_new(o, "call", json_string(ev->call));
 	switch (ev->type) {
 	case TZ_UA_EV_MESSAGE:
-		json_object_set_new(o, "from", json_string(ev->peer));
-		json_object_set_new(o, "text", json_string(ev->text));
+		json_object_set_new(o, "from", jstr(ev->peer));
+		json_object_set_new(o, "text", jstr(ev->text));
 		break;
 	case TZ_UA_EV_DTMF:
-		json_object_set_new(o, "digit", json_string(ev->text));
+		json_object_set_new(o, "digit", jstr(ev->text));
 		break;
 	case TZ_UA_EV_ERROR:
-		json_object_set_new(o, "what", json_string(ev->text));
+		json_object_set_new(o, "what", jstr(ev->text));
 		break;
 	case TZ_UA_EV_RESPONSE:
 		json_object_set_new(o, "method", json_string(ev->method));
@@ -239,7 +259,7 @@ static void on_event(const struct tz_ua_event *ev, void *arg)
 		break;
 	}
 	if (ev->peer && ev->type != TZ_UA_EV_MESSAGE)
-		json_object_set_new(o, "peer", json_string(ev->peer));
+		json_object_set_new(o, "peer", jstr(ev->peer));
 	emit(o);
 	if (ev->type == TZ_UA_EV_INCOMING) {
 		calls_add(p, ev->call);

@@ -259,8 +259,14 @@ void ua_misc_request(struct tz_ua *ua, struct ua_call *c, struct tz_msg *m,
 	 * Allow; one we do not know at all: 501 */
 	if (tz_span_eq(b, m->method, "INFO") ||
 	    tz_span_eq(b, m->method, "UPDATE") ||
-	    tz_span_eq(b, m->method, "BYE")) {
+	    tz_span_eq(b, m->method, "BYE") ||
+	    tz_span_eq(b, m->method, "NOTIFY")) {
 		ua_reply_sl(ua, m, src, 481, NULL);
+		return;
+	}
+	/* RFC3515 2.4.2: a REFER outside a call is not carried out */
+	if (tz_span_eq(b, m->method, "REFER")) {
+		ua_reply_sl(ua, m, src, 403, NULL);
 		return;
 	}
 	if (tz_span_eq(b, m->method, "REGISTER") ||
