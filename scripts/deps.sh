@@ -8,8 +8,9 @@ if [ "${1:-run}" = test ]; then
 	# clang + compiler-rt + libFuzzer for the fuzz targets, clang-format
 	# for the style check
 	pkgs="$pkgs clang-14 libclang-rt-14-dev libfuzzer-14-dev clang-format"
-	# SIPp drives the scenario tests
-	pkgs="$pkgs sip-tester"
+	# SIPp drives the scenario tests; jq reads tzphone's JSON events;
+	# Kamailio is the independent proxy of the tzphone interop test
+	pkgs="$pkgs sip-tester jq kamailio"
 fi
 missing=""
 for p in $pkgs; do
