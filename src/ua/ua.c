@@ -237,6 +237,34 @@ static void request(struct tz_ua *ua, struct tz_msg *m,
 	ua_misc_request(ua, NULL, m, src);
 }
 
+/* RFC3261 8.2, 18.2.2: a malformed request is answered statelessly
+ * (400, 505, 513 naming the defect) when what a response copies could
+ * be read; anything else is dropped. */
+static void reply_bad(struct tz_ua *ua, const struct tz_msg *m,
+                      const struct tz_tp_dest *src)
+{
+	struct tz_resp_build rb = {0};
+	char reason[160], tag[24];
+
+	if (!m->request || !m->err_status || !m->via1.host.len ||
+	    !tz_msg_hdr_find(m, TZ_HDR_FROM, 0) ||
+	    !tz_msg_hdr_find(m, TZ_HDR_TO, 0) ||
+	    !tz_msg_hdr_find(m, TZ_HDR_CALL_ID, 0) ||
+	    !tz_msg_hdr_find(m, TZ_HDR_CSEQ, 0) ||
+	    tz_span_eq(m->buf, m->method, "ACK"))
+		return;
+	snprintf(reason, sizeof(reason), "%s%s%.100s",
+	         tz_status_phrase(m->err_status), m->err_what ? ": " : "",
+	         m->err_what ? m->err_what : "");
+	ua_rand_hex(tag, sizeof(tag));
+	rb.status = m->err_status;
+	rb.reason = reason;
+	rb.to_tag = tag;
+	tz_buf_reset(&ua->out);
+	if (!tz_build_response(&ua->out, m, &rb))
+		tz_transport_send(ua->tp, ua->out.p, ua->out.len, src);
+}
+
 static void rx(const char *buf, size_t len, unsigned flags,
                const struct tz_tp_dest *src, void *arg)
 {
@@ -249,8 +277,7 @@ static void rx(const char *buf, size_t len, unsigned flags,
 	if (tz_msg_parse(&m, buf, len, NULL)) {
 		/* RFC3261 8.2: a malformed request gets its 400 when a reply
 		 * can be built; a malformed response is dropped */
-		if (m.err_status && m.request)
-			ua_reply_sl(ua, &m, src, m.err_status, NULL);
+		reply_bad(ua, &m, src);
 		return;
 	}
 	if (tz_tsx_layer_recv(ua->tsx, &m, src))
