@@ -48,10 +48,39 @@ uint32_t loop_hash(const struct tz_msg *m, struct tz_span topvia)
 	return h;
 }
 
+/* @p digits hex digits of @p v at @p p (0: as many as needed). */
+static char *put_hex(char *p, uint64_t v, int digits)
+{
+	static const char hex[] = "0123456789abcdef";
+	int k = digits;
+
+	if (!k)
+		for (uint64_t x = v; x || !k; x >>= 4)
+			k++;
+	for (int i = k - 1; i >= 0; i--, v >>= 4)
+		p[i] = hex[v & 15];
+	return p + k;
+}
+
 int make_branch(char *out, size_t n, unsigned worker, uint32_t lh)
 {
-	return snprintf(out, n, BRANCH_MAGIC "%x.%08x.%016llx", worker, lh,
-	                (unsigned long long)tz_rand64());
+	/* one per forwarded request: by hand, not printf */
+	char t[64], *p = t;
+
+	memcpy(p, BRANCH_MAGIC, sizeof(BRANCH_MAGIC) - 1);
+	p += sizeof(BRANCH_MAGIC) - 1;
+	p = put_hex(p, worker, 0);
+	*p++ = '.';
+	p = put_hex(p, lh, 8);
+	*p++ = '.';
+	p = put_hex(p, tz_rand64(), 16);
+	if (n) {
+		size_t k = (size_t)(p - t) < n ? (size_t)(p - t) : n - 1;
+
+		memcpy(out, t, k);
+		out[k] = 0;
+	}
+	return (int)(p - t);
 }
 
 int branch_worker(const char *b, size_t n)

@@ -111,8 +111,8 @@ static bool is_loose(const char *base, const struct tz_uri *u)
 	return uri_param(base, u, "lr", NULL);
 }
 
-int rr_uri(struct worker *w, enum tz_tp_proto tp, int family, char *out,
-           size_t n)
+static int rr_uri_print(struct worker *w, enum tz_tp_proto tp, int family,
+                        char *out, size_t n)
 {
 	const struct tz_config *c = &w->conf->c;
 
@@ -133,6 +133,43 @@ int rr_uri(struct worker *w, enum tz_tp_proto tp, int family, char *out,
 		                tp == TZ_TP_TCP ? ";transport=tcp" : "");
 	}
 	return -EAFNOSUPPORT;
+}
+
+int rr_uri(struct worker *w, enum tz_tp_proto tp, int family, char *out,
+           size_t n)
+{
+	/* the same few strings on every record-routed request: printed
+	 * once per configuration generation (generations live until exit,
+	 * so the pointer names one) */
+	struct rr_cached *rc = NULL;
+	int len;
+
+	for (unsigned i = 0; i < RR_CACHE; i++) {
+		struct rr_cached *x = &w->rrc[i];
+
+		if (x->conf == w->conf && x->tp == tp && x->family == family) {
+			rc = x;
+			break;
+		}
+		if (!rc && x->conf != w->conf)
+			rc = x;
+	}
+	if (rc && rc->conf == w->conf && rc->tp == tp && rc->family == family) {
+		if ((size_t)rc->len >= n)
+			return -ENOSPC;
+		memcpy(out, rc->uri, (size_t)rc->len + 1);
+		return rc->len;
+	}
+	len = rr_uri_print(w, tp, family, out, n);
+	if (len < 0 || !rc || (size_t)len >= sizeof(rc->uri) ||
+	    (size_t)len >= n)
+		return len;
+	rc->conf = w->conf;
+	rc->tp = tp;
+	rc->family = family;
+	rc->len = len;
+	memcpy(rc->uri, out, (size_t)len + 1);
+	return len;
 }
 
 /* Rewrite every Route field that loses an element: kept elements are

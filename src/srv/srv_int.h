@@ -56,6 +56,16 @@ struct wstats {
 	unsigned contexts;
 };
 
+/* rr_uri's printed Record-Route URIs (fwd.c) */
+#define RR_CACHE 4
+struct rr_cached {
+	const struct conf *conf; /* NULL: empty */
+	enum tz_tp_proto tp;
+	int family;
+	int len;
+	char uri[TZ_CONFIG_NAME_MAX + 64];
+};
+
 struct worker {
 	struct tz_server *srv;
 	unsigned index;
@@ -66,6 +76,7 @@ struct worker {
 	struct tz_tsx_layer *tsx;
 	struct tz_resolver *res; /* RFC 3263, this worker's c-ares channel */
 	const struct conf *conf; /* the generation this worker applied */
+	struct rr_cached rrc[RR_CACHE];
 	bool draining;
 	struct tz_timer drain_tick;
 	/* graceful stop: published by the worker, read by the main thread */

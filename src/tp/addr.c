@@ -122,18 +122,56 @@ bool tz_sa_host_is(const char *h, size_t n, const struct sockaddr *sa)
 	return memcmp(x, y, k) == 0;
 }
 
+/* The decimal digits of @p v at @p p; how many. */
+static size_t put_dec(char *p, unsigned v)
+{
+	char t[10];
+	size_t k = 0;
+
+	do
+		t[k++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	for (size_t i = 0; i < k; i++)
+		p[i] = t[k - 1 - i];
+	return k;
+}
+
 const char *tz_sa_print(const struct sockaddr_storage *a, bool port, char *out,
                         size_t n)
 {
-	char ip[INET6_ADDRSTRLEN] = "?";
-	size_t k;
-	bool v6 = a->ss_family == AF_INET6;
+	/* on every forwarded request and Via fix: IPv4 by hand, not
+	 * inet_ntop and printf */
+	char t[INET6_ADDRSTRLEN + 8];
+	size_t len = 0, k;
 
-	inet_ntop(a->ss_family, ip_bytes((const struct sockaddr *)a, &k), ip,
-	          sizeof(ip));
-	if (!port)
-		snprintf(out, n, "%s", ip);
-	else
-		snprintf(out, n, v6 ? "[%s]:%u" : "%s:%u", ip, tz_sa_port(a));
+	if (a->ss_family == AF_INET) {
+		const unsigned char *b =
+		        ip_bytes((const struct sockaddr *)a, &k);
+
+		for (size_t i = 0; i < 4; i++) {
+			if (i)
+				t[len++] = '.';
+			len += put_dec(t + len, b[i]);
+		}
+	} else if (a->ss_family == AF_INET6) {
+		if (port)
+			t[len++] = '[';
+		inet_ntop(AF_INET6, ip_bytes((const struct sockaddr *)a, &k),
+		          t + len, INET6_ADDRSTRLEN);
+		len += strlen(t + len);
+		if (port)
+			t[len++] = ']';
+	} else {
+		t[len++] = '?';
+	}
+	if (port) {
+		t[len++] = ':';
+		len += put_dec(t + len, tz_sa_port(a));
+	}
+	if (n) {
+		k = len < n ? len : n - 1;
+		memcpy(out, t, k);
+		out[k] = 0;
+	}
 	return out;
 }

@@ -230,6 +230,14 @@ static int test_branch(void)
 		TZ_EXPECT_INT(branch_worker(b, strlen(b)), (int)w);
 		TZ_EXPECT(strstr(b, ".deadbeef.") != NULL);
 	}
+	/* the exact shape: worker in hex, the loop hash in 8 hex digits,
+	 * 16 random hex digits; truncated like snprintf */
+	TZ_EXPECT_INT(make_branch(b, sizeof(b), 0x1a, 0x12),
+	              9 + 2 + 1 + 8 + 1 + 16);
+	TZ_EXPECT(strncmp(b, "z9hG4bKtz1a.00000012.", 21) == 0);
+	TZ_EXPECT(strspn(b + 21, "0123456789abcdef") == 16 && !b[37]);
+	TZ_EXPECT_INT(make_branch(b, 8, 0, 0), 9 + 1 + 1 + 8 + 1 + 16);
+	TZ_EXPECT(strcmp(b, "z9hG4bK") == 0);
 	TZ_EXPECT_INT(branch_worker("z9hG4bK-1-0", 11), -1);
 	TZ_EXPECT_INT(branch_worker("z9hG4bKtz", 9), -1);
 	TZ_EXPECT_INT(branch_worker("z9hG4bKtzq.1", 12), -1);
@@ -328,9 +336,46 @@ static int test_loop(void)
 	return 0;
 }
 
+/* tz_sa_print: IPv4 by hand, IPv6 bracketed with a port, truncation as
+ * snprintf's */
+static int test_sa_print(void)
+{
+	static const struct {
+		const char *ip;
+		uint16_t port;
+		bool with_port;
+		size_t n;
+		const char *want;
+	} t[] = {
+	        {"127.0.0.1", 5060, true, 64, "127.0.0.1:5060"},
+	        {"0.0.0.0", 0, true, 64, "0.0.0.0:0"},
+	        {"255.255.255.255", 65535, true, 64, "255.255.255.255:65535"},
+	        {"10.20.30.40", 9, false, 64, "10.20.30.40"},
+	        {"::1", 5060, true, 64, "[::1]:5060"},
+	        {"::1", 5060, false, 64, "::1"},
+	        {"2001:db8::1:0", 1, true, 64, "[2001:db8::1:0]:1"},
+	        {"192.0.2.1", 5060, true, 6, "192.0"},
+	        {"192.0.2.1", 5060, true, 1, ""},
+	};
+	char out[64];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct sockaddr_storage a;
+		socklen_t alen;
+
+		TZ_EXPECT_INT(tz_sa_from_host(t[i].ip, strlen(t[i].ip),
+		                              t[i].port, &a, &alen),
+		              0);
+		memset(out, 'x', sizeof(out));
+		tz_sa_print(&a, t[i].with_port, out, t[i].n);
+		TZ_EXPECT(strcmp(out, t[i].want) == 0);
+	}
+	return 0;
+}
+
 static const struct tz_test tests[] = {
-        TZ_TEST(test_via_fix), TZ_TEST(test_resp_dest), TZ_TEST(test_local),
-        TZ_TEST(test_branch),  TZ_TEST(test_loop),
+        TZ_TEST(test_sa_print), TZ_TEST(test_via_fix), TZ_TEST(test_resp_dest),
+        TZ_TEST(test_local),    TZ_TEST(test_branch),  TZ_TEST(test_loop),
 };
 
 int main(int argc, char **argv)
