@@ -16,6 +16,7 @@
 
 #include "srv_int.h"
 #include "tz/tz_build.h"
+#include "tz/tz_hval.h"
 #include "tz/tz_log.h"
 #include "tz/tz_mbox.h"
 #include "tz/tz_mem.h"
@@ -78,6 +79,30 @@ static void on_resp(int err, const struct tz_msg *resp, void *arg)
 	leg_done(arg, err ? (err == -ETIMEDOUT ? 408 : 503) : resp->status);
 }
 
+/* RFC3261 12.2.1.1: when the first entry of the Route set toward @p sd
+ * is a strict router (no lr), the request goes to it as the
+ * Request-URI, and the Route set is the rest followed by the remote
+ * target. True with @p ruri and @p routes set; false for a loose first
+ * hop (or one that cannot be read: sent as it is). */
+static bool strict_first(const struct dlg_side *sd, char *ruri, size_t rn,
+                         char *routes, size_t n)
+{
+	const char *b = sd->routes;
+	uint32_t pos = 0, end = (uint32_t)strlen(b);
+	struct tz_naddr na;
+	int k;
+
+	if (tz_route_next(&na, b, &pos, end) ||
+	    uri_param(b, &na.u, "lr", NULL) || na.uri.len >= rn)
+		return false;
+	snprintf(ruri, rn, "%.*s", (int)na.uri.len, b + na.uri.off);
+	while (pos < end && (b[pos] == ',' || b[pos] == ' ' || b[pos] == '\t'))
+		pos++;
+	k = snprintf(routes, n, "%s%s<%s>", b + pos, pos < end ? ", " : "",
+	             sd->target);
+	return k > 0 && (size_t)k < n;
+}
+
 /* The BYE to side @p i into w->out (RFC 3261 12.2.1.1, 15.1.1). */
 static int build(struct end_ctx *ec, unsigned i)
 {
@@ -89,6 +114,7 @@ static int build(struct end_ctx *ec, unsigned i)
 	struct sockaddr_storage local;
 	socklen_t llen;
 	char via[128], hp[96], branch[80], from_na[264], to_na[264];
+	char ruri[sizeof(to->routes)], routes[sizeof(to->routes) + 272];
 	int err = tz_transport_local(w->tp, &to->dst, &local, &llen);
 
 	if (err)
@@ -119,6 +145,11 @@ static int build(struct end_ctx *ec, unsigned i)
 	if (route[0]) {
 		rb.route = &route;
 		rb.nroute = 1;
+		if (strict_first(to, ruri, sizeof(ruri), routes,
+		                 sizeof(routes))) {
+			rb.ruri = ruri;
+			route = routes;
+		}
 	}
 	tz_buf_reset(&w->out);
 	return tz_build_request(&w->out, &rb);

@@ -7,7 +7,8 @@
 # side's Contact), From/To with the right tags and the CSeq (one above
 # what the other side used). The command reports both 200s, the dialog
 # is gone, P has no transaction left, and the call detail record says the
-# proxy ended it. Unknown Call-IDs and a missing argument get a clear error.
+# proxy ended it. With a strict router toward B, the BYE follows RFC 3261
+# 12.2.1.1. Unknown Call-IDs and a missing argument get a clear error.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/phones.sh"
 
@@ -51,6 +52,28 @@ f_end() {
 		"200 proxy ended by the operator"
 }
 tz_try "P ends an answered call: BYE to both sides, 200s reported, record written" f_end
+
+# B sits behind a strict router (its 2xx names one above P's
+# Record-Route): P's BYE to B goes to that router's URI with B's Contact
+# as the last Route (RFC 3261 12.2.1.1), checked by B's scenario
+f_strict() {
+	local pa pb cid out
+	phone_flow
+	pa=$(phone_port) pb=$(phone_port)
+	phone_register b "$pb"
+	phone_start B call_ended_strict_uas.xml "$pb" -key user b
+	phone_start A call_ended_uac.xml "$pa" -key callee b
+	tz_wait_field proxy.dialogs 1 10
+	cid=$(ctl list | jq -r '.dialogs[0].call_id')
+	out=$(ctl end "$cid") || tz_fail "dialog end: $out"
+	tz_expect "dialog end answer" "$out" \
+		"{\"ended\":\"$cid\",\"caller\":200,\"callee\":200}"
+	phone_wait A B
+	tz_expect "B received" "$(phone_rx B)" "INVITE ACK BYE"
+	tz_wait_field proxy.dialogs 0 5
+	phone_idle
+}
+tz_try "P ends a call whose callee is behind a strict router: the 12.2.1.1 Request-URI and Route" f_strict
 
 f_bad() {
 	local out rc
