@@ -79,6 +79,7 @@ struct phone {
 	/* live calls, oldest first: the last one is "the most recent" */
 	char calls[MAX_CALLS][16];
 	unsigned ncalls;
+	char swap_to[16]; /* swap: resume this call once the hold is done */
 	char line[LINE_MAX_];
 	size_t linelen;
 	bool overlong;
@@ -116,6 +117,8 @@ static json_t *jstr(const char *s)
 	free(c);
 	return j ? j : json_null();
 }
+
+static void result(const char *cmd, int err);
 
 static void emit_error(const char *what)
 {
@@ -268,6 +271,10 @@ static void on_event(const struct tz_ua_event *ev, void *arg)
 		/* a call the UA placed for a REFER it accepted */
 		if (!known(p, ev->call))
 			calls_add(p, ev->call);
+	} else if (ev->type == TZ_UA_EV_HELD && !ev->remote && p->swap_to[0]) {
+		if (tz_ua_call_held(p->ua, p->swap_to))
+			result("swap", tz_ua_hold(p->ua, p->swap_to, false));
+		p->swap_to[0] = 0;
 	} else if (ev->type == TZ_UA_EV_ENDED) {
 		calls_del(p, ev->call);
 	}
@@ -357,36 +364,33 @@ static void cmd_call(struct phone *p, char *rest)
 	calls_add(p, id);
 }
 
+/* swap: hold the most recent call, then, once that hold is done,
+ * resume the one before it (one re-INVITE at a time, in that order). */
 static void cmd_swap(struct phone *p)
 {
-	const char *cur, *other = NULL;
-	int err;
+	char cur[16], other[16];
+	int err = 0;
 
 	if (p->ncalls < 2) {
 		emit_error("swap: needs two calls");
 		return;
 	}
-	cur = p->calls[p->ncalls - 1];
-	other = p->calls[p->ncalls - 2];
+	snprintf(cur, sizeof(cur), "%s", p->calls[p->ncalls - 1]);
+	snprintf(other, sizeof(other), "%s", p->calls[p->ncalls - 2]);
 	if (!tz_ua_call_held(p->ua, cur)) {
 		err = tz_ua_hold(p->ua, cur, true);
-		if (err) {
-			result("swap", err);
-			return;
-		}
+		if (!err)
+			snprintf(p->swap_to, sizeof(p->swap_to), "%s", other);
+	} else if (tz_ua_call_held(p->ua, other)) {
+		err = tz_ua_hold(p->ua, other, false);
 	}
-	err = tz_ua_call_held(p->ua, other) ? tz_ua_hold(p->ua, other, false)
-	                                    : 0;
-	result("swap", err);
-	/* the resumed call becomes the most recent */
-	{
-		char a[16], b[16];
-
-		snprintf(a, sizeof(a), "%s", other);
-		snprintf(b, sizeof(b), "%s", cur);
-		snprintf(p->calls[p->ncalls - 2], sizeof(p->calls[0]), "%s", b);
-		snprintf(p->calls[p->ncalls - 1], sizeof(p->calls[0]), "%s", a);
+	if (err) {
+		result("swap", err);
+		return;
 	}
+	/* the call swapped to becomes the most recent */
+	snprintf(p->calls[p->ncalls - 2], sizeof(p->calls[0]), "%s", cur);
+	snprintf(p->calls[p->ncalls - 1], sizeof(p->calls[0]), "%s", other);
 }
 
 static void command(struct phone *p, char *line)

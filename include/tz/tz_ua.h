@@ -161,8 +161,8 @@ int tz_ua_message(struct tz_ua *ua, const char *uri, const char *text);
 
 /**
  * Blind transfer (RFC 3515): REFER the peer of call @p id to @p uri.
- * The NOTIFYs come as TZ_UA_EV_TRANSFER_PROGRESS; after the first one the
- * call is ended with BYE (CALLFLOWS.md flow 8).
+ * The NOTIFYs come as TZ_UA_EV_TRANSFER_PROGRESS; once one reports a 2xx
+ * (TZ_UA_EV_TRANSFERRED) the call is ended with BYE (CALLFLOWS.md 8).
  * @return 0; -ENOENT; -EPROTO not established; -EINVAL.
  */
 int tz_ua_transfer(struct tz_ua *ua, const char *id, const char *uri);
@@ -170,7 +170,8 @@ int tz_ua_transfer(struct tz_ua *ua, const char *id, const char *uri);
 /**
  * Attended transfer (RFC 3515, RFC 3891): REFER the peer of call @p id_a
  * to the peer of call @p id_c, with Replaces naming the dialog of @p
- * id_c. Both calls end with BYE once the transfer succeeded.
+ * id_c. Call @p id_a ends with BYE once the transfer succeeded; the
+ * peer of @p id_c ends that call itself (RFC 3891).
  * @return 0; -ENOENT; -EPROTO.
  */
 int tz_ua_transfer_attended(struct tz_ua *ua, const char *id_a,

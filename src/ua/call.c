@@ -299,8 +299,6 @@ static void inv_resp(struct ua_req *r, int err, const struct tz_msg *resp)
 		 * early dialog */
 		if (!c->dlg && resp->to.has_tag && resp->to.tag.len && r->t)
 			tz_dlg_uac_alloc(&c->dlg, tz_tsx_request(r->t), resp);
-		if (c->xfer && resp->status >= 180)
-			ua_refer_progress(c, resp->status);
 		if (c->state == TZ_UA_CALL_CALLING && resp->status >= 180 &&
 		    resp->status <= 183)
 			ua_event(ua, TZ_UA_EV_PROGRESS, c, resp->status, true,

@@ -25,8 +25,6 @@ struct ua_sub {
 	struct tz_ua *ua;
 	struct tz_dlg *dlg;
 	char call[16];
-	bool attended;
-	bool notified;
 };
 
 /* The referee's side: where to NOTIFY the outcome of the new call. */
@@ -70,9 +68,9 @@ static void done_resp(struct ua_req *r, int err, const struct tz_msg *resp)
 		ua_req_free(r);
 }
 
-/* RFC3515 2.4.4, 2.4.5: a NOTIFY with the status line of the new call's
- * latest response as message/sipfrag; the last one ends the
- * subscription. */
+/* RFC3515 2.4.4, 2.4.5: a NOTIFY with a status line as message/sipfrag:
+ * 100 Trying at once, then the final response of the new call, which
+ * ends the subscription (provisionals are not reported). */
 static void notify(struct ua_xfer *x, int code, bool last)
 {
 	struct ua_req *r = ua_req_new(x->ua, "NOTIFY", done_resp, NULL);
@@ -90,12 +88,6 @@ static void notify(struct ua_xfer *x, int code, bool last)
 	             tz_status_phrase((uint16_t)code));
 	if (ua_req_set_body(r, SIPFRAG, body, (size_t)n) || ua_req_send(r))
 		ua_req_free(r);
-}
-
-void ua_refer_progress(struct ua_call *c, int code)
-{
-	if (!c->xfer->done)
-		notify(c->xfer, code, false);
 }
 
 void ua_refer_outcome(struct ua_call *c, int code)
@@ -200,7 +192,7 @@ static void refer_resp(struct ua_req *r, int err, const struct tz_msg *resp)
 	sub_free(s);
 }
 
-static int refer_send(struct ua_call *c, const char *refer_to, bool attended)
+static int refer_send(struct ua_call *c, const char *refer_to)
 {
 	struct tz_ua *ua = c->ua;
 	struct ua_sub *s;
@@ -215,7 +207,6 @@ static int refer_send(struct ua_call *c, const char *refer_to, bool attended)
 	memset(s, 0, sizeof(*s));
 	s->ua = ua;
 	s->dlg = tz_mem_ref(c->dlg);
-	s->attended = attended;
 	snprintf(s->call, sizeof(s->call), "%s", c->id);
 	s->next = ua->subs;
 	ua->subs = s;
@@ -254,7 +245,7 @@ int tz_ua_transfer(struct tz_ua *ua, const char *id, const char *uri)
 	    strlen(uri) >= TZ_DLG_STR)
 		return -EINVAL;
 	snprintf(to, sizeof(to), "<%s>", uri);
-	return refer_send(c, to, false);
+	return refer_send(c, to);
 }
 
 int tz_ua_transfer_attended(struct tz_ua *ua, const char *id_a,
@@ -286,7 +277,7 @@ int tz_ua_transfer_attended(struct tz_ua *ua, const char *id_a,
 	tz_uri_escape(&b, rep, strlen(rep), TZ_URI_PART_HEADER);
 	tz_buf_puts(&b, ">");
 	tz_buf_putc(&b, 0);
-	err = b.err ? b.err : refer_send(a, b.p, true);
+	err = b.err ? b.err : refer_send(a, b.p);
 	tz_buf_free(&b);
 	return err;
 }
@@ -344,14 +335,12 @@ bool ua_refer_notify(struct tz_ua *ua, struct tz_msg *m,
 	       ss->state == TZ_SUBSTATE_TERMINATED;
 	ua_reply_sl(ua, m, src, 200, NULL);
 	post(ua, TZ_UA_EV_TRANSFER_PROGRESS, s->call, code);
-	if (code >= 200 && code < 300)
-		post(ua, TZ_UA_EV_TRANSFERRED, s->call, code);
-	/* CALLFLOWS.md 8: blind, the referrer leaves after the first
-	 * NOTIFY; 9: attended, once the transfer succeeded */
-	if ((!s->attended && !s->notified) ||
-	    (s->attended && code >= 200 && code < 300))
+	/* the referrer's part is done once the transfer succeeded: it
+	 * leaves the call (CALLFLOWS.md 8, 9) */
+	if (code >= 200 && code < 300) {
+		post(ua, TZ_UA_EV_TRANSFERRED, s->call, 0);
 		tz_ua_hangup(ua, s->call);
-	s->notified = true;
+	}
 	if (last)
 		sub_free(s);
 	return true;

@@ -271,6 +271,7 @@ static void rx(const char *buf, size_t len, unsigned flags,
 	struct tz_ua *ua = arg;
 	struct tz_msg m;
 
+		fprintf(stderr, "RX<<<\n%.*s\n", (int)len, buf);
 	if (flags & (TZ_RX_TOOBIG | TZ_RX_BROKEN))
 		return;
 	tz_msg_init(&m, ua->hdrs, UA_MAX_HDRS);

@@ -215,7 +215,6 @@ void ua_refer_request(struct tz_ua *ua, struct ua_call *c, struct tz_msg *m,
                       const struct tz_tp_dest *src);
 bool ua_refer_notify(struct tz_ua *ua, struct tz_msg *m,
                      const struct tz_tp_dest *src);
-void ua_refer_progress(struct ua_call *c, int code);
 void ua_refer_outcome(struct ua_call *c, int code);
 void ua_refer_put(struct ua_xfer *x);
 void ua_refer_free_all(struct tz_ua *ua);
