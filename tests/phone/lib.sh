@@ -21,7 +21,7 @@
 #   calls      ph_dial A B USER, ph_connect A B USER, ph_cancelled N
 #              SECONDS, ph_idle
 #   server     ph_server [--KEY VALUE]..., ph_user USER..., ph_cli ARGS...
-#   raw UDP    ph_udp_open NAME, ph_udp_expect ERE [SECONDS]
+#   raw UDP    ph_udp_open NAME, ph_udp_expect ERE [SECONDS [WHAT]]
 #
 # A phone NAME leaves $TZ_DIR/NAME.{events,err} (TZ_KEEP=1 keeps them);
 # NAME.in is the fifo of its stdin, held open by this shell.
@@ -296,6 +296,14 @@ ph_stop() {
 ph_flow() {
 	[ "$BASH_SUBSHELL" -gt 0 ] || tz_fail "ph_flow outside tz_try"
 	PH_OLDER=" ${!PH_PID[*]} "
+	# bindings and dialogs left by earlier flows (a killed phone's) are
+	# not this one's
+	PH_BINDINGS0=0 PH_DIALOGS0=0
+	if [ -n "$TZ_PID" ]; then
+		tz_status || tz_fail "status: no answer from the server"
+		PH_BINDINGS0=$(tz_json_field "$TZ_STATUS" bindings)
+		PH_DIALOGS0=$(tz_json_field "$TZ_STATUS" proxy.dialogs)
+	fi
 	trap ph__end EXIT
 }
 ph__end() {
@@ -482,13 +490,13 @@ ph_cancelled() {
 	ph_idle
 }
 
-# ph_idle [BINDINGS]: the server is left with BINDINGS registrations
-# (default 0: the phones unregistered as they quit), no call dialog, no
-# proxy context and no transaction (within 5 s; 2xx contexts linger
-# 64*T1 = 1.28 s).
+# ph_idle [BINDINGS]: the server is left with BINDINGS more registrations
+# than when the flow began (ph_flow; default 0: the phones unregistered as
+# they quit), no more call dialogs than then, no proxy context and no
+# transaction (within 5 s; 2xx contexts linger 64*T1 = 1.28 s).
 ph_idle() {
-	tz_wait_field bindings "${1:-0}" 5
-	tz_wait_field proxy.dialogs 0 5
+	tz_wait_field bindings "$((${PH_BINDINGS0:-0} + ${1:-0}))" 5
+	tz_wait_field proxy.dialogs "${PH_DIALOGS0:-0}" 5
 	tz_wait_field proxy.contexts 0 5
 	tz_wait_field transactions 0 5
 }
@@ -502,13 +510,15 @@ ph_idle() {
 ph_udp_open() {
 	PH_UDP_PORT=$(ph_port "$1")
 	TZ_UDP_PORT=$PH_UDP_PORT tz_udp_open
-	PH_UDP_LPORT=$(ss -Hunp state all dst "127.0.0.1:$PH_UDP_PORT" 2>/dev/null |
-		grep "pid=$BASHPID," | awk '{print $4}' | sed 's/.*://' | head -n 1)
+	# the only connected socket to that port is ours (a phone's is not)
+	PH_UDP_LPORT=$(ss -Hun dst "127.0.0.1:$PH_UDP_PORT" 2>/dev/null |
+		awk '{print $(NF - 1)}' | sed 's/.*://' | head -n 1)
 	[ -n "$PH_UDP_LPORT" ] || tz_fail "ph_udp_open: no local port for the socket to $PH_UDP_PORT"
 }
 
-# ph_udp_expect ERE [SECONDS]: read datagrams (default for 3 s) until one
-# whose first line matches ERE; print it. Fail with the first lines seen.
+# ph_udp_expect ERE [SECONDS [WHAT]]: read datagrams (default for 3 s)
+# until one whose first line matches ERE; print it. Fail (saying WHAT was
+# sent) with the first lines seen.
 ph_udp_expect() {
 	local end=$(($(tz_now_ms) + ${2:-3} * 1000)) i m seen=""
 	for ((i = 0; i < 100; i++)); do
@@ -522,5 +532,5 @@ ph_udp_expect() {
 		fi
 		[ "$(tz_now_ms)" -lt "$end" ] || break
 	done
-	tz_fail "no datagram /$1/ from the phone within ${2:-3}s; got: ${seen#|}"
+	tz_fail "${3:+$3: }no datagram /$1/ from the phone within ${2:-3}s; got: ${seen#|}"
 }

@@ -5,14 +5,15 @@
 #      arguments, a call id that does not exist, a 100,000-byte line, a
 #      line of binary bytes (with a NUL): exactly one "error" event (with
 #      "what") each, in order; the phone lives and "quit" exits 0;
-#   2. the network (raw UDP from lib.sh's tz_udp_*): datagrams that are not
-#      SIP, a request without Call-ID (400), a body shorter than its
-#      Content-Length (400), a stray response; requests for no dialog
-#      (BYE, INFO, NOTIFY for an unknown subscription: 481); then a real
+#   2.-4. the network (raw UDP from lib.sh's tz_udp_*): datagrams that
+#      are not SIP, a stray response, a request without Call-ID (no
+#      harm), Max-Forwards not a number and a body shorter than its
+#      Content-Length (400); requests for no dialog
+#      (BYE, INFO, UPDATE, a NOTIFY for no subscription: 481); then a real
 #      call from the raw peer (INVITE, tzphone --auto-answer: 200, ACK):
 #      a request with a lower CSeq gets 500 and the dialog lives (OPTIONS
 #      in it: 200), BYE: 200 and "ended" 200 remote, a BYE after that: 481.
-#      No "incoming" for any of the bad messages; the phone lives.
+#      No event for any of the bad messages; the phone lives.
 . "$(dirname "$0")/lib.sh"
 
 ph_dir
@@ -69,7 +70,7 @@ raw() {
 # back; prints it
 send_expect() {
 	tz_udp_send "$TZ_DIR/raw"
-	ph_udp_expect "$1"
+	ph_udp_expect "$1" 3 "$(head -n 1 "$TZ_DIR/raw" | tr -d '\r') (CSeq $(tz_hdr CSeq <"$TZ_DIR/raw"))"
 }
 
 SDP='v=0
@@ -80,47 +81,92 @@ t=0 0
 m=audio 40000 RTP/AVP 0
 a=rtpmap:0 PCMU/8000
 '
-SDP=$(printf '%s' "$SDP" | tz_crlf)
+SDP=$(printf '%s' "$SDP" | tz_crlf)$'\n' # $(...) ate the last LF
 
-# 2. the network
-t_network() {
-	local cid r tt port
+# net_phone: (first in a network flow) phone Q (--auto-answer) and a raw
+# UDP socket to it; port gets Q's port
+net_phone() {
 	ph_flow
 	ph_start Q --aor q@localhost --no-register --auto-answer
 	port=$(ph_port Q)
 	ph_udp_open Q
-	# not SIP at all
+}
+
+# 2. datagrams that are not SIP, a stray response, a request without
+# Call-ID (a response could not copy it: nothing, or a 400): no harm, an
+# OPTIONS still gets 200; no event
+t_garbage() {
+	local port
+	net_phone
 	printf '\000\001\002\377garbage\r\n\r\n' >"$TZ_DIR/g1"
 	tz_udp_send "$TZ_DIR/g1"
 	printf 'NOT SIP AT ALL\r\n\r\n' >"$TZ_DIR/g2"
 	tz_udp_send "$TZ_DIR/g2"
 	head -c 1400 /dev/zero | tr '\0' '\377' >"$TZ_DIR/g3"
 	tz_udp_send "$TZ_DIR/g3"
-	# a stray response
 	printf 'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:%s;branch=z9hG4bKnone\r\nFrom: <sip:q@localhost>;tag=x\r\nTo: <sip:raw@localhost>;tag=y\r\nCall-ID: stray\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n' \
 		"$port" >"$TZ_DIR/g4"
 	tz_udp_send "$TZ_DIR/g4"
-	ph_alive Q || tz_fail "tzphone died on garbage datagrams"
-	# no Call-ID: 400
 	raw "OPTIONS sip:q@127.0.0.1:$port" "1 OPTIONS" "x" ""
 	sed -i '/^Call-ID:/d' "$TZ_DIR/raw"
+	tz_udp_send "$TZ_DIR/raw"
+	raw "OPTIONS sip:q@127.0.0.1:$port" "1 OPTIONS" "ok-$RANDOM" ""
+	send_expect '^SIP/2.0 200' >/dev/null
+	ph_alive Q || tz_fail "tzphone died on garbage datagrams"
+	tz_udp_close
+	ph_expect Q ""
+	ph_quit Q
+}
+tz_try "2. network: datagrams that are not SIP, a stray response, no Call-ID: no harm, OPTIONS then 200, no event" t_garbage
+
+# 2b, 2c. malformed requests (RFC 3261 21.4.1): 400, no event
+# t_400 WHAT SED-EXPRESSION: an OPTIONS, or with WHAT "body" an INVITE
+# with SDP, edited by SED-EXPRESSION
+t_400() {
+	local port
+	net_phone
+	if [ "$1" = body ]; then
+		raw "INVITE sip:q@127.0.0.1:$port" "1 INVITE" "bad-$RANDOM" "" \
+			'Content-Type: application/sdp\n' "$SDP"
+	else
+		raw "OPTIONS sip:q@127.0.0.1:$port" "1 OPTIONS" "bad-$RANDOM" ""
+	fi
+	sed -i "$2" "$TZ_DIR/raw"
 	send_expect '^SIP/2.0 400' >/dev/null
-	# a body shorter than Content-Length: 400
-	raw "INVITE sip:q@127.0.0.1:$port" "1 INVITE" "short-$RANDOM" "" \
-		'Content-Type: application/sdp\n' "$SDP"
-	sed -i "s/^Content-Length: .*/Content-Length: 900\r/" "$TZ_DIR/raw"
-	send_expect '^SIP/2.0 400' >/dev/null
-	# no dialog: 481
-	raw "BYE sip:q@127.0.0.1:$port" "5 BYE" "nodialog-$RANDOM" "notag"
-	send_expect '^SIP/2.0 481' >/dev/null
-	raw "INFO sip:q@127.0.0.1:$port" "5 INFO" "nodialog-$RANDOM" "notag"
-	send_expect '^SIP/2.0 481' >/dev/null
+	ph_alive Q || tz_fail "tzphone died on a malformed request"
+	tz_udp_close
+	ph_expect Q ""
+	ph_quit Q
+}
+tz_try "2b. network: Max-Forwards not a number: 400, no event" \
+	t_400 mf 's/^Max-Forwards: .*/Max-Forwards: seventy\r/'
+tz_try "2c. network: an INVITE whose body is shorter than its Content-Length: 400, no event" \
+	t_400 body 's/^Content-Length: .*/Content-Length: 900\r/'
+
+# 3. requests for no dialog: 481
+t_nodialog() {
+	local port m
+	net_phone
+	for m in BYE INFO UPDATE; do
+		raw "$m sip:q@127.0.0.1:$port" "5 $m" "nodialog-$RANDOM" "notag"
+		send_expect '^SIP/2.0 481' >/dev/null
+	done
 	raw "NOTIFY sip:q@127.0.0.1:$port" "5 NOTIFY" "nodialog-$RANDOM" "notag" \
 		'Event: refer\nSubscription-State: active;expires=60\nContent-Type: message/sipfrag\n' \
 		"SIP/2.0 200 OK"
 	send_expect '^SIP/2.0 481' >/dev/null
 	ph_alive Q || tz_fail "tzphone died on requests for no dialog"
-	# a real call, CSeq 10
+	tz_udp_close
+	ph_expect Q ""
+	ph_quit Q
+}
+tz_try "3. network: BYE, INFO, UPDATE for no dialog and a NOTIFY for no subscription: 481, no event" t_nodialog
+
+# 4. a call from the raw peer (INVITE CSeq 10): a lower CSeq in the
+# dialog gets 500 and the dialog lives; BYE 200; BYE again 481
+t_cseq() {
+	local port cid r tt
+	net_phone
 	cid=call-$RANDOM$RANDOM
 	raw "INVITE sip:q@127.0.0.1:$port" "10 INVITE" "$cid" "" \
 		'Content-Type: application/sdp\n' "$SDP"
@@ -130,7 +176,6 @@ t_network() {
 	raw "ACK sip:q@127.0.0.1:$port" "10 ACK" "$cid" "$tt"
 	tz_udp_send "$TZ_DIR/raw"
 	ph_wait Q '.event == "established"'
-	# lower CSeq in the dialog: 500; the dialog lives
 	raw "INFO sip:q@127.0.0.1:$port" "5 INFO" "$cid" "$tt"
 	send_expect '^SIP/2.0 500' >/dev/null
 	raw "OPTIONS sip:q@127.0.0.1:$port" "11 OPTIONS" "$cid" "$tt"
@@ -144,6 +189,6 @@ t_network() {
 	ph_expect Q "incoming@1 established@1 ended:200:remote@1"
 	ph_quit Q
 }
-tz_try "2. network: garbage ignored, no Call-ID 400, short body 400, no dialog 481 (BYE, INFO, NOTIFY), lower CSeq 500, the dialog lives, BYE 200, BYE again 481" t_network
+tz_try "4. network: in a call, a lower CSeq gets 500 and the dialog lives (OPTIONS 200), BYE 200, ended 200 remote, BYE again 481" t_cseq
 
 tz_done
