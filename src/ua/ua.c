@@ -237,32 +237,76 @@ static void request(struct tz_ua *ua, struct tz_msg *m,
 	ua_misc_request(ua, NULL, m, src);
 }
 
-/* RFC3261 8.2, 18.2.2: a malformed request is answered statelessly
- * (400, 505, 513 naming the defect) when what a response copies could
- * be read; anything else is dropped. */
-static void reply_bad(struct tz_ua *ua, const struct tz_msg *m,
-                      const struct tz_tp_dest *src)
+/* Is the header line at @p p (to @p e) one a response copies (Via,
+ * From, To, Call-ID, CSeq, long or compact)? */
+static bool copied_line(const char *p, const char *e)
+{
+	const char *c = memchr(p, ':', (size_t)(e - p));
+	enum tz_hdr_id id;
+	size_t n;
+
+	if (!c)
+		return false;
+	for (n = (size_t)(c - p); n && (p[n - 1] == ' ' || p[n - 1] == '\t');)
+		n--;
+	id = tz_hdr_id_lookup(p, n);
+	return id == TZ_HDR_VIA || id == TZ_HDR_FROM || id == TZ_HDR_TO ||
+	       id == TZ_HDR_CALL_ID || id == TZ_HDR_CSEQ;
+}
+
+/* A malformed request cut down to its start line and the fields a
+ * response copies (with their folds), into @p b: the parser stops at the
+ * first bad field, and those after it are still needed for the reply. */
+static void salvage(struct tz_buf *b, const char *buf, size_t len)
+{
+	const char *p = buf, *e = buf + len, *nl;
+	bool keep = true, first = true;
+
+	for (; p < e; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		if (!nl || nl == p || (nl == p + 1 && *p == '\r'))
+			break;
+		if (!first && *p != ' ' && *p != '\t')
+			keep = copied_line(p, nl);
+		if (keep)
+			tz_buf_put(b, p, (size_t)(nl + 1 - p));
+		first = false;
+	}
+	tz_buf_puts(b, "Content-Length: 0\r\n\r\n");
+}
+
+/* RFC3261 8.2, 21.4.1, 18.2.2: a malformed request is answered
+ * statelessly (400, 505, 513 naming the defect) when the fields a
+ * response copies can be read; anything else is dropped. */
+static void reply_bad(struct tz_ua *ua, const struct tz_msg *bad,
+                      const char *buf, size_t len, const struct tz_tp_dest *src)
 {
 	struct tz_resp_build rb = {0};
 	char reason[160], tag[24];
+	struct tz_hdr hdrs[16];
+	struct tz_msg m;
+	struct tz_buf b;
 
-	if (!m->request || !m->err_status || !m->via1.host.len ||
-	    !tz_msg_hdr_find(m, TZ_HDR_FROM, 0) ||
-	    !tz_msg_hdr_find(m, TZ_HDR_TO, 0) ||
-	    !tz_msg_hdr_find(m, TZ_HDR_CALL_ID, 0) ||
-	    !tz_msg_hdr_find(m, TZ_HDR_CSEQ, 0) ||
-	    tz_span_eq(m->buf, m->method, "ACK"))
+	if (!bad->request || !bad->err_status)
 		return;
+	tz_buf_init(&b);
+	salvage(&b, buf, len);
+	tz_msg_init(&m, hdrs, 16);
+	if (b.err || tz_msg_parse(&m, b.p, b.len, NULL) || !m.request ||
+	    tz_span_eq(m.buf, m.method, "ACK"))
+		goto out;
 	snprintf(reason, sizeof(reason), "%s%s%.100s",
-	         tz_status_phrase(m->err_status), m->err_what ? ": " : "",
-	         m->err_what ? m->err_what : "");
+	         tz_status_phrase(bad->err_status), bad->err_what ? ": " : "",
+	         bad->err_what ? bad->err_what : "");
 	ua_rand_hex(tag, sizeof(tag));
-	rb.status = m->err_status;
+	rb.status = bad->err_status;
 	rb.reason = reason;
 	rb.to_tag = tag;
 	tz_buf_reset(&ua->out);
-	if (!tz_build_response(&ua->out, m, &rb))
+	if (!tz_build_response(&ua->out, &m, &rb))
 		tz_transport_send(ua->tp, ua->out.p, ua->out.len, src);
+out:
+	tz_buf_free(&b);
 }
 
 static void rx(const char *buf, size_t len, unsigned flags,
@@ -271,14 +315,14 @@ static void rx(const char *buf, size_t len, unsigned flags,
 	struct tz_ua *ua = arg;
 	struct tz_msg m;
 
-		fprintf(stderr, "RX<<<\n%.*s\n", (int)len, buf);
+	fprintf(stderr, "RX<<<\n%.*s\n", (int)len, buf);
 	if (flags & (TZ_RX_TOOBIG | TZ_RX_BROKEN))
 		return;
 	tz_msg_init(&m, ua->hdrs, UA_MAX_HDRS);
 	if (tz_msg_parse(&m, buf, len, NULL)) {
 		/* RFC3261 8.2: a malformed request gets its 400 when a reply
 		 * can be built; a malformed response is dropped */
-		reply_bad(ua, &m, src);
+		reply_bad(ua, &m, buf, len, src);
 		return;
 	}
 	if (tz_tsx_layer_recv(ua->tsx, &m, src))
