@@ -1,0 +1,612 @@
+#!/bin/sh
+# trapezoid against Kamailio on the same machine, with the same SIPp load
+# (issue 8). For each server in turn, on loopback UDP:
+#   register         REGISTER with digest auth (the 401 round trip), 10,000
+#                    users (bench/compare_register_auth.xml)
+#   register-noauth  REGISTER without auth (bench/compare_register_noauth.xml)
+#   calls            record-routed calls through the proxy to a registered
+#                    SIPp UAS: INVITE, 100/180/200, ACK, hold, BYE, 200
+#                    (bench/calls_register.xml, calls_uas.xml, calls_uac.xml)
+#   options          OPTIONS to the server, 200 (bench/compare_options.xml)
+# and three kinds of measurement (parts):
+#   fixed   one run at a fixed, light offered load (default 200/s for 10 s):
+#           p50/p99 response time, server CPU per 1,000 operations (from
+#           /proc/PID/task/*/schedstat, summed over Kamailio's processes),
+#           SIPp's CPU, peak RSS (VmHWM) and PSS
+#   instr   instructions per operation of the server, from callgrind: the
+#           server runs under valgrind twice, for N1 and then N2 operations
+#           spread over the same S seconds; (Ir(N2) - Ir(N1)) / (N2 - N1),
+#           Ir summed over all of Kamailio's processes, so start-up,
+#           shut-down and what the idle server does (timers) cancel out
+#           (perf stat has no instructions counter in this VM)
+#   search  the highest sustained rate with < 0.1 % failures: steps of
+#           STEP seconds at rising rates (doubling, then one step half way
+#           between the last pass and the first failure); each step's server
+#           and SIPp CPU say which side saturated
+# Results: rows in bench/results/compare.tsv (a run replaces the rows of
+# the servers, workloads and parts it measures), from which it writes
+# bench/results/compare.md and bench/results/compare-latency.png.
+# A benchmark, not a test: prints figures, asserts nothing.
+#
+# usage: bench/compare.sh [--quick] [--server trapezoid|kamailio]...
+#          [--only register|register-noauth|calls|options]...
+#          [--parts fixed,instr,search] [--report-only]
+#   --quick            light and short: fixed (200/s for 5 s) and instr
+#                      (in 4 s); no rate search
+#   --fixed-rate R, --fixed-seconds S        (200, 10)
+#   --search-start R, --search-max R, --step-seconds S, --max-steps N
+#                      (1000, 64000, 4, 8)
+#   --instr-seconds S (8; --quick 4), --instr-n N1,N2 (per workload: see
+#                      instr() below)
+#   --users N (10000), --hold MS (calls: ACK -> BYE, 1000),
+#   --tz-workers N (nproc), --tz-mode dialog|stateful|stateless (dialog,
+#   trapezoid's default), --kam-workers N (4, UDP children)
+#   --sipp K (1..8, default 1): K SIPp processes share the load (each
+#                      RATE/K, its own users); for calls also K callees,
+#                      each its own SIPp UAS
+# Environment: TZ_BIN (else a Release build in build-bench/, bench_bin);
+#   TMPDIR (where the temporary directory goes); TZ_KEEP=1 keeps it.
+set -eu
+cd "$(dirname "$0")/.."
+top=$(pwd)
+
+servers=
+workloads=
+parts=fixed,instr,search
+quick=0
+report_only=0
+fixed_rate=200
+fixed_s=10
+s_start=1000
+s_max=64000
+step_s=4
+max_steps=8
+instr_s=8
+instr_n=
+users=10000
+hold=1000
+tzw=$(nproc)
+tzmode=dialog
+kamw=4
+nsipp=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1; parts=fixed,instr; fixed_s=5; instr_s=4 ;;
+	--server) servers="$servers $2"; shift ;;
+	--only) workloads="$workloads $2"; shift ;;
+	--parts) parts=$2; shift ;;
+	--report-only) report_only=1 ;;
+	--fixed-rate) fixed_rate=$2; shift ;;
+	--fixed-seconds) fixed_s=$2; shift ;;
+	--search-start) s_start=$2; shift ;;
+	--search-max) s_max=$2; shift ;;
+	--step-seconds) step_s=$2; shift ;;
+	--max-steps) max_steps=$2; shift ;;
+	--instr-seconds) instr_s=$2; shift ;;
+	--instr-n) instr_n=$2; shift ;;
+	--users) users=$2; shift ;;
+	--hold) hold=$2; shift ;;
+	--tz-workers) tzw=$2; shift ;;
+	--tz-mode) tzmode=$2; shift ;;
+	--kam-workers) kamw=$2; shift ;;
+	--sipp) nsipp=$2; shift ;;
+	-h | --help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) echo "unknown argument: $1 (--help)" >&2; exit 2 ;;
+	esac
+	shift
+done
+[ -n "$servers" ] || servers="trapezoid kamailio"
+case $nsipp in [1-8]) ;; *) echo "--sipp: 1 to 8" >&2; exit 2 ;; esac
+[ -n "$workloads" ] || workloads="register register-noauth calls options"
+for s in $servers; do
+	case $s in trapezoid | kamailio) ;; *) echo "server: trapezoid or kamailio" >&2; exit 2 ;; esac
+done
+for w in $workloads; do
+	case $w in register | register-noauth | calls | options) ;;
+	*) echo "workload: register, register-noauth, calls or options" >&2; exit 2 ;; esac
+done
+has_part() { case ",$parts," in *",$1,"*) return 0 ;; esac; return 1; }
+
+. "$top/bench/lib.sh"
+res=$top/bench/results
+tsv=$res/compare.tsv
+mkdir -p "$res"
+hz=$(getconf CLK_TCK)
+
+# ---- what it needs, from Debian (a no-op when all is installed) ----------
+install_deps() {
+	pk=
+	command -v kamailio >/dev/null 2>&1 || pk="$pk kamailio"
+	dpkg -s kamailio-sqlite-modules >/dev/null 2>&1 || pk="$pk kamailio-sqlite-modules"
+	command -v sqlite3 >/dev/null 2>&1 || pk="$pk sqlite3"
+	command -v gnuplot >/dev/null 2>&1 || pk="$pk gnuplot-nox"
+	command -v sipp >/dev/null 2>&1 || pk="$pk sip-tester"
+	command -v valgrind >/dev/null 2>&1 || pk="$pk valgrind"
+	[ -n "$pk" ] || return 0
+	echo "installing:$pk" >&2
+	apt-get update >/dev/null
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pk >/dev/null
+	case $pk in *" kamailio"*)
+		# the package may start a system service: stop that one only
+		if [ -d /run/systemd/system ]; then
+			systemctl stop kamailio 2>/dev/null || true
+		elif [ -s /run/kamailio/kamailio.pid ]; then
+			kill "$(cat /run/kamailio/kamailio.pid)" 2>/dev/null || true
+		fi ;;
+	esac
+}
+
+# ---- bench/results/compare.md and compare-latency.png from the TSV -------
+machine_line() {
+	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+	printf '%s cores (nproc), %s, kernel %s; %s; %s; trapezoid %s' "$(nproc)" "$cpu" \
+		"$(uname -r)" "$(sipp -v 2>/dev/null | grep -o 'SIPp v[^ ]*' | head -1)" \
+		"$(kamailio -v 2>/dev/null | head -1 | sed 's/^version: //; s/ (.*//')" \
+		"$(git rev-parse --short HEAD 2>/dev/null)"
+}
+report() {
+	[ -s "$tsv" ] || return 0
+	md=$res/compare.md
+	{
+		echo "# trapezoid against Kamailio (bench/compare.sh)"
+		echo
+		echo "Written by \`bench/compare.sh\` from \`bench/results/compare.tsv\`; the method and the caveats are in docs/benchmarks.md, \"Against Kamailio\"."
+		echo
+		if [ -s "$res/compare.machine" ]; then cat "$res/compare.machine"; else echo "Machine: $(machine_line)"; fi
+		echo
+		echo "An operation: a registration (with auth: REGISTER, 401, REGISTER, 200: two transactions), a call (INVITE and BYE transactions and the ACK), an OPTIONS. *CPU per 1,000* is the server's CPU time (user + system; Kamailio: all its processes) per 1,000 operations. *Peak RSS* is VmHWM (Kamailio: summed over its processes, which counts the shared memory pool once per process), *PSS* the proportional set size summed over the processes (shared pages divided among them), both read at the end of the runs. At a light fixed load a good part of the server CPU is what it burns when idle (timers; measured for 3 s before the fixed run and subtracted in brackets). *Limited by*: the CPU of each side at the first step that failed (cores; the machine has $(nproc)): SIPp saturates at one core per process."
+		echo
+		awk -F'\t' -v fr="$fixed_rate" '
+		NR == 1 { next }
+		{ k = $1 SUBSEP $2; key[k] = 1; srv[k] = $1; wl[k] = $2 }
+		$3 == "fixed" { fx[k] = $0 }
+		$3 == "instr" { ins[k] = $17 }
+		$3 == "step" {
+			pass = ($6 > 0 && $7 / ($6 + $7) < 0.001 && $9 >= 0.95 * $4)
+			if (pass && $9 > best[k] + 0) { best[k] = $9; bestrow[k] = $0 }
+			if (!pass && (!(k in fail) || $4 < failr[k])) { fail[k] = $0; failr[k] = $4 }
+			if ($4 > topr[k] + 0) { topr[k] = $4; top[k] = $0 }
+		}
+		$3 == "step" || $3 == "fixed" { if ($15 > hwm[k] + 0) hwm[k] = $15; if ($16 > pss[k] + 0) pss[k] = $16 }
+		function mb(kb) { return kb > 0 ? sprintf("%.1f MB", kb / 1024) : "-" }
+		function lim(row,   f) {
+			split(row, f, "\t")
+			return sprintf("%s (server %.2f, SIPp %.2f%s cores)", f[18], f[12] / f[8], f[13] / f[8],
+				f[14] > 0 ? sprintf(" + UAS %.2f", f[14] / f[8]) : "")
+		}
+		END {
+			n = split("register register-noauth calls options", W, " ")
+			print "| workload | server | max sustained rate (< 0.1 % failed) | limited by | p50 / p99 at that rate (ms) | CPU per 1,000 at that rate | rate of the fixed run | p50 / p99 there (ms) | CPU per 1,000 there (less the idle server CPU) | SIPp CPU per 1,000 there | peak RSS | PSS | instructions / op |"
+			print "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+			ns = split("trapezoid trapezoid-stateful trapezoid-stateless kamailio", SV, " ")
+			for (i = 1; i <= n; i++) for (s = 1; s <= ns; s++) {
+				sv = SV[s]; k = sv SUBSEP W[i]
+				if (!(k in key)) continue
+				rate = "-"; l = "-"; pp = "-"; cb = "-"
+				if (k in bestrow) {
+					split(bestrow[k], b, "\t")
+					rate = sprintf("%d/s (asked %d)", b[9], b[4]); pp = b[10] " / " b[11]
+					cb = sprintf("%.1f ms", b[12] * 1e6 / b[6])
+				} else if (k in top) rate = "none passed"
+				if (k in fail) l = lim(fail[k])
+				else if (k in top) l = "not reached: highest step passed, " lim(top[k])
+				fr_ = "-"; fp = "-"; fc = "-"; fs = "-"
+				if (k in fx) {
+					split(fx[k], f, "\t")
+					fr_ = sprintf("%d/s (%d ok, %d failed)", f[9], f[6], f[7]); fp = f[10] " / " f[11]
+					if (f[6] > 0) {
+						fc = sprintf("%.1f ms", f[12] * 1e6 / f[6])
+						if (f[21] != "-" && f[21] != "") fc = fc sprintf(" (%.1f ms less idle)", (f[12] - f[21] * f[8]) * 1e6 / f[6])
+						fs = sprintf("%.1f ms", f[13] * 1e6 / f[6])
+					}
+				}
+				printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+					W[i], sv, rate, l, pp, cb, fr_, fp, fc, fs, mb(hwm[k]), mb(pss[k]),
+					(k in ins) ? sprintf("%d", ins[k]) : "-"
+			}
+		}' "$tsv"
+		echo
+		echo "Instruction counts (callgrind, Ir of the server process(es); N1 and N2 operations in two runs):"
+		echo
+		echo "| workload | server | instructions / op | runs (rate, N1 / N2, Ir(N1) / Ir(N2)) |"
+		echo "|---|---|---|---|"
+		awk -F'\t' 'NR > 1 && $3 == "instr" { printf "| %s | %s | %d | %s |\n", $2, $1, $17, $19 }' "$tsv" | sort
+		echo
+		echo "Every step of the rate searches (and the fixed runs): asked rate, achieved, failed, p50/p99, CPU in cores (CPU-s / wall-s)."
+		echo
+		echo "| workload | server | kind | asked /s | achieved /s | ok | failed | p50 ms | p99 ms | server cores | SIPp cores | UAS cores | server CPU per 1,000 | load avg | note |"
+		echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+		awk -F'\t' 'NR > 1 && ($3 == "step" || $3 == "fixed") {
+			printf "| %s | %s | %s | %d | %d | %d | %d | %s | %s | %.2f | %.2f | %.2f | %.1f ms | %s | %s |\n",
+				$2, $1, $3, $4, $9, $6, $7, $10, $11, $12 / $8, $13 / $8, $14 / $8,
+				($6 > 0 ? $12 * 1e6 / $6 : 0), $20, $18 }' "$tsv" | sort -t'|' -k2,2 -k3,3 -k4,4 -k5,5n
+	} >"$md"
+	plot
+	echo "wrote $md" >&2
+}
+plot() {
+	command -v gnuplot >/dev/null 2>&1 || { echo "no gnuplot: no chart" >&2; return 0; }
+	pd=$(mktemp -d "${TMPDIR:-/tmp}/tzplot.XXXXXX")
+	for s in trapezoid trapezoid-stateful trapezoid-stateless kamailio; do
+		for w in register register-noauth calls options; do
+			awk -F'\t' -v s="$s" -v w="$w" 'NR > 1 && $1 == s && $2 == w &&
+				($3 == "step" || $3 == "fixed") && $10 != "-" { print $9, $10, $11 }' "$tsv" |
+				sort -n >"$pd/$s.$w"
+		done
+	done
+	{
+		echo "set terminal pngcairo size 1400,1000 noenhanced font ',11'"
+		echo "set output '$res/compare-latency.png'"
+		echo "set multiplot layout 2,2 title 'trapezoid vs Kamailio 5.6, loopback UDP, SIPp load on the same $(nproc) cores: response time vs achieved rate'"
+		echo "set logscale y; set grid; set key top left"
+		echo "set xlabel 'achieved rate (operations/s)'; set ylabel 'response time (ms, log)'"
+		for w in register register-noauth calls options; do
+			t=$w
+			[ "$w" = register ] && t="register (digest auth: both round trips)"
+			[ "$w" = calls ] && t="calls (INVITE -> 200 setup time)"
+			pl=
+			for s in trapezoid trapezoid-stateful trapezoid-stateless kamailio; do
+				[ -s "$pd/$s.$w" ] || continue
+				case $s in kamailio) c=7 ;; trapezoid) c=1 ;; *-stateful) c=2 ;; *) c=3 ;; esac
+				pl="$pl${pl:+, }'$pd/$s.$w' using 1:3 with linespoints lc $c pt 7 title '$s p99', '$pd/$s.$w' using 1:2 with linespoints lc $c dt 2 pt 6 title '$s p50'"
+			done
+			[ -n "$pl" ] || continue
+			echo "set title '$t'"
+			echo "plot $pl"
+		done
+		echo "unset multiplot"
+	} >"$pd/plot.gp"
+	gnuplot "$pd/plot.gp" 2>"$pd/err" || { echo "gnuplot failed:" >&2; cat "$pd/err" >&2; }
+	rm -rf "$pd"
+}
+if [ "$report_only" = 1 ]; then
+	report
+	exit 0
+fi
+
+install_deps
+bin=$(bench_bin)
+case $bin in /*) ;; *) bin=$top/$bin ;; esac
+kver=$(kamailio -v | head -1)
+dir=$(mktemp -d "${TMPDIR:-/tmp}/tzcmp.XXXXXX")
+spid=
+gpids=
+upid=
+cleanup() {
+	for p in $upid $spid $gpids; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in $upid $spid; do
+		wait "$p" 2>/dev/null || true
+	done
+	if [ "${TZ_KEEP:-0}" = 1 ]; then echo "kept $dir" >&2; else rm -rf "$dir"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- the same users for both: u00001..u10000@localhost, password pN -----
+awk -v n="$users" 'BEGIN { for (i = 1; i <= n; i++) printf "u%05d@localhost,p%d\n", i, i
+	print "a@localhost,apw"; for (i = 1; i <= 8; i++) printf "b%d@localhost,bpw%d\n", i, i }' >"$dir/users.txt"
+awk -v n="$users" 'BEGIN { print "SEQUENTIAL"; for (i = 1; i <= n; i++)
+	printf "u%05d;[authentication username=u%05d password=p%d]\n", i, i, i }' >"$dir/users.csv"
+# SIPp process j of K gets the users of lines j, j+K, ...; callee bj
+j=1
+while [ $j -le "$nsipp" ]; do
+	awk -v k="$nsipp" -v j="$j" 'NR == 1 || (NR - 2) % k == j - 1' "$dir/users.csv" >"$dir/users.$j.csv"
+	printf 'SEQUENTIAL\nb%d\n' "$j" >"$dir/callees.$j.csv"
+	j=$((j + 1))
+done
+"$bin" user import "$dir/users.txt" --db "sqlite:$dir/tz.db" >/dev/null
+{
+	cat /usr/share/kamailio/db_sqlite/standard-create.sql \
+		/usr/share/kamailio/db_sqlite/auth_db-create.sql
+	echo "BEGIN;"
+	awk -F'[@,]' '{ printf "INSERT INTO subscriber (username, domain, password) VALUES (\x27%s\x27, \x27%s\x27, \x27%s\x27);\n", $1, $2, $3 }' "$dir/users.txt"
+	echo "COMMIT;"
+} | sqlite3 "$dir/kam.db"
+
+# ---- one server, started as a child of this script ----------------------
+nrun=0
+run=
+# start_server SERVER WORKLOAD [callgrind]: $spid, $port, $run
+start_server() {
+	nrun=$((nrun + 1))
+	run=$dir/run$nrun
+	mkdir -p "$run/cg"
+	auth=off
+	[ "$2" = register ] && auth=on
+	vg=
+	[ "${3:-}" = callgrind ] && vg="valgrind --tool=callgrind --vgdb=no --dump-instr=no --callgrind-out-file=$run/cg/cg.%p"
+	port=$(free_udp_port)
+	if [ "$1" = trapezoid ]; then
+		cp "$dir"/tz.db* "$run/"
+		# shellcheck disable=SC2086
+		$vg "$bin" serve --listen "udp:127.0.0.1:$port" --workers "$tzw" \
+			--db "sqlite:$run/tz.db" --control "$run/ctl" --log-level warn \
+			--auth "$auth" --auth-algorithms MD5,SHA-256 --auth-fail-limit 0 \
+			--max-expires 3600s --proxy-mode "$tzmode" --shutdown-timeout 0s \
+			>"$run/log" 2>&1 &
+	else
+		a=
+		[ "$auth" = on ] && a="-A WITH_AUTH"
+		# shellcheck disable=SC2086
+		$vg kamailio -f "$top/bench/kamailio/kamailio.cfg" -DD -E -n "$kamw" \
+			-l "udp:127.0.0.1:$port" -A "DBURL=\"sqlite:///$dir/kam.db\"" $a \
+			-Y "$run" -P "$run/kamailio.pid" -w "$run" -m 256 -M 16 \
+			>"$run/log" 2>&1 &
+	fi
+	spid=$!
+	# up: trapezoid's status shows the users loaded; then, for both, an
+	# OPTIONS answered (Kamailio: once its processes are forked)
+	i=0
+	lim=$([ -n "$vg" ] && echo 600 || echo 100)
+	while :; do
+		i=$((i + 1))
+		kill -0 "$spid" 2>/dev/null || { echo "$1 exited" >&2; tail -20 "$run/log" >&2; exit 1; }
+		[ $i -lt $lim ] || { echo "$1 did not start" >&2; tail -20 "$run/log" >&2; exit 1; }
+		if [ "$1" = trapezoid ]; then
+			dir0=$dir; dir=$run
+			if status && [ "$(field users)" = $((users + 9)) ]; then dir=$dir0; break; fi
+			dir=$dir0
+		elif (cd "$run" && timeout 10 sipp -sf "$top/bench/compare_options.xml" -m 1 \
+			-i 127.0.0.1 -p "$(free_udp_port)" -nostdin -timeout 5s -recv_timeout 2000 \
+			"127.0.0.1:$port" >probe.out 2>&1); then
+			break
+		fi
+		sleep 0.2
+	done
+	gpids=$(proc_group "$spid" | grep -vx "$spid" | tr '\n' ' ')
+	upid=
+	if [ "$2" = calls ]; then
+		j=1
+		while [ $j -le "$nsipp" ]; do start_callee "$j"; j=$((j + 1)); done
+	fi
+}
+# the callee bJ: registered from port $bp, then a SIPp UAS there
+start_callee() {
+	bp=$(free_udp_port)
+	(cd "$run" && timeout 60 sipp "127.0.0.1:$port" -sf "$top/bench/calls_register.xml" \
+		-i 127.0.0.1 -p "$bp" -key user "b$1" -m 1 -nostdin -timeout 50s \
+		>"reg$1.out" 2>&1) || { echo "b$1 did not register" >&2; tail "$run/reg$1.out" >&2; exit 1; }
+	(cd "$run" && exec timeout -k 5 1800 sipp -sf "$top/bench/calls_uas.xml" \
+		-i 127.0.0.1 -p "$bp" -s "b$1" -nostdin >"uas$1.out" 2>&1) &
+	upid="$upid $!"
+	i=0
+	until ss -Hlnu "sport = :$bp" 2>/dev/null | grep -q .; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { echo "b$1's UAS did not start" >&2; exit 1; }
+		sleep 0.05
+	done
+}
+uas_cpu_ns() { # the callees' SIPp processes (and their timeout(1) parents)
+	for p in $upid; do group_cpu_ns "$p"; done | awk '{ s += $1 } END { printf "%.0f\n", s }'
+}
+# stop_server: SIGTERM to the server (and the callee), wait (60 s at most
+# under valgrind, which writes its output at exit), then SIGKILL what is
+# left of the processes we started, by PID
+stop_server() {
+	for p in $upid; do kill "$p" 2>/dev/null || true; done
+	for p in $upid; do wait "$p" 2>/dev/null || true; done
+	upid=
+	kill "$spid" 2>/dev/null || true
+	i=0
+	while [ $i -lt 300 ]; do
+		alive=
+		for p in $spid $gpids; do kill -0 "$p" 2>/dev/null && alive=1; done
+		[ -z "$alive" ] && break
+		i=$((i + 1))
+		sleep 0.2
+	done
+	for p in $spid $gpids; do kill -9 "$p" 2>/dev/null || true; done
+	wait "$spid" 2>/dev/null || true
+	spid=
+	gpids=
+}
+
+# ---- one measured SIPp run ------------------------------------------------
+# load WORKLOAD COUNT RATE: SIPp sends COUNT operations at RATE/s to the
+# server on $port; sets ok, bad, wall, p50, p99, scpu, kcpu, ucpu (s)
+load() {
+	lg=$run/l$$.$(date +%s%N)
+	mkdir -p "$lg"
+	t=$(( $2 * rp / 1000 / $3 + 30 ))
+	if [ "$1" = calls ]; then
+		l=$(( $3 * 1000 / rp * (hold / 1000 + 3) ))
+		[ "$l" -ge 1000 ] || l=1000
+		[ "$l" -le 30000 ] || l=30000
+		set -- "$1" "$2" "$3" -sf "$top/bench/calls_uac.xml" -d "$hold" -l "$l"
+		t=$((t + hold / 1000))
+	else
+		l=$(( $3 * 2000 / rp ))
+		[ "$l" -ge 200 ] || l=200
+		x=options
+		[ "$1" = register ] && x=register_auth
+		[ "$1" = register-noauth ] && x=register_noauth
+		set -- "$1" "$2" "$3" -sf "$top/bench/compare_$x.xml" -l "$l" -recv_timeout 5000
+	fi
+	w=$1 n=$2 r=$3
+	shift 3
+	u0=$(uas_cpu_ns)
+	c0=$(group_cpu_ns "$spid")
+	k0=$(kids)
+	s0=$(date +%s.%N)
+	# K SIPp processes, each COUNT/K operations at RATE/K, from its own
+	# port, with its own users (or callee)
+	lp=
+	j=1
+	while [ $j -le "$nsipp" ]; do
+		mkdir -p "$lg/$j"
+		nj=$((n / nsipp)) rj=$((r / nsipp))
+		[ $j -gt $((n % nsipp)) ] || nj=$((nj + 1))
+		[ $j -gt $((r % nsipp)) ] || rj=$((rj + 1))
+		case $w in
+		calls) inf="-inf $dir/callees.$j.csv" ;;
+		options) inf= ;;
+		*) inf="-inf $dir/users.$j.csv" ;;
+		esac
+		# shellcheck disable=SC2086
+		(cd "$lg/$j" && exec timeout -k 5 $((t + 10)) sipp "127.0.0.1:$port" "$@" $inf \
+			-m "$nj" -r "$rj" -rp "$rp" -i 127.0.0.1 -p "$(free_udp_port)" -nostdin \
+			-timeout "${t}s" -trace_logs -log_file rt.log \
+			-trace_screen -screen_file screen >sipp.out 2>&1) &
+		lp="$lp $!"
+		j=$((j + 1))
+	done
+	for p in $lp; do wait "$p" || true; done
+	s1=$(date +%s.%N)
+	k1=$(kids)
+	c1=$(group_cpu_ns "$spid")
+	u1=$(uas_cpu_ns)
+	ok=0 bad=0
+	for sc in "$lg"/*/screen; do
+		o=$(grep -E "Successful call" "$sc" 2>/dev/null | tail -1 | awk '{ print $NF }')
+		b=$(grep -E "Failed call" "$sc" 2>/dev/null | tail -1 | awk '{ print $NF }')
+		a=$(grep -E "Outgoing call created|Outgoing calls created" "$sc" 2>/dev/null | tail -1 | awk '{ print $NF }')
+		o=${o:-0} b=${b:-0} a=${a:-0}
+		# calls that never ended (SIPp's -timeout) are failures too
+		[ "$a" -gt $((o + b)) ] && b=$((a - o))
+		ok=$((ok + o)) bad=$((bad + b))
+	done
+	cat "$lg"/*/rt.log 2>/dev/null | awk '$1 == "rt" || $1 == "setup" { printf "%.3f\n", ($2 - $4) * 1000 + ($3 - $5) / 1000 }' |
+		sort -g >"$lg/rtt"
+	p50=$(pctl "$lg/rtt" 50)
+	p99=$(pctl "$lg/rtt" 99)
+	wall=$(awk -v a="$s0" -v b="$s1" 'BEGIN { printf "%.3f", b - a }')
+	scpu=$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
+	ucpu=$(awk -v a="$u0" -v b="$u1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
+	kcpu=$(awk -v a="$k0" -v b="$k1" -v hz="$hz" 'BEGIN { printf "%.4f", (b - a) / hz }')
+	if [ "$bad" != 0 ] || [ "$ok" = 0 ]; then
+		cp "$lg/1/screen" "$run/last-failed-screen" 2>/dev/null || true
+	fi
+	[ "${TZ_KEEP:-0}" = 1 ] || rm -rf "$lg"
+}
+# the side that saturated: a SIPp process at >= 0.85 of a core, or the
+# machine's cores all busy, or the server's threads busy
+limit_of() { # SERVER
+	awk -v s="$scpu" -v k="$kcpu" -v u="$ucpu" -v w="$wall" -v nc="$(nproc)" -v ns="$nsipp" \
+		-v cap="$([ "$1" = kamailio ] && echo "$kamw" || echo "$tzw")" 'BEGIN {
+		s /= w; k /= w; u /= w
+		if (k / ns >= 0.85 || u / ns >= 0.85) print "SIPp"
+		else if (s + k + u >= 0.85 * nc) print (s > k + u ? "machine (server most)" : "machine (SIPp most)")
+		else if (s >= 0.85 * (cap < nc ? cap : nc)) print "server"
+		else print "neither"
+	}'
+}
+# row SERVER WORKLOAD KIND RATE COUNT [INSTR NOTE]: one line of the TSV
+row() {
+	ach=$(awk -v ok="$ok" -v w="$wall" -v h="$([ "$2" = calls ] && echo "$hold" || echo 0)" \
+		'BEGIN { d = w - h / 1000; printf "%.0f", (d > 0 ? ok / d : 0) }')
+	mem=$(group_mem "$spid")
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+		"$lab" "$2" "$3" "$4" "$5" "$ok" "$bad" "$wall" "$ach" "$p50" "$p99" "$scpu" \
+		"$kcpu" "$ucpu" "${mem% *}" "${mem#* }" "${6:--}" "$(limit_of "$1")" "${7:-$nsipp SIPp}" \
+		"$(cut -d' ' -f1 /proc/loadavg)" "${idle:--}" >>"$new"
+	tail -1 "$new" | awk -F'\t' '{ printf "  %-9s %-15s %-5s asked %6d/s: %6d ok %4d failed, %6d/s, p50 %s p99 %s ms, server %.2f SIPp %.2f UAS %.2f cores, %s\n",
+		$1, $2, $3, $4, $6, $7, $9, $10, $11, $12 / $8, $13 / $8, $14 / $8, $18 }' >&2
+}
+new=$dir/new.tsv
+rp=1000
+: >"$new"
+
+fixed() { # SERVER WORKLOAD; first the server's CPU while idle (3 s)
+	i0=$(group_cpu_ns "$spid")
+	sleep 3
+	i1=$(group_cpu_ns "$spid")
+	idle=$(awk -v a="$i0" -v b="$i1" 'BEGIN { printf "%.5f", (b - a) / 3e9 }')
+	load "$2" $((fixed_rate * fixed_s)) "$fixed_rate"
+	row "$1" "$2" fixed "$fixed_rate" $((fixed_rate * fixed_s))
+	idle=
+}
+search() { # SERVER WORKLOAD: doubling steps, then one step half way
+	r=$s_start
+	good=0
+	badr=0
+	i=0
+	while [ $i -lt "$max_steps" ]; do
+		i=$((i + 1))
+		n=$((r * step_s))
+		load "$2" "$n" "$r"
+		row "$1" "$2" step "$r" "$n"
+		pass=$(awk -v ok="$ok" -v bad="$bad" -v a="$ach" -v r="$r" \
+			'BEGIN { print (ok > 0 && bad / (ok + bad) < 0.001 && a >= 0.95 * r) ? 1 : 0 }')
+		sleep 1
+		if [ "$pass" = 1 ]; then
+			good=$r
+			[ "$badr" = 0 ] || break
+			[ "$r" -lt "$s_max" ] || break
+			r=$((r * 2))
+		else
+			badr=$r
+			if [ "$good" = 0 ]; then
+				[ "$r" -gt 100 ] || break
+				r=$((r / 2))
+			else
+				r=$(( (good + badr) / 200 * 100 ))
+				[ "$r" -gt "$good" ] || break
+			fi
+		fi
+		[ "$badr" = 0 ] || [ "$good" = 0 ] || [ "$r" -gt "$good" ] || break
+		[ "$badr" = 0 ] || [ "$r" -lt "$badr" ] || break
+	done
+}
+instr() { # SERVER WORKLOAD: callgrind, N1 and N2 operations in the same time
+	nn=$instr_n
+	case $2 in
+	register) : "${nn:=50,200}" ;;
+	register-noauth) : "${nn:=100,400}" ;;
+	calls) : "${nn:=40,160}" ;;
+	options) : "${nn:=100,400}" ;;
+	esac
+	irs=
+	oks=
+	# N operations spread evenly over instr_s seconds: -r N -rp instr_s*1000
+	rp=$((instr_s * 1000))
+	for n in $(echo "$nn" | tr , ' '); do
+		start_server "$1" "$2" callgrind
+		load "$2" "$n" "$n"
+		[ "$bad" = 0 ] || echo "  $1 $2 under callgrind: $bad failed" >&2
+		sleep 1
+		stop_server
+		irs="$irs $(cg_sum "$run"/cg/cg.*)"
+		oks="$oks $ok"
+	done
+	rp=1000
+	ir="$nn in ${instr_s}s"
+	set -- "$1" "$2" $irs $oks
+	per=$(awk -v i1="$3" -v i2="$4" -v n1="$5" -v n2="$6" 'BEGIN { printf "%.0f", (n2 > n1 ? (i2 - i1) / (n2 - n1) : 0) }')
+	ok=$6 bad=0 wall=1 p50=- p99=- scpu=0 kcpu=0 ucpu=0
+	printf '%s\t%s\tinstr\t%s\t%s\t%s\t0\t1\t0\t-\t-\t0\t0\t0\t0\t0\t%s\t-\t%s\t%s\t-\n' \
+		"$lab" "$2" "$ir" "$6" "$6" "$per" \
+		"N $5 / $6 in $instr_s s each, Ir $3 / $4" \
+		"$(cut -d' ' -f1 /proc/loadavg)" >>"$new"
+	printf '  %-9s %-15s instr: %s instructions per operation (N %s/%s, Ir %s/%s)\n' \
+		"$lab" "$2" "$per" "$5" "$6" "$3" "$4" >&2
+}
+
+echo "machine: $(machine_line); load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+for w in $workloads; do
+	for s in $servers; do
+		lab=$s
+		[ "$s" = trapezoid ] && [ "$w" = calls ] && [ "$tzmode" != dialog ] && lab="trapezoid-$tzmode"
+		if has_part fixed || has_part search; then
+			start_server "$s" "$w"
+			has_part fixed && fixed "$s" "$w"
+			has_part search && search "$s" "$w"
+			stop_server
+		fi
+		has_part instr && instr "$s" "$w"
+	done
+done
+
+# merge: the new rows replace the old ones of the same server, workload
+# and kind
+[ -s "$tsv" ] || printf 'server\tworkload\tkind\trate\tops\tok\tfailed\twall_s\tachieved\tp50_ms\tp99_ms\tserver_cpu_s\tsipp_cpu_s\tuas_cpu_s\thwm_kb\tpss_kb\tinstr_per_op\tlimit\tnote\tload1\tidle_cores\n' >"$tsv"
+awk -F'\t' 'NR == FNR { drop[$1 SUBSEP $2 SUBSEP $3] = 1; next }
+	FNR == 1 || !(($1 SUBSEP $2 SUBSEP $3) in drop)' "$new" "$tsv" >"$dir/merged"
+cat "$new" >>"$dir/merged"
+cp "$dir/merged" "$tsv"
+{
+	echo "Machine: $(machine_line). tzw=$tzw trapezoid workers (proxy-mode $tzmode), Kamailio $kamw UDP children; last run $(date -u '+%Y-%m-%d %H:%M UTC'), load average before it $(cut -d' ' -f1-3 /proc/loadavg)."
+} >"$res/compare.machine"
+report
