@@ -6,13 +6,15 @@
 # port. Each flow checks the exact event sequence of every phone (which
 # call, codes, who ended it), the peer each call names, that every phone
 # quits with exit 0 after unregistering, and that the server is left with
-# no binding, dialog, proxy context or transaction.
+# no binding, dialog, proxy context or transaction (in flow 2, that P held
+# the call's dialog: the BYE went through P).
 . "$(dirname "$0")/lib.sh"
 
 ph_server
 
 # flow 1: REGISTER -> 401 -> REGISTER with credentials -> 200; then
-# unregister (Expires 0) and register again; a wrong password fails
+# unregister (Expires 0) and register again; a wrong password fails. The
+# first flow: the server has no binding yet.
 flow_1() {
 	local c0
 	ph_flow
@@ -48,6 +50,8 @@ flow_2() {
 	ph_reg B b2
 	ph_reg A a2
 	ph_connect A B b2
+	# P record-routes and keeps the dialog; B's BYE through P ends it
+	tz_wait_field proxy.dialogs "$((PH_DIALOGS0 + 1))"
 	ph_cmd B hangup
 	ph_wait B '.event == "ended"'
 	ph_wait A '.event == "ended"'

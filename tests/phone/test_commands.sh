@@ -1,0 +1,73 @@
+#!/bin/bash
+# test_commands.sh  tzphone's requests outside the call flows, through the
+# server: OPTIONS and MESSAGE (RFC 3428: the text is the rest of the line,
+# verbatim, quotes, backslashes and UTF-8 included; over 1300 bytes it is
+# refused with an "error" and nothing is sent), to a user and to nobody
+# (404); in a call, DTMF as INFO (one "dtmf" event per digit at the peer,
+# in order) both ways and UPDATE (RFC 3311). Each check asserts the exact
+# event sequence of both phones and the fields of the events.
+. "$(dirname "$0")/lib.sh"
+
+ph_server
+
+# ph_digits NAME: the digits of the phone's dtmf events, joined
+ph_digits() {
+	ph__lines "$1" | jq -rj 'select(.event == "dtmf") | (.digit // .digits // .text)'
+}
+
+# 1. outside a call: OPTIONS and MESSAGE to B and to nobody; a MESSAGE over
+# 1300 bytes is refused
+t_outside() {
+	local text='Hello, "world" \ é  and	a tab  '
+	ph_flow
+	ph_user a1 b1
+	ph_reg B b1
+	ph_reg A a1
+	ph_cmd A "options sip:b1@localhost"
+	ph_wait A '.event == "response"'
+	ph_cmd A "message sip:b1@localhost $text"
+	ph_wait B '.event == "message"'
+	tz_expect "text of B's message (verbatim)" "$(ph_field .text)" "$text"
+	tz_expect "from of B's message" "$(ph_field .from)" "sip:a1@localhost"
+	ph_wait A '.event == "response"'
+	ph_cmd A "message sip:b1@localhost $(head -c 1400 /dev/zero | tr '\0' m)"
+	ph_wait A '.event == "error"'
+	ph_cmd A "options sip:nobody1@localhost"
+	ph_wait A '.event == "response"'
+	ph_cmd A "message sip:nobody1@localhost hello"
+	ph_wait A '.event == "response"'
+	ph_expect A "registered:200 response:OPTIONS:200 response:MESSAGE:200 error response:OPTIONS:404 response:MESSAGE:404"
+	ph_expect B "registered:200 message"
+	ph_quit A
+	ph_quit B
+	ph_idle
+}
+tz_try "1. OPTIONS 200, MESSAGE 200 with the text verbatim at B, 1400 bytes refused (error), both 404 to nobody" t_outside
+
+# 2. in a call: DTMF both ways, UPDATE
+t_incall() {
+	ph_flow
+	ph_user a2 b2
+	ph_reg B b2
+	ph_reg A a2
+	ph_connect A B b2
+	ph_cmd A "dtmf 1#5*"
+	ph_cmd A update
+	ph_wait A '.event == "response"'
+	ph_cmd B "dtmf 9"
+	ph_wait A '.event == "dtmf"'
+	ph_cmd B hangup
+	ph_wait B '.event == "ended"'
+	ph_wait A '.event == "ended"'
+	ph_expect A "registered:200 progress:180@1 established@1 response:UPDATE:200@1 dtmf@1 ended:200:remote@1"
+	ph_expect B "registered:200 incoming@1 established@1 dtmf@1 dtmf@1 dtmf@1 dtmf@1 ended:200:local@1"
+	tz_expect "digits B received" "$(ph_digits B)" "1#5*"
+	tz_expect "digits A received" "$(ph_digits A)" "9"
+	ph_quit A
+	ph_quit B
+	ph_idle
+}
+tz_try "2. in a call: DTMF 1#5* (four dtmf events at B, in order) and 9 back, UPDATE 200" t_incall
+
+tz_stop
+tz_done
