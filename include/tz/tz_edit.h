@@ -97,6 +97,13 @@ int tz_edit_max_forwards(struct tz_edits *ed, unsigned value);
 size_t tz_edits_len(const struct tz_edits *ed);
 
 /**
+ * Where byte @p off of the original message lands in the edited one
+ * (text inserted at @p off comes before it). @return the new offset, or
+ * UINT32_MAX when an edit removed that byte.
+ */
+uint32_t tz_edits_map(const struct tz_edits *ed, uint32_t off);
+
+/**
  * Write the edited message to @p out in one pass.
  * @return 0; -EINVAL when two edits overlap; the sticky error; or the
  *         buffer's error (-ENOMEM, -EOVERFLOW).

@@ -209,6 +209,15 @@ int tz_tsx_server_alloc(struct tz_tsx **tp, struct tz_tsx_layer *l,
 int tz_tsx_reply(struct tz_tsx *st, const char *buf, size_t len);
 
 /**
+ * As tz_tsx_reply(), for a response the caller vouches for (one it
+ * parsed, or built, and edited): its @p status and To tag (@p totag, an
+ * offset and length in @p buf; @p has_totag false when there is none)
+ * are given, and nothing is parsed again.
+ */
+int tz_tsx_reply_known(struct tz_tsx *st, const char *buf, size_t len,
+                       uint16_t status, struct tz_span totag, bool has_totag);
+
+/**
  * Find the INVITE server transaction a received CANCEL (borrowed) targets,
  * by the matching rules of RFC 3261 17.2.3 except for the method (9.2).
  * @return the transaction (borrowed: take a reference to keep it), or NULL.

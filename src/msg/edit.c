@@ -226,6 +226,21 @@ size_t tz_edits_len(const struct tz_edits *ed)
 	return len;
 }
 
+uint32_t tz_edits_map(const struct tz_edits *ed, uint32_t off)
+{
+	int64_t to = off;
+
+	for (unsigned i = 0; i < ed->n; i++) {
+		const struct tz_edit *e = &ed->e[i];
+
+		if (e->del && off >= e->off && off < e->off + e->del)
+			return UINT32_MAX;
+		if (e->off + e->del <= off)
+			to += (int64_t)e->ins_len - e->del;
+	}
+	return (uint32_t)to;
+}
+
 int tz_edits_apply(const struct tz_edits *ed, struct tz_buf *out)
 {
 	struct iovec iov[2 * TZ_EDIT_MAX + 1];

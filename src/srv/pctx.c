@@ -156,6 +156,7 @@ static void linger_end(void *arg)
 static void up(struct pctx *px, const struct tz_msg *r)
 {
 	struct worker *w = px->w;
+	struct tz_span totag = r->to.tag;
 	int err;
 
 	tz_edits_init(&w->ed, r);
@@ -163,7 +164,13 @@ static void up(struct pctx *px, const struct tz_msg *r)
 	tz_buf_reset(&w->out);
 	if (tz_edits_apply(&w->ed, &w->out) != 0)
 		return;
-	err = tz_tsx_reply(px->st, w->out.p, w->out.len);
+	/* parsed when it came: the server transaction is told its status
+	 * and where its To tag now is, instead of parsing it again */
+	totag.off = tz_edits_map(&w->ed, totag.off);
+	err = totag.off == UINT32_MAX
+	              ? tz_tsx_reply(px->st, w->out.p, w->out.len)
+	              : tz_tsx_reply_known(px->st, w->out.p, w->out.len,
+	                                   r->status, totag, r->to.has_tag);
 	if (err == -EPROTO && r->status / 100 == 2) {
 		struct tz_tp_dest dst;
 

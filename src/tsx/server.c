@@ -45,16 +45,22 @@ static void timer_g(void *arg)
 }
 
 /* Keep response @p buf as the last one sent, with its To tag. */
-static int keep_response(struct tz_tsx *t, const struct tz_msg *m)
+static int keep_bytes(struct tz_tsx *t, const char *buf, size_t len,
+                      struct tz_span totag, bool has_totag)
 {
-	int err = tsx_keep(&t->out, &t->outlen, m->buf, m->len);
+	int err = tsx_keep(&t->out, &t->outlen, buf, len);
 
 	if (err)
 		return err;
-	t->out_totag = m->to.tag;
-	t->out_has_totag = m->to.has_tag;
+	t->out_totag = totag;
+	t->out_has_totag = has_totag;
 	t->responded = true;
 	return 0;
+}
+
+static int keep_response(struct tz_tsx *t, const struct tz_msg *m)
+{
+	return keep_bytes(t, m->buf, m->len, m->to.tag, m->to.has_tag);
 }
 
 static void timer_trying(void *arg)
@@ -176,7 +182,6 @@ int tz_tsx_reply(struct tz_tsx *st, const char *buf, size_t len)
 {
 	struct tz_hdr h[TZ_MSG_HDRS_DEFAULT];
 	struct tz_msg m;
-	int err;
 
 	if (!st || !buf || (st->kind != TSX_IST && st->kind != TSX_NIST))
 		return -EINVAL;
@@ -185,12 +190,27 @@ int tz_tsx_reply(struct tz_tsx *st, const char *buf, size_t len)
 	tz_msg_init(&m, h, TZ_MSG_HDRS_DEFAULT);
 	if (tz_msg_parse(&m, buf, len, NULL) || m.request)
 		return -EINVAL;
-	if (!reply_allowed(st, m.status))
+	return tz_tsx_reply_known(st, m.buf, m.len, m.status, m.to.tag,
+	                          m.to.has_tag);
+}
+
+int tz_tsx_reply_known(struct tz_tsx *st, const char *buf, size_t len,
+                       uint16_t status, struct tz_span totag, bool has_totag)
+{
+	int err;
+
+	if (!st || !buf || (st->kind != TSX_IST && st->kind != TSX_NIST) ||
+	    status < 100 || status > 699 ||
+	    (has_totag && totag.off + totag.len > len))
+		return -EINVAL;
+	if (!st->l)
+		return -ESHUTDOWN;
+	if (!reply_allowed(st, status))
 		return -EPROTO;
-	err = keep_response(st, &m);
+	err = keep_bytes(st, buf, len, totag, has_totag);
 	if (err)
 		return err;
-	err = reply_move(st, m.status);
+	err = reply_move(st, status);
 	if (err)
 		return err;
 	tz_mem_ref(st);

@@ -226,10 +226,45 @@ static int test_edit_drops_trailing_bytes(void)
 	return 0;
 }
 
+/* tz_edits_map: offsets after an edit move by what it removed and
+ * inserted; a removed byte has no place; text inserted at an offset comes
+ * before the byte there. */
+static int test_edit_map(void)
+{
+	struct tz_edits ed;
+	struct tz_msg m;
+	char buf[1024];
+	struct tz_buf out;
+	uint32_t to, cid, via0 = 36 + 5; /* the first Via element */
+
+	TZ_EXPECT_INT(parse(&m, req, sizeof(req) - 1), 0);
+	tz_edits_init(&ed, &m);
+	TZ_EXPECT_INT(tz_edit_via_pop(&ed), 0);
+	TZ_EXPECT_INT(tz_edit_max_forwards(&ed, 69), 0);
+	tz_buf_init_fixed(&out, buf, sizeof(buf));
+	TZ_EXPECT_INT(tz_edits_apply(&ed, &out), 0);
+	TZ_EXPECT_INT(tz_edits_map(&ed, 0), 0);
+	TZ_EXPECT_INT(tz_edits_map(&ed, via0 + 3), UINT32_MAX);
+	cid = tz_edits_map(&ed, m.call_id.off);
+	TZ_EXPECT(cid < out.len && memcmp(out.p + cid, "c@h\r\n", 5) == 0);
+	to = tz_edits_map(&ed, m.to.u.host.off);
+	TZ_EXPECT(to < out.len && memcmp(out.p + to, "example.com>", 12) == 0);
+	/* an insert at an offset: the old byte follows the new text */
+	tz_edits_init(&ed, &m);
+	TZ_EXPECT_INT(tz_edits_replace(&ed, m.call_id.off, 0, "x-", 2), 0);
+	TZ_EXPECT_INT(tz_edits_map(&ed, m.call_id.off), m.call_id.off + 2);
+	TZ_EXPECT_INT(tz_edits_map(&ed, m.call_id.off - 1), m.call_id.off - 1);
+	return 0;
+}
+
 static const struct tz_test tests[] = {
-        TZ_TEST(test_edit_noop),    TZ_TEST(test_edit_proxy_forward),
-        TZ_TEST(test_edit_via_pop), TZ_TEST(test_edit_append_and_mf_insert),
-        TZ_TEST(test_edit_errors),  TZ_TEST(test_edit_drops_trailing_bytes),
+        TZ_TEST(test_edit_map),
+        TZ_TEST(test_edit_noop),
+        TZ_TEST(test_edit_proxy_forward),
+        TZ_TEST(test_edit_via_pop),
+        TZ_TEST(test_edit_append_and_mf_insert),
+        TZ_TEST(test_edit_errors),
+        TZ_TEST(test_edit_drops_trailing_bytes),
 };
 
 int main(int argc, char **argv)

@@ -589,6 +589,54 @@ out:
 	return done(err, t, l);
 }
 
+#define RFC2543_VIA "SIP/2.0/UDP old.example.com"
+
+/* tz_tsx_reply_known: the response is not parsed, the status and To tag
+ * given drive the machine and the ACK match (17.2.1, 17.2.3); arguments
+ * that cannot be a response are refused. */
+static int test_ist_reply_known(void)
+{
+	struct tz_tsx_layer *l;
+	struct tz_tsx *t = NULL;
+	struct tu tu = {0};
+	struct pm r, p, a, x;
+	int err;
+
+	err = env_init(&l);
+	if (err)
+		return err;
+	/* an RFC 2543 Via: the ACK matches by the response's To tag
+	 * (17.2.3), which only the given span names here */
+	mkreq(&r, "INVITE", RFC2543_VIA, 5, "");
+	err = tz_tsx_server_alloc(&t, l, &r.m, &udp, 0, on_err, &tu);
+	if (err)
+		goto out;
+	mkresp(&p, 404, RFC2543_VIA, 5, "INVITE", "st1");
+	TZ_EXPECT_INT(tz_tsx_reply_known(t, p.buf, p.len, 99, p.m.to.tag, true),
+	              -EINVAL);
+	TZ_EXPECT_INT(tz_tsx_reply_known(t, p.buf, p.len, 404,
+	                                 (struct tz_span){p.len, 3}, true),
+	              -EINVAL);
+	TZ_EXPECT_INT(tz_tsx_state(t), TZ_TSX_PROCEEDING);
+	err = tz_tsx_reply_known(t, p.buf, p.len, 404, p.m.to.tag, true);
+	if (err)
+		goto out;
+	TZ_EXPECT_INT(tz_tsx_state(t), TZ_TSX_COMPLETED);
+	TZ_EXPECT_INT(nsent, 1);
+	/* an ACK with another To tag is not this transaction's */
+	mkreq(&x, "ACK", RFC2543_VIA, 5, "other");
+	TZ_EXPECT_INT(tz_tsx_layer_recv(l, &x.m, &udp), 0);
+	TZ_EXPECT_INT(tz_tsx_state(t), TZ_TSX_COMPLETED);
+	mkreq(&a, "ACK", RFC2543_VIA, 5, "st1");
+	TZ_EXPECT_INT(tz_tsx_layer_recv(l, &a.m, &udp), 1);
+	TZ_EXPECT_INT(tz_tsx_state(t), TZ_TSX_CONFIRMED);
+	TZ_EXPECT_INT(
+	        tz_tsx_reply_known(t, p.buf, p.len, 404, p.m.to.tag, true),
+	        -EPROTO);
+out:
+	return done(err, t, l);
+}
+
 /* RFC 6026 7.1: a 2xx -> Accepted; INVITE retransmissions absorbed without
  * a resend, the TU's 2xx retransmissions sent, others refused; a matching
  * ACK goes to the TU; Timer L = 64*T1. */
@@ -1102,6 +1150,7 @@ out:
 int main(int argc, char **argv)
 {
 	static const struct tz_test tests[] = {
+	        TZ_TEST(test_ist_reply_known),
 	        TZ_TEST(test_ict_timeout_udp),
 	        TZ_TEST(test_ict_timeout_tcp),
 	        TZ_TEST(test_ict_reject_udp),
