@@ -42,10 +42,15 @@ struct parsed {
 	struct tz_msg m;
 };
 
-static int parse(struct parsed *p, const char *s)
+static int parse_n(struct parsed *p, const char *s, size_t len)
 {
 	tz_msg_init(&p->m, p->h, 32);
-	return tz_msg_parse(&p->m, s, strlen(s), NULL);
+	return tz_msg_parse(&p->m, s, len, NULL);
+}
+
+static int parse(struct parsed *p, const char *s)
+{
+	return parse_n(p, s, strlen(s));
 }
 
 /* Print @p d's request for @p method and parse it back into @p out. */
@@ -63,7 +68,7 @@ static int print_req(struct tz_dlg *d, const char *method, struct tz_buf *b,
 	tz_buf_init(b);
 	err = tz_build_request(b, &rb);
 	if (!err)
-		err = parse(out, b->p) ? -EBADMSG : 0;
+		err = parse_n(out, b->p, b->len) ? -EBADMSG : 0;
 	return err;
 }
 
