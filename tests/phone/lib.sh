@@ -18,8 +18,8 @@
 #   events     ph_wait NAME JQ-FILTER [SECONDS], ph_field JQ, ph_find NAME
 #              JQ-FILTER, ph_none NAME JQ-FILTER SECONDS, ph_events NAME [CALL#], ph_expect NAME
 #              EVENTS, ph_expect_call NAME CALL# EVENTS, ph_peer NAME CALL#
-#   calls      ph_dial A B USER, ph_connect A B USER, ph_cancelled N
-#              SECONDS, ph_idle
+#   calls      ph_dial A B USER, ph_connect A B USER, ph_end NAME PEER
+#              [COMMAND], ph_finish NAME..., ph_cancelled N SECONDS, ph_idle
 #   server     ph_server [--KEY VALUE]..., ph_user USER..., ph_cli ARGS...
 #   raw UDP    ph_udp_open NAME, ph_udp_expect ERE [SECONDS [WHAT]]
 #
@@ -470,6 +470,22 @@ ph_connect() {
 	ph_wait "$1" '.event == "established"'
 }
 
+# ph_end NAME PEER [COMMAND]: NAME runs COMMAND (default "hangup", e.g.
+# "reject 603" or "hangup 2"); NAME and then PEER report "ended".
+ph_end() {
+	ph_cmd "$1" "${3:-hangup}"
+	ph_wait "$1" '.event == "ended"'
+	ph_wait "$2" '.event == "ended"'
+}
+
+# ph_finish NAME...: every one quits (exit 0, ph_quit), then the server is
+# idle (ph_idle).
+ph_finish() {
+	local n
+	for n in "$@"; do ph_quit "$n"; done
+	ph_idle
+}
+
 # ph_cancelled N SECONDS: (a tz_try flow; CALLFLOWS flows 3 and 27) users
 # aN and bN; A calls B, B rings for SECONDS, A hangs up: CANCEL, 487 (A
 # ended 487 local, B ended 487 remote); both quit, the server is idle.
@@ -480,14 +496,10 @@ ph_cancelled() {
 	ph_reg A "a$1"
 	ph_dial A B "b$1"
 	sleep "$2"
-	ph_cmd A hangup
-	ph_wait A '.event == "ended"'
-	ph_wait B '.event == "ended"'
+	ph_end A B
 	ph_expect A "registered:200 progress:180@1 ended:487:local@1"
 	ph_expect B "registered:200 incoming@1 ended:487:remote@1"
-	ph_quit A
-	ph_quit B
-	ph_idle
+	ph_finish A B
 }
 
 # ph_idle [BINDINGS]: the server is left with BINDINGS more registrations

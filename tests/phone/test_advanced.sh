@@ -19,21 +19,6 @@ ph3() {
 	ph_reg A "a$1"
 }
 
-# bye NAME PEER [CALL]: NAME hangs up (CALL, else its latest call); both
-# report "ended"
-bye() {
-	ph_cmd "$1" "hangup${3:+ $3}"
-	ph_wait "$1" '.event == "ended"'
-	ph_wait "$2" '.event == "ended"'
-}
-
-# quit_all NAME...: every one quits (exit 0), then the server is idle
-quit_all() {
-	local n
-	for n in "$@"; do ph_quit "$n"; done
-	ph_idle
-}
-
 # flow 5: A calls B; B holds A (re-INVITE a=sendonly), resumes, hangs up
 flow_5() {
 	ph_flow
@@ -47,10 +32,10 @@ flow_5() {
 	ph_cmd B resume
 	ph_wait B '.event == "resumed"'
 	ph_wait A '.event == "resumed"'
-	bye B A
+	ph_end B A
 	ph_expect A "registered:200 progress:180@1 established@1 held:remote@1 resumed:remote@1 ended:200:remote@1"
 	ph_expect B "registered:200 incoming@1 established@1 held:local@1 resumed:local@1 ended:200:local@1"
-	quit_all A B
+	ph_finish A B
 }
 tz_try "flow 5, call hold: B holds and resumes A (held/resumed local at B, remote at A), B hangs up" flow_5
 
@@ -65,13 +50,13 @@ flow_6() {
 	ph_wait A '.event == "held"'
 	ph_wait B '.event == "held"'
 	ph_connect A C c6
-	bye C A
-	bye B A
+	ph_end C A
+	ph_end B A
 	ph_expect A "registered:200 progress:180@1 established@1 held:local@1 progress:180@2 established@2 ended:200:remote@2 ended:200:remote@1"
 	ph_expect B "registered:200 incoming@1 established@1 held:remote@1 ended:200:local@1"
 	ph_expect C "registered:200 incoming@1 established@1 ended:200:local@1"
 	ph_expect_peer A 2 '^sip:c6@localhost$'
-	quit_all A B C
+	ph_finish A B C
 }
 tz_try "flow 6, consultation hold: A holds B, calls C; C hangs up, B hangs up; A's two calls apart" flow_6
 
@@ -91,12 +76,12 @@ flow_7() {
 	ph_wait A '.event == "resumed"'
 	ph_wait C '.event == "held"'
 	ph_wait B '.event == "resumed"'
-	bye C A
-	bye B A
+	ph_end C A
+	ph_end B A
 	ph_expect A "registered:200 progress:180@1 established@1 held:local@1 progress:180@2 established@2 held:local@2 resumed:local@1 ended:200:remote@2 ended:200:remote@1"
 	ph_expect B "registered:200 incoming@1 established@1 held:remote@1 resumed:remote@1 ended:200:local@1"
 	ph_expect C "registered:200 incoming@1 established@1 held:remote@1 ended:200:local@1"
-	quit_all A B C
+	ph_finish A B C
 }
 tz_try "flow 7, call swap: A holds B, calls C, swap holds C and resumes B; C and B hang up" flow_7
 
@@ -114,13 +99,13 @@ flow_8() {
 	ph_wait B '.event == "established"'
 	ph_wait A '.event == "transferred"'
 	ph_wait A '.event == "ended"'
-	bye C B
+	ph_end C B
 	ph_expect A "registered:200 progress:180@1 established@1 transfer_progress:100@1 transfer_progress:200@1 transferred@1 ended:200:local@1"
 	ph_expect_call B 1 "incoming established ended:200:remote"
 	ph_expect_call B 2 "progress:180 established ended:200:remote"
 	ph_expect C "registered:200 incoming@1 established@1 ended:200:local@1"
 	ph_expect_peer B 2 '^sip:c8@localhost$'
-	quit_all A B C
+	ph_finish A B C
 }
 tz_try "flow 8, blind transfer: A REFERs B to C: A transfer_progress 100, 200, transferred, ended; B calls C" flow_8
 
@@ -144,14 +129,14 @@ flow_9() {
 	ph_wait C '.event == "established"'
 	ph_wait A '.event == "ended"'
 	ph_wait B '.event == "ended" and .call == "'"$ca"'"'
-	bye C A
+	ph_end C A
 	ph_expect A "registered:200 progress:180@1 established@1 held:remote@1 established@2 ended:200:remote@1 ended:200:remote@2"
 	ph_expect_call B 1 "incoming established held:local transfer_progress:100 transfer_progress:200 transferred ended:200:local"
 	ph_expect_call B 2 "progress:180 established ended:200:remote"
 	ph_expect_call C 1 "incoming established ended:200:local"
 	ph_expect_call C 2 "incoming established ended:200:local"
 	ph_expect_peer A 2 '^sip:c9@localhost$'
-	quit_all A B C
+	ph_finish A B C
 }
 tz_try "flow 9, attended transfer: B REFERs A to C with Replaces: A calls C, C drops B, B's call with A ends" flow_9
 
@@ -168,12 +153,12 @@ flow_10() {
 	ph_cmd C answer
 	ph_wait C '.event == "established"'
 	ph_wait A '.event == "established"'
-	bye C A
+	ph_end C A
 	ph_expect A "registered:200 progress:180@1 progress:181@1 progress:180@1 established@1 ended:200:remote@1"
 	ph_expect B "registered:200 incoming@1 ended:487:remote@1"
 	ph_expect C "registered:200 incoming@1 established@1 ended:200:local@1"
 	ph_expect_peer C 1 '^sip:a10@localhost$'
-	quit_all A B C
+	ph_finish A B C
 }
 tz_try "flow 10, forwarding on no answer: B ended 487 remote after 1 s, A progress 180 181 180, C answers" flow_10
 
@@ -190,11 +175,11 @@ flow_11() {
 	ph_cmd C answer
 	ph_wait C '.event == "established"'
 	ph_wait A '.event == "established"'
-	bye C A
+	ph_end C A
 	ph_expect A "registered:200 progress:180@1 established@1 ended:200:remote@1"
 	ph_expect B "registered:200 incoming@1 ended:486:local@1"
 	ph_expect C "registered:200 incoming@1 established@1 ended:200:local@1"
-	quit_all A B C
+	ph_finish A B C
 }
 tz_try "flow 11, forwarding on busy: B ended 486 local, A never sees it, C answers A" flow_11
 
@@ -218,13 +203,13 @@ flow_12() {
 	ph_cmd C answer
 	ph_wait C '.event == "established"'
 	ph_wait A '.event == "established"'
-	bye C A
-	bye D B
+	ph_end C A
+	ph_end D B
 	ph_expect A "registered:200 progress:180@1 progress:182@1 progress:181@1 progress:180@1 established@1 ended:200:remote@1"
 	ph_expect B "registered:200 incoming@1 established@1 incoming@2 ended:487:remote@2 ended:200:remote@1"
 	ph_expect C "registered:200 incoming@1 established@1 ended:200:local@1"
 	ph_expect D "registered:200 progress:180@1 established@1 ended:200:local@1"
-	quit_all A B C D
+	ph_finish A B C D
 }
 tz_try "flow 12, busy with call waiting: B in a call queues A (180, 182), CANCEL after 1 s, C answers" flow_12
 

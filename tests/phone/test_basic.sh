@@ -52,16 +52,12 @@ flow_2() {
 	ph_connect A B b2
 	# P record-routes and keeps the dialog; B's BYE through P ends it
 	tz_wait_field proxy.dialogs "$((PH_DIALOGS0 + 1))"
-	ph_cmd B hangup
-	ph_wait B '.event == "ended"'
-	ph_wait A '.event == "ended"'
+	ph_end B A
 	ph_expect A "registered:200 progress:180@1 established@1 ended:200:remote@1"
 	ph_expect B "registered:200 incoming@1 established@1 ended:200:local@1"
 	ph_expect_peer A 1 '^sip:b2@localhost$'
 	ph_expect_peer B 1 '^sip:a2@localhost$'
-	ph_quit A
-	ph_quit B
-	ph_idle
+	ph_finish A B
 }
 tz_try "flow 2, callee terminates: A progress 180, established, ended 200 by remote; B incoming, established, ended 200 local" flow_2
 
@@ -76,14 +72,10 @@ flow_4() {
 	ph_reg B b4
 	ph_reg A a4
 	ph_dial A B b4
-	ph_cmd B "reject 603"
-	ph_wait B '.event == "ended"'
-	ph_wait A '.event == "ended"'
+	ph_end B A "reject 603"
 	ph_expect A "registered:200 progress:180@1 ended:603:remote@1"
 	ph_expect B "registered:200 incoming@1 ended:603:local@1"
-	ph_quit A
-	ph_quit B
-	ph_idle
+	ph_finish A B
 }
 tz_try "flow 4, callee discards: B 603 Decline after 180: A ended 603 remote, B ended 603 local" flow_4
 

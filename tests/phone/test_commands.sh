@@ -38,9 +38,7 @@ t_outside() {
 	ph_wait A '.event == "response"'
 	ph_expect A "registered:200 response:OPTIONS:200 response:MESSAGE:200 error response:OPTIONS:404 response:MESSAGE:404"
 	ph_expect B "registered:200 message"
-	ph_quit A
-	ph_quit B
-	ph_idle
+	ph_finish A B
 }
 tz_try "1. OPTIONS 200, MESSAGE 200 with the text verbatim at B, 1400 bytes refused (error), both 404 to nobody" t_outside
 
@@ -56,16 +54,12 @@ t_incall() {
 	ph_wait A '.event == "response"'
 	ph_cmd B "dtmf 9"
 	ph_wait A '.event == "dtmf"'
-	ph_cmd B hangup
-	ph_wait B '.event == "ended"'
-	ph_wait A '.event == "ended"'
+	ph_end B A
 	ph_expect A "registered:200 progress:180@1 established@1 response:UPDATE:200@1 dtmf@1 ended:200:remote@1"
 	ph_expect B "registered:200 incoming@1 established@1 dtmf@1 dtmf@1 dtmf@1 dtmf@1 ended:200:local@1"
 	tz_expect "digits B received" "$(ph_digits B)" "1#5*"
 	tz_expect "digits A received" "$(ph_digits A)" "9"
-	ph_quit A
-	ph_quit B
-	ph_idle
+	ph_finish A B
 }
 tz_try "2. in a call: DTMF 1#5* (four dtmf events at B, in order) and 9 back, UPDATE 200" t_incall
 

@@ -28,9 +28,7 @@ flow_25() {
 	ph_expect_peer A 1 '^sip:nobody25@localhost$'
 	ph_expect_peer A 2 '^sip:b25@localhost$'
 	ph_expect B "registered:200 unregistered:200"
-	ph_quit A
-	ph_quit B
-	ph_idle
+	ph_finish A B
 }
 tz_try "flow 25, not found: A ended 404 remote for nobody25 and for b25 unregistered; B sees nothing" flow_25
 
@@ -53,16 +51,11 @@ flow_26() {
 	ph_cmd A "call sip:b26@localhost"
 	ph_wait A '.event == "ended"'
 	ph_wait B2 '.event == "ended"'
-	ph_cmd C hangup
-	ph_wait C '.event == "ended"'
-	ph_wait B2 '.event == "ended"'
+	ph_end C B2
 	ph_expect A "registered:200 ended:486:remote@1 ended:486:remote@2"
 	ph_expect B2 "registered:200 incoming@1 established@1 incoming@2 ended:486:local@2 ended:200:remote@1"
 	ph_expect C "registered:200 progress:180@1 established@1 ended:200:local@1"
-	ph_quit A
-	ph_quit B2
-	ph_quit C
-	ph_idle
+	ph_finish A B2 C
 }
 tz_try "flow 26, busy here: --auto-reject 486 and a phone in a call: A ended 486 remote, B incoming, ended 486 local" flow_26
 
@@ -84,15 +77,11 @@ flow_28() {
 	tz_expect "B: anonymous in the incoming event" "$(ph_field .anonymous)" true
 	ph_expect_peer B 1 '^sip:anonymous@anonymous\.invalid$'
 	ph_dial A B b28
-	ph_cmd A hangup
-	ph_wait A '.event == "ended"'
-	ph_wait B '.event == "ended"'
+	ph_end A B
 	ph_expect A "registered:200 ended:488:remote@1 progress:180@2 ended:487:local@2"
 	ph_expect B "registered:200 incoming@1 ended:488:local@1 incoming@2 ended:487:remote@2"
 	ph_expect_peer B 2 '^sip:a28@localhost$'
-	ph_quit A
-	ph_quit B
-	ph_idle
+	ph_finish A B
 }
 tz_try "flow 28, anonymous call barring: A's anonymous call ended 488 by B, A's own call rings" flow_28
 
