@@ -115,6 +115,78 @@ int via_fix(const struct tz_msg *m, const struct tz_tp_dest *src, char *out,
 	return 0;
 }
 
+/* The value of the first Via header field of request @p buf, found by
+ * a scan of the header lines (no full parse): false for a response, a
+ * folded line before or in it, or anything unusual (the full parse
+ * decides then). */
+static bool first_via(const char *buf, size_t len, struct tz_span *val)
+{
+	uint32_t p = 0, n = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+
+	if (n >= 8 && !memcmp(buf, "SIP/2.0 ", 8))
+		return false;
+	for (unsigned lines = 0; lines < 16; lines++) {
+		const char *crlf = memmem(buf + p, n - p, "\r\n", 2);
+		uint32_t eol, k, v;
+
+		if (!crlf)
+			return false;
+		eol = (uint32_t)(crlf - buf);
+		if (eol + 2 < n &&
+		    (buf[eol + 2] == ' ' || buf[eol + 2] == '\t'))
+			return false; /* folded: the parser's job */
+		if (lines > 0) {
+			if (eol == p)
+				return false; /* end of the headers */
+			for (k = p; k < eol && buf[k] != ':' && buf[k] != ' ' &&
+			            buf[k] != '\t';
+			     k++)
+				;
+			if ((k - p == 3 && !strncasecmp(buf + p, "Via", 3)) ||
+			    (k - p == 1 && (buf[p] == 'v' || buf[p] == 'V'))) {
+				while (k < eol &&
+				       (buf[k] == ' ' || buf[k] == '\t'))
+					k++;
+				if (k == eol || buf[k] != ':')
+					return false;
+				for (v = k + 1; v < eol && (buf[v] == ' ' ||
+				                            buf[v] == '\t');
+				     v++)
+					;
+				while (eol > v && (buf[eol - 1] == ' ' ||
+				                   buf[eol - 1] == '\t'))
+					eol--;
+				*val = (struct tz_span){v, eol - v};
+				return true;
+			}
+		}
+		p = eol + 2;
+	}
+	return false;
+}
+
+int via_prefix(const char *buf, size_t len, const struct tz_tp_dest *src,
+               char *out, size_t cap, size_t *outlen)
+{
+	struct tz_msg m;
+	struct tz_span val;
+	uint32_t pos;
+
+	/* RFC3261 18.2.1, RFC3581 4: the same fix as via_fix, made before
+	 * the one full parse instead of after it (a request parsed twice
+	 * was the proxy's largest single cost) */
+	if (!first_via(buf, len, &val))
+		return 0;
+	memset(&m, 0, sizeof(m));
+	m.buf = buf;
+	m.len = (uint32_t)len;
+	pos = val.off;
+	if (tz_via_decode(&m.via1, buf, &pos, val.off + val.len) ||
+	    !via_needs_fix(&m, src))
+		return 0;
+	return via_fix(&m, src, out, cap, outlen) ? 0 : 1;
+}
+
 void resp_dest(const struct tz_msg *req, const struct tz_tp_dest *src,
                struct tz_tp_dest *out)
 {

@@ -182,6 +182,11 @@ void uas_reply_bad(struct worker *w, const struct tz_msg *m, uint16_t status,
 
 /* route.c: RFC 3261 18.2.1 / 18.2.2, RFC 3581 */
 int via_needs_fix(const struct tz_msg *m, const struct tz_tp_dest *src);
+/* via_fix on the raw bytes of a request, before it is parsed: 1 with
+ * @p out filled; 0 when no fix is needed or the scan cannot tell (the
+ * parsed message is checked with via_needs_fix then) */
+int via_prefix(const char *buf, size_t len, const struct tz_tp_dest *src,
+               char *out, size_t cap, size_t *outlen);
 int via_fix(const struct tz_msg *m, const struct tz_tp_dest *src, char *out,
             size_t cap, size_t *outlen);
 void resp_dest(const struct tz_msg *req, const struct tz_tp_dest *src,

@@ -202,6 +202,7 @@ static void rx(const char *buf, size_t len, unsigned flags,
 	const struct tz_config *c = &w->conf->c;
 	struct tz_msg_limits lim = tz_msg_limits_default;
 	struct tz_msg m;
+	size_t fixed;
 	int err;
 
 	tz_msg_init(&m, w->hdrs, SRV_MAX_HDRS);
@@ -215,6 +216,12 @@ static void rx(const char *buf, size_t len, unsigned flags,
 		return;
 	}
 	lim.max_msg = c->max_message;
+	/* RFC3261 18.2.1, RFC3581 4: received and rport noted in the top
+	 * Via of a request before the parse (and anything that keeps it) */
+	if (via_prefix(buf, len, src, w->scratch, SCRATCH, &fixed) == 1) {
+		buf = w->scratch;
+		len = fixed;
+	}
 	err = tz_msg_parse(&m, buf, len, &lim);
 	if (err == -ENODATA)
 		return; /* RFC5626 3.5.1: a keep-alive */
@@ -247,9 +254,8 @@ static void rx(const char *buf, size_t len, unsigned flags,
 			sl_response(w, &m);
 		return;
 	}
-	/* RFC3261 18.2.1, RFC3581 4: note received and rport in the top
-	 * Via before anything keeps the request */
-	if (via_needs_fix(&m, src)) {
+	/* the same, when the scan before the parse could not tell */
+	if (buf != w->scratch && via_needs_fix(&m, src)) {
 		size_t n;
 
 		if (via_fix(&m, src, w->scratch, SCRATCH, &n) != 0 ||

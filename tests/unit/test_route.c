@@ -118,6 +118,79 @@ static int test_via_fix(void)
 		/* too small an output buffer is refused */
 		TZ_EXPECT_INT(via_fix(&m, &src, out, 20, &n), -ENOBUFS);
 	}
+	/* via_prefix, on the raw bytes, does exactly what via_fix does
+	 * after a parse, and nothing when no fix is needed */
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct tz_msg m;
+		struct tz_tp_dest src;
+		char pre[1024];
+		size_t n = 0, k = 0;
+
+		TZ_EXPECT_INT(parse_via(&m, msg, sizeof(msg), rows[i].via), 0);
+		src4(&src, rows[i].src, 5000, TZ_TP_UDP);
+		TZ_EXPECT_INT(via_prefix(msg, strlen(msg), &src, pre,
+		                         sizeof(pre), &k),
+		              rows[i].needs);
+		if (!rows[i].needs)
+			continue;
+		TZ_EXPECT_INT(via_fix(&m, &src, out, sizeof(out), &n), 0);
+		TZ_EXPECT(k == n && memcmp(pre, out, n) == 0);
+	}
+	return 0;
+}
+
+/* via_prefix finds the first Via by a line scan: after other fields, in
+ * the compact form; it leaves responses, folded lines and messages
+ * without a Via to the parser (0). */
+static int test_via_prefix(void)
+{
+	static const struct {
+		const char *msg;
+		int fixed;
+		const char *want; /* a substring of the fixed message */
+	} rows[] = {
+	        {"OPTIONS sip:x SIP/2.0\r\nFrom: <sip:a@b>;tag=1\r\n"
+	         "v : SIP/2.0/UDP 10.0.0.1:5060;rport;branch=z9hG4bK1 \r\n"
+	         "To: <sip:x>\r\n\r\n",
+	         1,
+	         "\r\nv : SIP/2.0/UDP "
+	         "10.0.0.1:5060;rport=5000;branch=z9hG4bK1;received=127.0.0.1 "
+	         "\r\n"},
+	        {"OPTIONS sip:x SIP/2.0\r\nVIA:SIP/2.0/TCP h;branch=z9hG4bK2, "
+	         "SIP/2.0/UDP 10.0.0.2\r\n\r\n",
+	         1,
+	         "VIA:SIP/2.0/TCP h;branch=z9hG4bK2;received=127.0.0.1, "
+	         "SIP/2.0/UDP 10.0.0.2\r\n"},
+	        {"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;rport\r\n\r\n", 0, NULL},
+	        {"OPTIONS sip:x SIP/2.0\r\nFrom: <sip:a@b>\r\n ;tag=1\r\n"
+	         "Via: SIP/2.0/UDP h;rport\r\n\r\n",
+	         0, NULL},
+	        {"OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;rport,\r\n "
+	         "SIP/2.0/UDP g\r\n\r\n",
+	         0, NULL},
+	        {"OPTIONS sip:x SIP/2.0\r\nTo: <sip:x>\r\n\r\nVia: "
+	         "SIP/2.0/UDP h;rport\r\n",
+	         0, NULL},
+	        {"OPTIONS sip:x SIP/2.0\r\nVia: SIP/2.0/UDP ;rport\r\n\r\n", 0,
+	         NULL},
+	        {"OPTIONS sip:x SIP/2.0\r\nVias: SIP/2.0/UDP h;rport\r\n", 0,
+	         NULL},
+	};
+	struct tz_tp_dest src;
+	char out[1024];
+
+	src4(&src, "127.0.0.1", 5000, TZ_TP_UDP);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		size_t n = 0;
+
+		TZ_EXPECT_INT(via_prefix(rows[i].msg, strlen(rows[i].msg), &src,
+		                         out, sizeof(out), &n),
+		              rows[i].fixed);
+		if (!rows[i].want)
+			continue;
+		out[n] = 0;
+		TZ_EXPECT(strstr(out, rows[i].want) != NULL);
+	}
 	return 0;
 }
 
@@ -374,8 +447,10 @@ static int test_sa_print(void)
 }
 
 static const struct tz_test tests[] = {
-        TZ_TEST(test_sa_print), TZ_TEST(test_via_fix), TZ_TEST(test_resp_dest),
-        TZ_TEST(test_local),    TZ_TEST(test_branch),  TZ_TEST(test_loop),
+        TZ_TEST(test_sa_print), TZ_TEST(test_via_prefix),
+        TZ_TEST(test_via_fix),  TZ_TEST(test_resp_dest),
+        TZ_TEST(test_local),    TZ_TEST(test_branch),
+        TZ_TEST(test_loop),
 };
 
 int main(int argc, char **argv)
