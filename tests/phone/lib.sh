@@ -13,7 +13,7 @@
 #
 # Functions (each documented where defined):
 #   phones     ph_start NAME [tzphone flags]..., ph_reg NAME USER [flags],
-#              ph_cmd NAME LINE, ph_write NAME FILE, ph_quit NAME,
+#              ph_cmd NAME LINE, ph_write NAME FILE, ph_quit NAME, ph_eof NAME,
 #              ph_stop NAME SIGNAL, ph_alive NAME, ph_port NAME, ph_flow
 #   events     ph_wait NAME JQ-FILTER [SECONDS], ph_field JQ, ph_find NAME
 #              JQ-FILTER, ph_none NAME JQ-FILTER SECONDS, ph_events NAME [CALL#], ph_expect NAME
@@ -76,8 +76,7 @@ ph_dir() {
 # (TZ_CONF_EXTRA lines are kept).
 ph_server() {
 	TZ_CONF_EXTRA="auth = ${PH_AUTH:-on}${TZ_CONF_EXTRA:+
-$TZ_CONF_EXTRA}"
-	tz_start "$@"
+$TZ_CONF_EXTRA}" tz_start "$@"
 }
 
 # ph_user USER...: USER@localhost with the password USERpw, told to the
@@ -223,21 +222,25 @@ ph_write() {
 # ph_quit NAME [SECONDS]: "quit", then EOF on its stdin; the phone must
 # exit 0 within SECONDS (default 5; it hangs up and unregisters first),
 # and every line it wrote must be a JSON object with a string "event".
-ph_quit() {
+# ph_eof NAME [SECONDS]: the same with EOF alone (the contract: EOF is
+# quit).
+ph_quit() { ph__close "$1" "${2:-5}" quit; }
+ph_eof() { ph__close "$1" "${2:-5}" ""; }
+ph__close() {
 	local name=$1 pid fd rc
 	pid=$(ph__pid "$name")
 	fd=${PH_FD[$name]:-}
 	if [ -n "$fd" ]; then
-		ph_alive "$name" && printf 'quit\n' >&"$fd"
+		[ -n "$3" ] && ph_alive "$name" && printf '%s\n' "$3" >&"$fd"
 		exec {fd}>&-
 		PH_FD[$name]=""
 	fi
-	ph__reap "$name" "${2:-5}" || {
+	ph__reap "$name" "$2" || {
 		ph__tail "$name"
-		tz_fail "phone $name (pid $pid) still running ${2:-5}s after quit (killed)"
+		tz_fail "phone $name (pid $pid) still running $2s after ${3:-EOF} (killed)"
 	}
 	rc=$PH_RC
-	[ "$rc" = 0 ] || { ph__tail "$name"; tz_fail "phone $name exited with status $rc after quit"; }
+	[ "$rc" = 0 ] || { ph__tail "$name"; tz_fail "phone $name exited with status $rc after ${3:-EOF}"; }
 	ph__check_output "$name"
 }
 
