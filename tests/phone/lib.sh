@@ -13,11 +13,14 @@
 #
 # Functions (each documented where defined):
 #   phones     ph_start NAME [tzphone flags]..., ph_reg NAME USER [flags],
-#              ph_cmd NAME LINE, ph_write NAME FILE, ph_quit NAME, ph_eof NAME,
-#              ph_stop NAME SIGNAL, ph_alive NAME, ph_port NAME, ph_flow
-#   events     ph_wait NAME JQ-FILTER [SECONDS], ph_field JQ, ph_find NAME
-#              JQ-FILTER, ph_none NAME JQ-FILTER SECONDS, ph_events NAME [CALL#], ph_expect NAME
-#              EVENTS, ph_expect_call NAME CALL# EVENTS, ph_peer NAME CALL#
+#              ph_cmd NAME LINE, ph_write NAME FILE, ph_quit NAME,
+#              ph_eof NAME, ph_stop NAME SIGNAL, ph_alive NAME,
+#              ph_port NAME, ph_flow
+#   events     ph_wait NAME JQ-FILTER [SECONDS], ph_field JQ,
+#              ph_find NAME JQ-FILTER, ph_none NAME JQ-FILTER SECONDS,
+#              ph_events NAME [CALL#], ph_expect NAME EVENTS,
+#              ph_expect_call NAME CALL# EVENTS, ph_peer NAME CALL#,
+#              ph_expect_peer NAME CALL# ERE
 #   calls      ph_dial A B USER, ph_connect A B USER, ph_end NAME PEER
 #              [COMMAND], ph_finish NAME..., ph_cancelled N SECONDS, ph_idle
 #   server     ph_server [--KEY VALUE]..., ph_user USER..., ph_cli ARGS...

@@ -5,15 +5,18 @@
 #      arguments, a call id that does not exist, a 100,000-byte line, a
 #      line of binary bytes (with a NUL): exactly one "error" event (with
 #      "what") each, in order; the phone lives and "quit" exits 0;
-#   2.-4. the network (raw UDP from lib.sh's tz_udp_*): datagrams that
+#   2.-5. the network (raw UDP from lib.sh's tz_udp_*): datagrams that
 #      are not SIP, a stray response, a request without Call-ID (no
 #      harm), Max-Forwards not a number and a body shorter than its
-#      Content-Length (400); requests for no dialog
-#      (BYE, INFO, UPDATE, a NOTIFY for no subscription: 481); then a real
-#      call from the raw peer (INVITE, tzphone --auto-answer: 200, ACK):
-#      a request with a lower CSeq gets 500 and the dialog lives (OPTIONS
-#      in it: 200), BYE: 200 and "ended" 200 remote, a BYE after that: 481.
-#      No event for any of the bad messages; the phone lives.
+#      Content-Length (400), an unknown required extension (420 with
+#      Unsupported); requests for no dialog (BYE, INFO, UPDATE, a NOTIFY
+#      for no subscription: 481); then a real call from the raw peer
+#      (INVITE, tzphone --auto-answer: 200, ACK): a lower CSeq gets 500
+#      and the dialog lives (OPTIONS in it: 200), a NOTIFY for no
+#      subscription in it 481, BYE: 200 and "ended" 200 remote, a BYE
+#      after that: 481; a BYE racing a re-INVITE: 200 to the BYE, a final
+#      response to the re-INVITE. No event for any bad message; the
+#      phone lives.
 . "$(dirname "$0")/lib.sh"
 
 ph_dir
@@ -119,29 +122,33 @@ t_garbage() {
 }
 tz_try "2. network: datagrams that are not SIP, a stray response, no Call-ID: no harm, OPTIONS then 200, no event" t_garbage
 
-# 2b, 2c. malformed requests (RFC 3261 21.4.1): 400, no event
-# t_400 WHAT SED-EXPRESSION: an OPTIONS, or with WHAT "body" an INVITE
-# with SDP, edited by SED-EXPRESSION
-t_400() {
-	local port
+# 2b-2d. requests refused (RFC 3261 21.4.1, 8.2.2.3), no event
+# t_refused CODE KIND SED [HEADER VALUE]: an OPTIONS (KIND options) or an
+# INVITE with SDP (KIND invite), edited by SED, gets CODE (with HEADER:
+# VALUE in it)
+t_refused() {
+	local port r
 	net_phone
-	if [ "$1" = body ]; then
+	if [ "$2" = invite ]; then
 		raw "INVITE sip:q@127.0.0.1:$port" "1 INVITE" "bad-$RANDOM" "" \
 			'Content-Type: application/sdp\n' "$SDP"
 	else
 		raw "OPTIONS sip:q@127.0.0.1:$port" "1 OPTIONS" "bad-$RANDOM" ""
 	fi
-	sed -i "$2" "$TZ_DIR/raw"
-	send_expect '^SIP/2.0 400' >/dev/null
-	ph_alive Q || tz_fail "tzphone died on a malformed request"
+	sed -i "$3" "$TZ_DIR/raw"
+	r=$(send_expect "^SIP/2.0 $1")
+	[ -z "${4:-}" ] || tz_expect "$4 of the $1" "$(printf '%s' "$r" | tz_hdr "$4")" "$5"
+	ph_alive Q || tz_fail "tzphone died on a refused request"
 	tz_udp_close
 	ph_expect Q ""
 	ph_quit Q
 }
 tz_try "2b. network: Max-Forwards not a number: 400, no event" \
-	t_400 mf 's/^Max-Forwards: .*/Max-Forwards: seventy\r/'
+	t_refused 400 options 's/^Max-Forwards: .*/Max-Forwards: seventy\r/'
 tz_try "2c. network: an INVITE whose body is shorter than its Content-Length: 400, no event" \
-	t_400 body 's/^Content-Length: .*/Content-Length: 900\r/'
+	t_refused 400 invite 's/^Content-Length: .*/Content-Length: 900\r/'
+tz_try "2d. network: an INVITE requiring an unknown extension: 420 with Unsupported, no event" \
+	t_refused 420 invite 's/^Max-Forwards: 70\r$/&\nRequire: nosuchext\r/' Unsupported nosuchext
 
 # 3. requests for no dialog: 481
 t_nodialog() {
@@ -162,11 +169,11 @@ t_nodialog() {
 }
 tz_try "3. network: BYE, INFO, UPDATE for no dialog and a NOTIFY for no subscription: 481, no event" t_nodialog
 
-# 4. a call from the raw peer (INVITE CSeq 10): a lower CSeq in the
-# dialog gets 500 and the dialog lives; BYE 200; BYE again 481
-t_cseq() {
-	local port cid r tt
-	net_phone
+# raw_call: (after net_phone) the raw peer calls Q: INVITE with CSeq 10,
+# 200, ACK; Q reports "established". cid and tt get the dialog's Call-ID
+# and Q's tag.
+raw_call() {
+	local r
 	cid=call-$RANDOM$RANDOM
 	raw "INVITE sip:q@127.0.0.1:$port" "10 INVITE" "$cid" "" \
 		'Content-Type: application/sdp\n' "$SDP"
@@ -176,19 +183,60 @@ t_cseq() {
 	raw "ACK sip:q@127.0.0.1:$port" "10 ACK" "$cid" "$tt"
 	tz_udp_send "$TZ_DIR/raw"
 	ph_wait Q '.event == "established"'
+}
+
+# 4. in a call: a lower CSeq gets 500 and the dialog lives; a NOTIFY for
+# no subscription in it: 481; BYE 200; BYE again 481
+t_cseq() {
+	local port cid tt
+	net_phone
+	raw_call
 	raw "INFO sip:q@127.0.0.1:$port" "5 INFO" "$cid" "$tt"
 	send_expect '^SIP/2.0 500' >/dev/null
 	raw "OPTIONS sip:q@127.0.0.1:$port" "11 OPTIONS" "$cid" "$tt"
 	send_expect '^SIP/2.0 200' >/dev/null
-	raw "BYE sip:q@127.0.0.1:$port" "12 BYE" "$cid" "$tt"
+	raw "NOTIFY sip:q@127.0.0.1:$port" "12 NOTIFY" "$cid" "$tt" \
+		'Event: refer\nSubscription-State: active;expires=60\nContent-Type: message/sipfrag\n' \
+		"SIP/2.0 200 OK"
+	send_expect '^SIP/2.0 481' >/dev/null
+	raw "BYE sip:q@127.0.0.1:$port" "13 BYE" "$cid" "$tt"
 	send_expect '^SIP/2.0 200' >/dev/null
 	ph_wait Q '.event == "ended"'
-	raw "BYE sip:q@127.0.0.1:$port" "13 BYE" "$cid" "$tt"
+	raw "BYE sip:q@127.0.0.1:$port" "14 BYE" "$cid" "$tt"
 	send_expect '^SIP/2.0 481' >/dev/null
 	tz_udp_close
 	ph_expect Q "incoming@1 established@1 ended:200:remote@1"
 	ph_quit Q
 }
-tz_try "4. network: in a call, a lower CSeq gets 500 and the dialog lives (OPTIONS 200), BYE 200, ended 200 remote, BYE again 481" t_cseq
+tz_try "4. network: in a call, a lower CSeq gets 500 and the dialog lives (OPTIONS 200), a NOTIFY for no subscription 481, BYE 200, ended 200 remote, BYE again 481" t_cseq
+
+# 5. in a call, a re-INVITE and at once a BYE (the BYE races the
+# re-INVITE, RFC 5407): the BYE gets 200, the re-INVITE a final response
+# (200 before the BYE, or 487), the call ends by remote
+t_race() {
+	local port cid tt i m all=""
+	net_phone
+	raw_call
+	raw "INVITE sip:q@127.0.0.1:$port" "11 INVITE" "$cid" "$tt" \
+		'Content-Type: application/sdp\n' "$SDP"
+	cp "$TZ_DIR/raw" "$TZ_DIR/reinvite"
+	raw "BYE sip:q@127.0.0.1:$port" "12 BYE" "$cid" "$tt"
+	tz_udp_send "$TZ_DIR/reinvite"
+	tz_udp_send "$TZ_DIR/raw"
+	# what comes back in 2 s: "STATUS CSEQ" a line
+	for ((i = 0; i < 20; i++)); do
+		m=$(tz_udp_recv 0.1)
+		[ -z "$m" ] || all="$all$(printf '%s' "$m" | tz_first_line | cut -d' ' -f2) $(printf '%s' "$m" | tz_hdr CSeq)"$'\n'
+	done
+	# (grep: each line on its own)
+	tz_expect_match "responses to the BYE" "$all" '^200 12 BYE$'
+	tz_expect_match "final response to the re-INVITE" "$all" '^(200|487) 11 INVITE$'
+	ph_wait Q '.event == "ended"'
+	ph_alive Q || tz_fail "tzphone died on a BYE racing a re-INVITE"
+	tz_udp_close
+	ph_expect Q "incoming@1 established@1 ended:200:remote@1"
+	ph_quit Q
+}
+tz_try "5. network: a BYE racing a re-INVITE: BYE 200, re-INVITE 200 or 487, ended 200 remote" t_race
 
 tz_done
