@@ -44,7 +44,8 @@ static const char usage[] =
         "  --call-waiting        a call while busy gets 182 Queued (not "
         "486)\n"
         "  --t1 MS               SIP timer T1 (default 500)\n"
-        "  --100rel, --session-timer SECS  accepted, not implemented yet\n"
+        "  --session-timer SECS  ask for a session timer (RFC 4028, >= 90 s)\n"
+        "  --100rel              accepted, not implemented yet\n"
         "  --help                this text\n"
         "\n"
         "commands (CALL defaults to the most recent active call):\n"
@@ -633,7 +634,16 @@ int main(int argc, char **argv)
 			p.call_waiting = true;
 			break;
 		case '1':
+			break;
 		case 'S':
+			conf.session_expires =
+			        (uint32_t)strtoul(optarg, NULL, 10);
+			if (conf.session_expires < 90) {
+				fputs("tzphone: --session-timer wants 90 "
+				      "seconds or more\n",
+				      stderr);
+				return 2;
+			}
 			break;
 		case 'e':
 			conf.expires = (uint32_t)strtoul(optarg, NULL, 10);

@@ -34,6 +34,7 @@ static void call_free(struct ua_call *c)
 	tz_timer_cancel(&c->ok_timer);
 	tz_timer_cancel(&c->glare);
 	tz_timer_cancel(&c->free_timer);
+	tz_timer_cancel(&c->st_timer);
 	ua_req_free(c->inv);
 	ua_req_free(c->ack);
 	ua_req_free(c->reinv);
@@ -63,6 +64,7 @@ static void call_end(struct ua_call *c, int code, bool remote)
 	c->state = TZ_UA_CALL_NONE;
 	tz_timer_cancel(&c->ok_timer);
 	tz_timer_cancel(&c->glare);
+	tz_timer_cancel(&c->st_timer);
 	ua_event(c->ua, TZ_UA_EV_ENDED, c, code, remote, NULL);
 	tz_timer_start(c->ua->wheel, &c->free_timer, 0, free_later, c);
 }
@@ -126,6 +128,7 @@ static struct ua_call *call_new(struct tz_ua *ua, bool uac)
 	tz_timer_init(&c->ok_timer);
 	tz_timer_init(&c->glare);
 	tz_timer_init(&c->free_timer);
+	tz_timer_init(&c->st_timer);
 	sdp_caps(ua, &c->sdp);
 	c->next = ua->calls;
 	ua->calls = c;
@@ -260,6 +263,7 @@ static void got_2xx(struct ua_call *c, struct ua_req *r,
 	}
 	c->ack = send_ack(ua, c->dlg, r->cseq);
 	c->state = TZ_UA_CALL_CONFIRMED;
+	ua_st_uac(c, (struct tz_msg *)resp);
 	if (c->xfer)
 		ua_refer_outcome(c, resp->status);
 	if (c->hangup_pending) {
@@ -308,6 +312,14 @@ static void inv_resp(struct ua_req *r, int err, const struct tz_msg *resp)
 	if (resp->status < 300) {
 		got_2xx(c, r, resp);
 		return;
+	}
+	if (resp->status == 422 && !c->st_retried && !c->hangup_pending &&
+	    !ua_st_422(ua, c, (struct tz_msg *)resp)) {
+		/* RFC4028 7.4: once more with the interval asked for */
+		c->st_retried = true;
+		ua_st_request_hdrs(ua, c, r->st, sizeof(r->st));
+		if (!ua_req_retry(r))
+			return;
 	}
 	/* a final failure: the call never started; 487 after our CANCEL
 	 * was ours to cause */
@@ -375,6 +387,7 @@ int ua_call_place(struct tz_ua *ua, const char *uri, unsigned flags,
 	         (unsigned long long)tz_rand64(), ua->lhost);
 	r->cseq = 1;
 	r->contact = true;
+	ua_st_request_hdrs(ua, NULL, r->st, sizeof(r->st));
 	tz_buf_init(&b);
 	err = print_offer(c, &b);
 	if (!err)
@@ -419,8 +432,9 @@ static void ok_tick(void *arg)
 static int send_2xx(struct ua_call *c, const char *body, size_t len)
 {
 	struct tz_ua *ua = c->ua;
-	int err = ua_reply(ua, c->st, 200, c->dlg->local_tag, NULL, SDP_TYPE,
-	                   body, len, true);
+	int err = ua_reply(ua, c->st, 200, c->dlg->local_tag,
+	                   c->st_hdrs[0] ? c->st_hdrs : NULL, SDP_TYPE, body,
+	                   len, true);
 
 	if (err)
 		return err;
@@ -431,6 +445,7 @@ static int send_2xx(struct ua_call *c, const char *body, size_t len)
 	c->ok_spent = 0;
 	if (c->wait_ack)
 		tz_timer_start(ua->wheel, &c->ok_timer, c->ok_iv, ok_tick, c);
+	ua_st_start(c);
 	return 0;
 }
 
@@ -544,9 +559,11 @@ void ua_call_invite(struct tz_ua *ua, struct tz_msg *m,
                     const struct tz_tp_dest *src)
 {
 	struct ua_call *c, *old;
-	char tag[24];
+	char tag[24], sthdrs[64];
 	int code = check_offer(ua, m), err;
 
+	if (!code)
+		code = ua_st_check(ua, m, sthdrs, sizeof(sthdrs));
 	if (!code) {
 		err = replaced(ua, m, &old);
 		/* RFC3891 3: no such dialog: 481; a bad header: 400 */
@@ -554,7 +571,9 @@ void ua_call_invite(struct tz_ua *ua, struct tz_msg *m,
 	}
 	if (code) {
 		ua_reply_sl(ua, m, src, code,
-		            code == 415 ? "Accept: application/sdp\r\n" : NULL);
+		            code == 415   ? "Accept: application/sdp\r\n"
+		            : code == 422 ? sthdrs
+		                          : NULL);
 		return;
 	}
 	c = call_new(ua, false);
@@ -573,6 +592,7 @@ void ua_call_invite(struct tz_ua *ua, struct tz_msg *m,
 	snprintf(c->peer, sizeof(c->peer), "%.*s", (int)m->from.uri.len,
 	         m->buf + m->from.uri.off);
 	c->anonymous = is_anonymous(m);
+	ua_st_uas(c, m, c->st_hdrs, sizeof(c->st_hdrs));
 	ua_rand_hex(tag, sizeof(tag));
 	err = keep_offer(c, m);
 	if (!err)
@@ -762,6 +782,9 @@ static void reinv_resp(struct ua_req *r, int err, const struct tz_msg *resp)
 		tz_dlg_refresh(c->dlg, resp);
 		ua_req_free(c->ack);
 		c->ack = send_ack(ua, c->dlg, r->cseq);
+		ua_st_uac(c, (struct tz_msg *)resp);
+		if (c->reinv_refresh && c->held_local == c->reinv_hold)
+			return;
 		c->held_local = c->reinv_hold;
 		ua_event(ua, c->reinv_hold ? TZ_UA_EV_HELD : TZ_UA_EV_RESUMED,
 		         c, 200, false, NULL);
@@ -773,19 +796,26 @@ static void reinv_resp(struct ua_req *r, int err, const struct tz_msg *resp)
 		call_end(c, err ? 408 : resp->status, true);
 		return;
 	}
+	if (resp->status == 422 && !ua_st_422(ua, c, (struct tz_msg *)resp)) {
+		/* RFC4028 7.4: again with the Min-SE asked for */
+		ua_st_request_hdrs(ua, c, r->st, sizeof(r->st));
+		if (!ua_req_retry(r))
+			return;
+	}
 	if (resp->status == 491) {
 		/* RFC3261 14.1: the owner of the Call-ID waits 2.1-4 s, the
 		 * other side 0-2 s, in units of 10 ms */
 		ms = c->uac ? 2100 + (tz_rand64() % 191) * 10
 		            : (tz_rand64() % 201) * 10;
 		c->glare_hold = c->reinv_hold;
+		c->glare_refresh = c->reinv_refresh;
 		tz_timer_start(ua->wheel, &c->glare, ms, glare_retry, c);
 		return;
 	}
 	ua_error(ua, "re-INVITE refused");
 }
 
-static int reinvite(struct ua_call *c, bool hold)
+static int reinvite(struct ua_call *c, bool hold, bool refresh)
 {
 	struct tz_ua *ua = c->ua;
 	struct ua_req *r;
@@ -803,7 +833,11 @@ static int reinvite(struct ua_call *c, bool hold)
 		return -ENOMEM;
 	r->dlg = tz_mem_ref(c->dlg);
 	r->contact = true;
-	snprintf(r->hdrs, sizeof(r->hdrs), "Allow: %s\r\n", UA_ALLOW);
+	snprintf(r->hdrs, sizeof(r->hdrs), "Allow: %s\r\n%s", UA_ALLOW,
+	         UA_SUPPORTED);
+	/* RFC4028 7.4: a session refresh (any re-INVITE) names the
+	 * interval; we send it, so we are the refresher */
+	ua_st_request_hdrs(ua, c, r->st, sizeof(r->st));
 	tz_buf_init(&b);
 	/* RFC3264 8.4: hold is sendonly (inactive if we only received) */
 	if (hold)
@@ -821,6 +855,7 @@ static int reinvite(struct ua_call *c, bool hold)
 	ua_req_free(c->reinv);
 	c->reinv = r;
 	c->reinv_hold = hold;
+	c->reinv_refresh = refresh;
 	return 0;
 }
 
@@ -828,7 +863,7 @@ static void glare_retry(void *arg)
 {
 	struct ua_call *c = arg;
 
-	if (reinvite(c, c->glare_hold))
+	if (reinvite(c, c->glare_hold, c->glare_refresh))
 		ua_error(c->ua, "re-INVITE retry failed");
 }
 
@@ -838,7 +873,20 @@ int tz_ua_hold(struct tz_ua *ua, const char *id, bool hold)
 
 	if (!c)
 		return -ENOENT;
-	return reinvite(c, hold);
+	return reinvite(c, hold, false);
+}
+
+int ua_call_refresh(struct ua_call *c)
+{
+	/* RFC4028 10: the refresh is a re-INVITE with the same session */
+	return reinvite(c, c->held_local, true);
+}
+
+void ua_call_expired(struct ua_call *c)
+{
+	/* RFC4028 10: no refresh came: BYE, and the call is over */
+	send_bye(c->ua, c->dlg, ignore_resp, NULL, NULL);
+	call_end(c, 408, false);
 }
 
 /* A re-INVITE received (RFC3261 14.2). */
@@ -846,6 +894,7 @@ static void got_reinvite(struct tz_ua *ua, struct ua_call *c, struct tz_msg *m,
                          const struct tz_tp_dest *src)
 {
 	struct tz_buf b;
+	char sthdrs[64];
 	bool held;
 	int code, err;
 
@@ -864,8 +913,10 @@ static void got_reinvite(struct tz_ua *ua, struct ua_call *c, struct tz_msg *m,
 		return;
 	}
 	code = check_offer(ua, m);
+	if (!code)
+		code = ua_st_check(ua, m, sthdrs, sizeof(sthdrs));
 	if (code) {
-		ua_reply_sl(ua, m, src, code, NULL);
+		ua_reply_sl(ua, m, src, code, code == 422 ? sthdrs : NULL);
 		return;
 	}
 	tz_mem_deref(c->st);
@@ -874,6 +925,8 @@ static void got_reinvite(struct tz_ua *ua, struct ua_call *c, struct tz_msg *m,
 	                        NULL))
 		return;
 	c->st_dst = *src;
+	/* RFC4028 9: the session interval of this refresh */
+	ua_st_uas(c, m, c->st_hdrs, sizeof(c->st_hdrs));
 	/* RFC3261 12.2.2: a re-INVITE refreshes the remote target */
 	tz_dlg_refresh(c->dlg, m);
 	tz_buf_init(&b);

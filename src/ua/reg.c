@@ -15,6 +15,7 @@
 #define REG_RETRY 30
 
 static void reg_refresh(void *arg);
+static int reg_send(struct tz_ua *ua, uint32_t expires);
 
 /* RFC3261 10.2.4: the expiry the registrar granted for our Contact: its
  * expires param, else the Expires header, else what we asked. */
@@ -61,6 +62,21 @@ static void reg_resp(struct ua_req *r, int err, const struct tz_msg *resp)
 		ua_event(ua, TZ_UA_EV_UNREGISTERED, NULL, code, false, NULL);
 		return;
 	}
+	if (code == 423 && !ua->reg_423) {
+		const struct tz_hdr *h =
+		        tz_msg_hdr_find(resp, TZ_HDR_MIN_EXPIRES, 0);
+		uint32_t min;
+
+		/* RFC3261 10.2.8: 423: once more with the registrar's
+		 * Min-Expires */
+		if (h && !tz_expires_decode(&min, resp->buf, h->value) &&
+		    min > ua->expires) {
+			ua->expires = min;
+			ua->reg_423 = true;
+			if (!reg_send(ua, ua->expires))
+				return;
+		}
+	}
 	if (code >= 300) {
 		ua->registered = false;
 		ua_event(ua, TZ_UA_EV_REGISTRATION_FAILED, NULL, code, false,
@@ -69,6 +85,7 @@ static void reg_resp(struct ua_req *r, int err, const struct tz_msg *resp)
 		               reg_refresh, ua);
 		return;
 	}
+	ua->reg_423 = false;
 	secs = granted(ua, resp);
 	/* refresh at half the granted time (at least 1 s) */
 	tz_timer_start(ua->wheel, &ua->reg_timer,

@@ -86,7 +86,8 @@ static int build(struct ua_req *r)
 	struct tz_req_build rb = {0};
 	struct sockaddr_storage local;
 	socklen_t llen;
-	char hp[TZ_SA_STRLEN], hdrs[sizeof(r->hdrs) + sizeof(r->auth) + 160];
+	char hp[TZ_SA_STRLEN],
+	        hdrs[sizeof(r->hdrs) + sizeof(r->st) + sizeof(r->auth) + 160];
 	int err;
 
 	if (!r->keep_branch) {
@@ -123,8 +124,8 @@ static int build(struct ua_req *r)
 	rb.max_forwards = 70;
 	if (r->contact)
 		rb.contact = ua->contact;
-	snprintf(hdrs, sizeof(hdrs), "%s%sUser-Agent: %s\r\n", r->hdrs, r->auth,
-	         UA_AGENT);
+	snprintf(hdrs, sizeof(hdrs), "%s%s%sUser-Agent: %s\r\n", r->hdrs, r->st,
+	         r->auth, UA_AGENT);
 	rb.headers = hdrs;
 	rb.ctype = r->body ? r->ctype : NULL;
 	rb.body = r->body;
@@ -159,6 +160,25 @@ static int transmit(struct ua_req *r)
 	}
 	return tz_tsx_client_alloc(&r->t, ua->tsx, ua->out.p, ua->out.len,
 	                           &r->dst, on_resp, r);
+}
+
+/* The same request again as a new transaction (CSeq + 1, new branch),
+ * e.g. after a 422 (RFC 4028 7.4); errors come through the handler. */
+int ua_req_retry(struct ua_req *r)
+{
+	int err;
+
+	if (!r->dlg)
+		r->cseq++;
+	/* credentials with a used nonce-count would be refused as a
+	 * replay: start without, the challenge comes again */
+	r->auth[0] = 0;
+	r->nauth = 0;
+	r->final = false;
+	err = transmit(r);
+	if (err)
+		r->final = true;
+	return err;
 }
 
 int ua_req_resend_ack(struct ua_req *r)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tz/tz_build.h"
+#include "tz/tz_hval.h"
 #include "tz/tz_loop.h"
 #include "tz/tz_mem.h"
 #include "tz/tz_msg_typed.h"
@@ -133,8 +134,11 @@ int ua_reply(struct tz_ua *ua, struct tz_tsx *st, int status,
 	struct tz_resp_build rb = {0};
 	char h[1024];
 
-	snprintf(h, sizeof(h), "%sUser-Agent: %s\r\n", hdrs ? hdrs : "",
-	         UA_AGENT);
+	/* RFC3261 13.3.1.4: a 2xx (and any dialog-making response) says
+	 * what we allow and support */
+	snprintf(h, sizeof(h), "%s%s%sUser-Agent: %s\r\n", hdrs ? hdrs : "",
+	         dialog ? "Allow: " UA_ALLOW "\r\n" : "",
+	         dialog ? UA_SUPPORTED : "", UA_AGENT);
 	rb.status = (uint16_t)status;
 	rb.to_tag = to_tag;
 	/* RFC3261 12.1.1: a response that makes a dialog copies
@@ -170,19 +174,39 @@ int ua_reply_sl(struct tz_ua *ua, const struct tz_msg *req,
 	return err;
 }
 
-/* RFC3261 8.2.2.3: a Require naming an extension we do not support. */
+/* RFC3261 8.2.2.3: a Require naming an extension we do not support
+ * (we support replaces and timer): 420 listing them. */
 static bool unsupported(struct tz_ua *ua, const struct tz_msg *m,
                         const struct tz_tp_dest *src)
 {
-	const struct tz_hdr *h = tz_msg_hdr_find(m, TZ_HDR_REQUIRE, 0);
+	const struct tz_hdr *h;
+	struct tz_buf b;
 	char hdrs[600];
+	bool any = false;
 
-	if (!h || tz_span_eq(m->buf, m->method, "ACK") ||
+	if (tz_span_eq(m->buf, m->method, "ACK") ||
 	    tz_span_eq(m->buf, m->method, "CANCEL"))
 		return false;
-	snprintf(hdrs, sizeof(hdrs), "Unsupported: %.*s\r\n",
-	         (int)(h->value.len < 500 ? h->value.len : 500),
-	         m->buf + h->value.off);
+	tz_buf_init_fixed(&b, hdrs, sizeof(hdrs) - 3);
+	tz_buf_puts(&b, "Unsupported: ");
+	for (unsigned i = 0; (h = tz_msg_hdr_find(m, TZ_HDR_REQUIRE, i)); i++) {
+		uint32_t pos = h->value.off, end = pos + h->value.len;
+		struct tz_span tok;
+
+		while (tz_toklist_next(&tok, m->buf, &pos, end) == 0) {
+			if (tz_span_eqi(m->buf, tok, "replaces") ||
+			    tz_span_eqi(m->buf, tok, "timer"))
+				continue;
+			if (any)
+				tz_buf_puts(&b, ", ");
+			tz_buf_put_span(&b, m->buf, tok);
+			any = true;
+		}
+	}
+	if (!any || b.err)
+		return false;
+	tz_buf_puts(&b, "\r\n");
+	tz_buf_putc(&b, 0);
 	ua_reply_sl(ua, m, src, 420, hdrs);
 	return true;
 }
@@ -325,12 +349,11 @@ static void rx(const char *buf, size_t len, unsigned flags,
 		reply_bad(ua, &m, buf, len, src);
 		return;
 	}
-	if (tz_tsx_layer_recv(ua->tsx, &m, src))
-		return;
-	if (!m.request)
-		return; /* RFC3261 18.1.2: a stray response */
+	/* typed values (Session-Expires, Refer-To, ...) are decoded into
+	 * the arena while the message is handled, responses included */
 	tz_msg_set_arena(&m, &ua->arena);
-	request(ua, &m, src);
+	if (!tz_tsx_layer_recv(ua->tsx, &m, src) && m.request)
+		request(ua, &m, src);
 	tz_msg_set_arena(&m, NULL);
 	tz_arena_free(&ua->arena);
 }
@@ -488,6 +511,8 @@ int tz_ua_alloc(struct tz_ua **up, struct tz_loop *loop,
 	ua->arg = arg;
 	ua->rtp_fd = -1;
 	ua->expires = conf->expires ? conf->expires : 600;
+	ua->se = conf->session_expires;
+	ua->min_se = 90;
 	ua->next_call = 1;
 	tz_buf_init(&ua->out);
 	tz_arena_init(&ua->arena, ua->arena_mem, sizeof(ua->arena_mem));

@@ -25,8 +25,8 @@
 #define UA_ALLOW                                                               \
 	"INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, UPDATE, REFER, "    \
 	"NOTIFY"
-/* RFC3891 6: we understand Replaces */
-#define UA_SUPPORTED "Supported: replaces\r\n"
+/* RFC3891 6, RFC 4028 7.1: we understand Replaces and session timers */
+#define UA_SUPPORTED "Supported: replaces, timer\r\n"
 #define UA_AGENT     "tzphone/" TZ_VERSION
 
 struct ua_req;
@@ -58,6 +58,7 @@ struct ua_req {
 	bool keep_branch; /* CANCEL: the INVITE's Via (RFC3261 9.1) */
 	bool contact;     /* add our Contact */
 	char hdrs[768];   /* extra header fields, each ending CRLF */
+	char st[96];      /* Session-Expires, Min-SE (RFC 4028) */
 	char auth[1536];  /* Authorization / Proxy-Authorization field */
 	char *body;       /* tz_malloc'ed */
 	size_t body_len;
@@ -101,6 +102,8 @@ struct tz_ua {
 	int rtp_fd;
 	uint16_t rtp_port;
 	uint32_t expires;
+	uint32_t se;     /* session interval we ask for (RFC 4028), 0: none */
+	uint32_t min_se; /* our Min-SE */
 
 	/* registration (RFC 3261 10.2) */
 	struct ua_req *reg;
@@ -110,6 +113,7 @@ struct tz_ua {
 	uint32_t reg_cseq;
 	bool registered;
 	bool want_reg;
+	bool reg_423; /* retried once with Min-Expires */
 
 	struct ua_req *reqs;
 	struct ua_call *calls;
@@ -160,8 +164,17 @@ struct ua_call {
 	bool held_remote;
 	struct ua_req *reinv;
 	bool reinv_hold;
+	bool reinv_refresh; /* a session refresh: no held/resumed event */
+	bool st_retried;    /* an INVITE sent again after 422 */
+
+	/* session timer (RFC 4028): interval, who refreshes, the timer */
+	uint32_t se;
+	bool se_refresher; /* we refresh */
+	struct tz_timer st_timer;
+	char st_hdrs[128]; /* Session-Expires for our 2xx */
 	struct tz_timer glare;
 	bool glare_hold;
+	bool glare_refresh;
 	struct ua_req *bye;
 
 	/* a call we place for a REFER (RFC 3515): its outcome is NOTIFYed
@@ -192,6 +205,7 @@ int ua_req_set_body(struct ua_req *r, const char *ctype, const char *body,
 int ua_req_send(struct ua_req *r);
 void ua_req_free(struct ua_req *r);
 int ua_req_resend_ack(struct ua_req *r);
+int ua_req_retry(struct ua_req *r);
 int ua_auth_header(struct tz_ua *ua, struct tz_msg *resp, const char *method,
                    const char *uri, char *out, size_t cap);
 
@@ -209,6 +223,19 @@ void ua_call_free_all(struct tz_ua *ua);
 
 int ua_call_place(struct tz_ua *ua, const char *uri, unsigned flags,
                   const char *hdrs, struct ua_call **cp);
+
+int ua_call_refresh(struct ua_call *c);
+void ua_call_expired(struct ua_call *c);
+
+/* ---- stimer.c ---- */
+int ua_st_request_hdrs(const struct tz_ua *ua, const struct ua_call *c,
+                       char *out, size_t cap);
+int ua_st_check(const struct tz_ua *ua, struct tz_msg *m, char *hdrs,
+                size_t cap);
+void ua_st_uas(struct ua_call *c, struct tz_msg *req, char *hdrs, size_t cap);
+void ua_st_uac(struct ua_call *c, struct tz_msg *resp);
+int ua_st_422(struct tz_ua *ua, struct ua_call *c, struct tz_msg *resp);
+void ua_st_start(struct ua_call *c);
 
 /* ---- refer.c ---- */
 void ua_refer_request(struct tz_ua *ua, struct ua_call *c, struct tz_msg *m,
