@@ -8,7 +8,16 @@
 #      calls tzphone --auto-answer: answer with PCMU; events incoming,
 #      established, ended 200 remote;
 #   3. an older peer (sipp_hold_c0_uac.xml) holds with c=0.0.0.0 and
-#      resumes: events held and resumed, by remote.
+#      resumes: events held and resumed, by remote;
+#   4. tzphone --100rel calls a callee that rings reliably
+#      (sipp_100rel_uas.xml): it PRACKs the 180 (RAck), progress 180;
+#   5. a caller asking for 100rel (sipp_100rel_uac.xml) calls tzphone
+#      --100rel: its 180 is reliable (Require: 100rel, RSeq), the PRACK
+#      gets 200, then "answer";
+#   6. tzphone --session-timer 1800 calls a callee wanting Min-SE 3600
+#      (sipp_timer_uas.xml): Session-Expires 1800 and Supported: timer,
+#      422, the same call again with Session-Expires and Min-SE 3600, no
+#      "ended" for the 422.
 # SIPp must exit 0 (every message as its scenario says) in each.
 . "$(dirname "$0")/lib.sh"
 
@@ -119,5 +128,63 @@ t_hold_c0() {
 	ph_quit B
 }
 tz_try "3. an older peer holds with c=0.0.0.0 and resumes: held, resumed by remote" t_hold_c0
+
+# 4. tzphone --100rel -> a callee ringing reliably
+t_100rel_uac() {
+	local sp
+	ph_flow
+	sp=$(tz__free_port) || tz_fail "no free port"
+	sipp_bg S4 "$sp" -sf "$PH_DIR/sipp_100rel_uas.xml"
+	sleep 0.3
+	ph_start A --aor a@localhost --no-register --100rel
+	ph_cmd A "call sip:rel@127.0.0.1:$sp"
+	ph_wait A '.event == "established"'
+	ph_cmd A hangup
+	ph_wait A '.event == "ended"'
+	sipp_wait S4
+	ph_expect A "progress:180@1 established@1 ended:200:local@1"
+	ph_quit A
+}
+tz_try "4. tzphone --100rel calls a reliable-ringing SIPp: PRACK with RAck, progress 180, established, ended 200 local" t_100rel_uac
+
+# 5. a caller asking for 100rel -> tzphone --100rel
+t_100rel_uas() {
+	local port sp i
+	ph_flow
+	port=$(tz__free_port) || tz_fail "no free port"
+	ph_start B --aor b@localhost --no-register --100rel --listen "udp:127.0.0.1:$port"
+	sp=$(tz__free_port) || tz_fail "no free port"
+	sipp_bg S5 "$sp" -sf "$PH_DIR/sipp_100rel_uac.xml" -key callee b "127.0.0.1:$port"
+	ph_wait B '.event == "incoming"'
+	# the PRACK sent and its 200 back (SIPp traces both), then answer
+	for ((i = 0; i < 100; i++)); do
+		[ "$(grep -c '^CSeq: 2 PRACK' "$TZ_DIR/S5.msg" 2>/dev/null)" -ge 2 ] && break
+		sleep 0.05
+	done
+	ph_cmd B answer
+	sipp_wait S5
+	ph_wait B '.event == "ended"'
+	ph_expect B "incoming@1 established@1 ended:200:remote@1"
+	ph_quit B
+}
+tz_try "5. SIPp asking for 100rel calls tzphone --100rel: 180 with Require: 100rel and RSeq, PRACK 200, answer" t_100rel_uas
+
+# 6. tzphone --session-timer 1800 -> 422 (Min-SE 3600) -> again
+t_timer_422() {
+	local sp
+	ph_flow
+	sp=$(tz__free_port) || tz_fail "no free port"
+	sipp_bg S6 "$sp" -sf "$PH_DIR/sipp_timer_uas.xml"
+	sleep 0.3
+	ph_start A --aor a@localhost --no-register --session-timer 1800
+	ph_cmd A "call sip:timer@127.0.0.1:$sp"
+	ph_wait A '.event == "established"'
+	ph_cmd A hangup
+	ph_wait A '.event == "ended"'
+	sipp_wait S6
+	ph_expect A "established@1 ended:200:local@1"
+	ph_quit A
+}
+tz_try "6. tzphone --session-timer 1800: Session-Expires and Supported: timer, 422 Min-SE 3600, the INVITE again with 3600, established" t_timer_422
 
 tz_done
