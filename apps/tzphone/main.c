@@ -45,7 +45,7 @@ static const char usage[] =
         "486)\n"
         "  --t1 MS               SIP timer T1 (default 500)\n"
         "  --session-timer SECS  ask for a session timer (RFC 4028, >= 90 s)\n"
-        "  --100rel              accepted, not implemented yet\n"
+        "  --100rel              reliable provisionals (RFC 3262, PRACK)\n"
         "  --help                this text\n"
         "\n"
         "commands (CALL defaults to the most recent active call):\n"
@@ -634,6 +634,7 @@ int main(int argc, char **argv)
 			p.call_waiting = true;
 			break;
 		case '1':
+			conf.rel100 = true;
 			break;
 		case 'S':
 			conf.session_expires =

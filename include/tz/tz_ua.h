@@ -7,8 +7,8 @@
  * (9.1), 2xx retransmission until ACK (13.3.1.4), hold and resume by
  * re-INVITE (RFC 3264 8.4), in-dialog requests through the dialog's route
  * set (tz_dlg.h), and MESSAGE (RFC 3428), OPTIONS (11), INFO (RFC 6086)
- * and UPDATE (RFC 3311); session timers (RFC 4028) refreshed by
- * re-INVITE.
+ * and UPDATE (RFC 3311); PRACK (RFC 3262); session timers (RFC 4028) refreshed
+ * by re-INVITE.
  *
  * One UA per loop; not thread-safe. The UA reports what happens through
  * one event handler (struct tz_ua_event), always from the loop and never
@@ -43,6 +43,10 @@ struct tz_ua_conf {
 	 *  callers that support it, in seconds (at least 90); 0: none of
 	 *  our own (a caller's request is still honoured). */
 	uint32_t session_expires;
+	/** Reliable provisional responses (RFC 3262): offered in our
+	 *  INVITEs (PRACKed), used for our 18x when the caller supports
+	 *  them. */
+	bool rel100;
 };
 
 /** Event types. */

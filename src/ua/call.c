@@ -35,6 +35,8 @@ static void call_free(struct ua_call *c)
 	tz_timer_cancel(&c->glare);
 	tz_timer_cancel(&c->free_timer);
 	tz_timer_cancel(&c->st_timer);
+	tz_timer_cancel(&c->prov_timer);
+	tz_buf_free(&c->prov);
 	ua_req_free(c->inv);
 	ua_req_free(c->ack);
 	ua_req_free(c->reinv);
@@ -65,8 +67,14 @@ static void call_end(struct ua_call *c, int code, bool remote)
 	tz_timer_cancel(&c->ok_timer);
 	tz_timer_cancel(&c->glare);
 	tz_timer_cancel(&c->st_timer);
+	ua_prack_stop(c);
 	ua_event(c->ua, TZ_UA_EV_ENDED, c, code, remote, NULL);
 	tz_timer_start(c->ua->wheel, &c->free_timer, 0, free_later, c);
+}
+
+void ua_call_end(struct ua_call *c, int code, bool remote)
+{
+	call_end(c, code, remote);
 }
 
 void ua_call_free_all(struct tz_ua *ua)
@@ -129,6 +137,8 @@ static struct ua_call *call_new(struct tz_ua *ua, bool uac)
 	tz_timer_init(&c->glare);
 	tz_timer_init(&c->free_timer);
 	tz_timer_init(&c->st_timer);
+	tz_timer_init(&c->prov_timer);
+	tz_buf_init(&c->prov);
 	sdp_caps(ua, &c->sdp);
 	c->next = ua->calls;
 	ua->calls = c;
@@ -303,6 +313,9 @@ static void inv_resp(struct ua_req *r, int err, const struct tz_msg *resp)
 		 * early dialog */
 		if (!c->dlg && resp->to.has_tag && resp->to.tag.len && r->t)
 			tz_dlg_uac_alloc(&c->dlg, tz_tsx_request(r->t), resp);
+		/* RFC3262 4: PRACK a reliable one; a copy is dropped */
+		if (!ua_prack_recv(c, resp))
+			return;
 		if (c->state == TZ_UA_CALL_CALLING && resp->status >= 180 &&
 		    resp->status <= 183)
 			ua_event(ua, TZ_UA_EV_PROGRESS, c, resp->status, true,
@@ -374,14 +387,13 @@ int ua_call_place(struct tz_ua *ua, const char *uri, unsigned flags,
 		 * network to hide the asserted identity (RFC 3325 9.3) */
 		snprintf(r->from, sizeof(r->from),
 		         "\"Anonymous\" <sip:anonymous@anonymous.invalid>");
-		snprintf(r->hdrs, sizeof(r->hdrs),
-		         "Privacy: id\r\nAllow: %s\r\n%s%s", UA_ALLOW,
-		         UA_SUPPORTED, hdrs ? hdrs : "");
 	} else {
 		snprintf(r->from, sizeof(r->from), "<%s>", ua->aor_uri);
-		snprintf(r->hdrs, sizeof(r->hdrs), "Allow: %s\r\n%s%s",
-		         UA_ALLOW, UA_SUPPORTED, hdrs ? hdrs : "");
 	}
+	snprintf(r->hdrs, sizeof(r->hdrs), "%sAllow: %s\r\n%s%s%s",
+	         (flags & TZ_UA_CALL_ANONYMOUS) ? "Privacy: id\r\n" : "",
+	         UA_ALLOW, UA_SUPPORTED,
+	         ua->rel100 ? "Supported: 100rel\r\n" : "", hdrs ? hdrs : "");
 	ua_rand_hex(r->from_tag, sizeof(r->from_tag));
 	snprintf(r->call_id, sizeof(r->call_id), "%016llx@%s",
 	         (unsigned long long)tz_rand64(), ua->lhost);
@@ -592,6 +604,8 @@ void ua_call_invite(struct tz_ua *ua, struct tz_msg *m,
 	snprintf(c->peer, sizeof(c->peer), "%.*s", (int)m->from.uri.len,
 	         m->buf + m->from.uri.off);
 	c->anonymous = is_anonymous(m);
+	c->inv_cseq = m->cseq;
+	c->peer_100rel = ua_msg_option(m, "100rel");
 	ua_st_uas(c, m, c->st_hdrs, sizeof(c->st_hdrs));
 	ua_rand_hex(tag, sizeof(tag));
 	err = keep_offer(c, m);
@@ -632,6 +646,9 @@ int tz_ua_ring(struct tz_ua *ua, const char *id, int code)
 		return err;
 	if (code <= 100 || code > 199)
 		return -EINVAL;
+	/* RFC3262 3: reliably when both sides support it */
+	if (ua->rel100 && c->peer_100rel)
+		return ua_prack_ring(c, code);
 	return ua_reply(ua, c->st, code, c->dlg->local_tag, NULL, NULL, NULL, 0,
 	                true);
 }

@@ -16,23 +16,11 @@
 /* RFC4028 4: Min-SE is at least 90 s */
 #define MIN_SE 90
 
-static bool supports_timer(const struct tz_msg *m)
-{
-	const struct tz_hdr *h;
-
-	for (unsigned i = 0; (h = tz_msg_hdr_find(m, TZ_HDR_SUPPORTED, i)); i++)
-		if (tz_toklist_has(m->buf, h->value, "timer", false))
-			return true;
-	for (unsigned i = 0; (h = tz_msg_hdr_find(m, TZ_HDR_REQUIRE, i)); i++)
-		if (tz_toklist_has(m->buf, h->value, "timer", false))
-			return true;
-	return false;
-}
-
 int ua_st_request_hdrs(const struct tz_ua *ua, const struct ua_call *c,
                        char *out, size_t cap)
 {
 	uint32_t se = c && c->se ? c->se : ua->se;
+	uint32_t min = c && c->min_se ? c->min_se : ua->min_se;
 
 	out[0] = 0;
 	if (!se)
@@ -41,7 +29,7 @@ int ua_st_request_hdrs(const struct tz_ua *ua, const struct ua_call *c,
 	 * the refreshes), Min-SE, and Supported: timer (UA_SUPPORTED) */
 	snprintf(out, cap,
 	         "Session-Expires: %u;refresher=uac\r\nMin-SE: %u\r\n",
-	         (unsigned)se, (unsigned)(ua->min_se ? ua->min_se : MIN_SE));
+	         (unsigned)se, (unsigned)(min ? min : MIN_SE));
 	return 0;
 }
 
@@ -107,7 +95,7 @@ void ua_st_uas(struct ua_call *c, struct tz_msg *req, char *hdrs, size_t cap)
 {
 	struct tz_ua *ua = c->ua;
 	const struct tz_session_expires *se;
-	bool peer_timer = supports_timer(req);
+	bool peer_timer = ua_msg_option(req, "timer");
 	uint32_t delta = 0;
 	bool uac_refreshes;
 
@@ -161,6 +149,8 @@ int ua_st_422(struct tz_ua *ua, struct ua_call *c, struct tz_msg *resp)
 	if (!h || tz_min_se_decode(&min, resp->buf, h->value) ||
 	    min <= (c->se ? c->se : ua->se))
 		return -EINVAL;
+	/* RFC4028 7.4: the retry's Min-SE is the 422's */
 	c->se = min;
+	c->min_se = min;
 	return 0;
 }

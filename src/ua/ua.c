@@ -195,7 +195,8 @@ static bool unsupported(struct tz_ua *ua, const struct tz_msg *m,
 
 		while (tz_toklist_next(&tok, m->buf, &pos, end) == 0) {
 			if (tz_span_eqi(m->buf, tok, "replaces") ||
-			    tz_span_eqi(m->buf, tok, "timer"))
+			    tz_span_eqi(m->buf, tok, "timer") ||
+			    (ua->rel100 && tz_span_eqi(m->buf, tok, "100rel")))
 				continue;
 			if (any)
 				tz_buf_puts(&b, ", ");
@@ -250,6 +251,8 @@ static void request(struct tz_ua *ua, struct tz_msg *m,
 			ua_call_request(ua, c, m, src);
 		else if (tz_span_eq(b, m->method, "REFER"))
 			ua_refer_request(ua, c, m, src);
+		else if (tz_span_eq(b, m->method, "PRACK"))
+			ua_prack_request(ua, c, m, src);
 		else
 			ua_misc_request(ua, c, m, src);
 		return;
@@ -339,7 +342,6 @@ static void rx(const char *buf, size_t len, unsigned flags,
 	struct tz_ua *ua = arg;
 	struct tz_msg m;
 
-	fprintf(stderr, "RX<<<\n%.*s\n", (int)len, buf);
 	if (flags & (TZ_RX_TOOBIG | TZ_RX_BROKEN))
 		return;
 	tz_msg_init(&m, ua->hdrs, UA_MAX_HDRS);
@@ -512,6 +514,7 @@ int tz_ua_alloc(struct tz_ua **up, struct tz_loop *loop,
 	ua->rtp_fd = -1;
 	ua->expires = conf->expires ? conf->expires : 600;
 	ua->se = conf->session_expires;
+	ua->rel100 = conf->rel100;
 	ua->min_se = 90;
 	ua->next_call = 1;
 	tz_buf_init(&ua->out);

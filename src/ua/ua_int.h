@@ -24,6 +24,7 @@
 /* RFC3261 20.5: what we accept (advertised in Allow) */
 #define UA_ALLOW                                                               \
 	"INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, UPDATE, REFER, "    \
+	"PRACK, "                                                              \
 	"NOTIFY"
 /* RFC3891 6, RFC 4028 7.1: we understand Replaces and session timers */
 #define UA_SUPPORTED "Supported: replaces, timer\r\n"
@@ -104,6 +105,7 @@ struct tz_ua {
 	uint32_t expires;
 	uint32_t se;     /* session interval we ask for (RFC 4028), 0: none */
 	uint32_t min_se; /* our Min-SE */
+	bool rel100;     /* reliable provisionals (RFC 3262) */
 
 	/* registration (RFC 3261 10.2) */
 	struct ua_req *reg;
@@ -169,6 +171,7 @@ struct ua_call {
 
 	/* session timer (RFC 4028): interval, who refreshes, the timer */
 	uint32_t se;
+	uint32_t min_se;   /* a 422's Min-SE (RFC 4028 7.4), 0: ours */
 	bool se_refresher; /* we refresh */
 	struct tz_timer st_timer;
 	char st_hdrs[128]; /* Session-Expires for our 2xx */
@@ -180,6 +183,17 @@ struct ua_call {
 	/* a call we place for a REFER (RFC 3515): its outcome is NOTIFYed
 	 * to the referrer */
 	struct ua_xfer *xfer;
+
+	/* RFC 3262: our reliable provisional awaiting its PRACK (UAS), the
+	 * last RSeq sent (UAS) or PRACKed (UAC) */
+	struct tz_buf prov;
+	struct tz_timer prov_timer;
+	uint32_t prov_iv, prov_spent;
+	bool prov_wait;
+	int prov_next; /* a provisional to send after the PRACK */
+	uint32_t rseq;
+	uint32_t inv_cseq; /* CSeq of the INVITE (UAS) */
+	bool peer_100rel;  /* the INVITE supports 100rel */
 
 	bool dead;
 	struct tz_timer free_timer;
@@ -236,6 +250,16 @@ void ua_st_uas(struct ua_call *c, struct tz_msg *req, char *hdrs, size_t cap);
 void ua_st_uac(struct ua_call *c, struct tz_msg *resp);
 int ua_st_422(struct tz_ua *ua, struct ua_call *c, struct tz_msg *resp);
 void ua_st_start(struct ua_call *c);
+
+void ua_call_end(struct ua_call *c, int code, bool remote);
+
+/* ---- prack.c ---- */
+bool ua_msg_option(const struct tz_msg *m, const char *tag);
+int ua_prack_ring(struct ua_call *c, int code);
+void ua_prack_stop(struct ua_call *c);
+void ua_prack_request(struct tz_ua *ua, struct ua_call *c, struct tz_msg *m,
+                      const struct tz_tp_dest *src);
+bool ua_prack_recv(struct ua_call *c, const struct tz_msg *resp);
 
 /* ---- refer.c ---- */
 void ua_refer_request(struct tz_ua *ua, struct ua_call *c, struct tz_msg *m,
