@@ -962,6 +962,64 @@ static void got_reinvite(struct tz_ua *ua, struct ua_call *c, struct tz_msg *m,
 	ua_event(ua, held ? TZ_UA_EV_HELD : TZ_UA_EV_RESUMED, c, 0, true, NULL);
 }
 
+/* An UPDATE received (RFC 3311 5.2): a target refresh, a session
+ * refresh (RFC 4028), and, with a body, an offer answered in the 200,
+ * early (before our 2xx) or in a confirmed call. */
+void ua_call_update(struct tz_ua *ua, struct ua_call *c, struct tz_msg *m,
+                    const struct tz_tp_dest *src)
+{
+	char sthdrs[128] = "";
+	struct tz_tsx *st;
+	struct tz_buf b;
+	bool held = false, offer = m->body.len > 0;
+	int code = 0, err = 0;
+
+	if (offer) {
+		/* RFC3311 5.2: an offer of ours unanswered: 491; one of
+		 * theirs we still owe an answer to (the INVITE's): 500 */
+		if ((c->reinv && !c->reinv->final) || c->wait_ack)
+			code = 491;
+		else if (c->state == TZ_UA_CALL_INCOMING && c->offer)
+			code = 500;
+		else
+			code = check_offer(ua, m);
+	}
+	if (!code)
+		code = ua_st_check(ua, m, sthdrs, sizeof(sthdrs));
+	if (code) {
+		ua_reply_sl(ua, m, src, code,
+		            code == 422   ? sthdrs
+		            : code == 500 ? "Retry-After: 1\r\n"
+		                          : NULL);
+		return;
+	}
+	if (tz_tsx_server_alloc(&st, ua->tsx, m, src, 0, NULL, NULL))
+		return;
+	/* RFC3311 5.2: UPDATE is a target refresh */
+	tz_dlg_refresh(c->dlg, m);
+	if (c->state == TZ_UA_CALL_CONFIRMED)
+		ua_st_uas(c, m, sthdrs, sizeof(sthdrs));
+	tz_buf_init(&b);
+	if (offer)
+		err = make_answer(c, m->buf + m->body.off, m->body.len, &b,
+		                  &held);
+	if (!err)
+		err = ua_reply(ua, st, 200, NULL, sthdrs,
+		               offer ? SDP_TYPE : NULL, offer ? b.p : NULL,
+		               offer ? b.len : 0, true);
+	else
+		ua_reply(ua, st, 500, NULL, NULL, NULL, NULL, 0, false);
+	tz_buf_free(&b);
+	tz_mem_deref(st);
+	if (err || c->state != TZ_UA_CALL_CONFIRMED)
+		return;
+	ua_st_start(c);
+	if (!offer || held == c->held_remote)
+		return;
+	c->held_remote = held;
+	ua_event(ua, held ? TZ_UA_EV_HELD : TZ_UA_EV_RESUMED, c, 0, true, NULL);
+}
+
 void ua_call_request(struct tz_ua *ua, struct ua_call *c, struct tz_msg *m,
                      const struct tz_tp_dest *src)
 {

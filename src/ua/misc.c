@@ -245,14 +245,7 @@ void ua_misc_request(struct tz_ua *ua, struct ua_call *c, struct tz_msg *m,
 		return;
 	}
 	if (c && tz_span_eq(b, m->method, "UPDATE")) {
-		/* RFC3311 5.2: a target refresh; offers in UPDATE are not
-		 * supported yet: 488 */
-		if (m->body.len) {
-			ua_reply_sl(ua, m, src, 488, NULL);
-			return;
-		}
-		tz_dlg_refresh(c->dlg, m);
-		ua_reply_sl(ua, m, src, 200, NULL);
+		ua_call_update(ua, c, m, src);
 		return;
 	}
 	/* RFC3261 8.2.1: a method we know but do not allow here: 405 with

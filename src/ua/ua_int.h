@@ -229,6 +229,8 @@ void ua_call_invite(struct tz_ua *ua, struct tz_msg *m,
 void ua_call_request(struct tz_ua *ua, struct ua_call *c, struct tz_msg *m,
                      const struct tz_tp_dest *src);
 void ua_call_ack(struct tz_ua *ua, struct tz_msg *m);
+void ua_call_update(struct tz_ua *ua, struct ua_call *c, struct tz_msg *m,
+                    const struct tz_tp_dest *src);
 void ua_call_cancel(struct tz_ua *ua, struct tz_msg *m,
                     const struct tz_tp_dest *src);
 struct ua_call *ua_call_find(const struct tz_ua *ua, const char *id);
