@@ -41,6 +41,10 @@
 #   --users N (10000), --hold MS (calls: ACK -> BYE, 1000),
 #   --tz-workers N (nproc), --tz-mode dialog|stateful|stateless (dialog,
 #   trapezoid's default), --kam-workers N (4, UDP children)
+#   --kam-mem fm|qm|tlsf: Kamailio's memory manager for shm and pkg (-x,
+#                      -X; default fm. Debian's build defaults to qm, with
+#                      memory debugging compiled in, which made a call cost
+#                      ~10x the instructions here: see docs/benchmarks.md)
 #   --sipp K (1..8, default 1): K SIPp processes share the load (each
 #                      RATE/K, its own users); for calls also K callees,
 #                      each its own SIPp UAS
@@ -69,6 +73,7 @@ tzw=$(nproc)
 tzmode=dialog
 kamw=4
 nsipp=1
+kmem=fm
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1; parts=fixed,instr; fixed_s=5; instr_s=4 ;;
@@ -90,6 +95,7 @@ while [ $# -gt 0 ]; do
 	--tz-mode) tzmode=$2; shift ;;
 	--kam-workers) kamw=$2; shift ;;
 	--sipp) nsipp=$2; shift ;;
+	--kam-mem) kmem=$2; shift ;;
 	-h | --help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "unknown argument: $1 (--help)" >&2; exit 2 ;;
 	esac
@@ -215,12 +221,12 @@ report() {
 		echo
 		echo "Every step of the rate searches (and the fixed runs): asked rate, achieved, failed, p50/p99, CPU in cores (CPU-s / wall-s)."
 		echo
-		echo "| workload | server | kind | asked /s | achieved /s | ok | failed | p50 ms | p99 ms | server cores | SIPp cores | UAS cores | server CPU per 1,000 | load avg | note |"
-		echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+		echo "| workload | server | kind | asked /s | achieved /s | ok | failed | p50 ms | p99 ms | server cores | server system-time share | SIPp cores | UAS cores | server CPU per 1,000 | load avg | saturated | settings |"
+		echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 		awk -F'\t' 'NR > 1 && ($3 == "step" || $3 == "fixed") {
-			printf "| %s | %s | %s | %d | %d | %d | %d | %s | %s | %.2f | %.2f | %.2f | %.1f ms | %s | %s |\n",
-				$2, $1, $3, $4, $9, $6, $7, $10, $11, $12 / $8, $13 / $8, $14 / $8,
-				($6 > 0 ? $12 * 1e6 / $6 : 0), $20, $18 }' "$tsv" | sort -t'|' -k2,2 -k3,3 -k4,4 -k5,5n
+			printf "| %s | %s | %s | %d | %d | %d | %d | %s | %s | %.2f | %s | %.2f | %.2f | %.1f ms | %s | %s | %s |\n",
+				$2, $1, $3, $4, $9, $6, $7, $10, $11, $12 / $8, ($22 == "" ? "-" : $22), $13 / $8, $14 / $8,
+				($6 > 0 ? $12 * 1e6 / $6 : 0), $20, $18, $19 }' "$tsv" | sort -t'|' -k2,2 -k3,3 -k4,4 -k5,5n
 	} >"$md"
 	plot
 	echo "wrote $md" >&2
@@ -333,7 +339,7 @@ start_server() {
 		# shellcheck disable=SC2086
 		$vg kamailio -f "$top/bench/kamailio/kamailio.cfg" -DD -E -n "$kamw" \
 			-l "udp:127.0.0.1:$port" -A "DBURL=\"sqlite:///$dir/kam.db\"" $a \
-			-Y "$run" -P "$run/kamailio.pid" -w "$run" -m 256 -M 16 \
+			-Y "$run" -P "$run/kamailio.pid" -w "$run" -m 256 -M 16 -x "$kmem" -X "$kmem" \
 			>"$run/log" 2>&1 &
 	fi
 	spid=$!
@@ -429,6 +435,7 @@ load() {
 	shift 3
 	u0=$(uas_cpu_ns)
 	c0=$(group_cpu_ns "$spid")
+	us0=$(group_ustime "$spid")
 	k0=$(kids)
 	s0=$(date +%s.%N)
 	# K SIPp processes, each COUNT/K operations at RATE/K, from its own
@@ -457,6 +464,7 @@ load() {
 	s1=$(date +%s.%N)
 	k1=$(kids)
 	c1=$(group_cpu_ns "$spid")
+	us1=$(group_ustime "$spid")
 	u1=$(uas_cpu_ns)
 	ok=0 bad=0
 	for sc in "$lg"/*/screen; do
@@ -476,6 +484,8 @@ load() {
 	scpu=$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
 	ucpu=$(awk -v a="$u0" -v b="$u1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
 	kcpu=$(awk -v a="$k0" -v b="$k1" -v hz="$hz" 'BEGIN { printf "%.4f", (b - a) / hz }')
+	# the server's user and system time (ticks: coarse), as a share
+	sysshare=$(echo "$us0 $us1" | awk '{ u = $3 - $1; s = $4 - $2; printf "%.2f", (u + s > 0 ? s / (u + s) : 0) }')
 	if [ "$bad" != 0 ] || [ "$ok" = 0 ]; then
 		cp "$lg/1/screen" "$run/last-failed-screen" 2>/dev/null || true
 	fi
@@ -493,15 +503,22 @@ limit_of() { # SERVER
 		else print "neither"
 	}'
 }
+settings() { # SERVER: how it ran
+	if [ "$1" = kamailio ]; then
+		echo "$kamw UDP children, -x/-X $kmem; $nsipp SIPp"
+	else
+		echo "$tzw workers, proxy-mode $tzmode; $nsipp SIPp"
+	fi
+}
 # row SERVER WORKLOAD KIND RATE COUNT [INSTR NOTE]: one line of the TSV
 row() {
 	ach=$(awk -v ok="$ok" -v w="$wall" -v h="$([ "$2" = calls ] && echo "$hold" || echo 0)" \
 		'BEGIN { d = w - h / 1000; printf "%.0f", (d > 0 ? ok / d : 0) }')
 	mem=$(group_mem "$spid")
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
 		"$lab" "$2" "$3" "$4" "$5" "$ok" "$bad" "$wall" "$ach" "$p50" "$p99" "$scpu" \
-		"$kcpu" "$ucpu" "${mem% *}" "${mem#* }" "${6:--}" "$(limit_of "$1")" "${7:-$nsipp SIPp}" \
-		"$(cut -d' ' -f1 /proc/loadavg)" "${idle:--}" >>"$new"
+		"$kcpu" "$ucpu" "${mem% *}" "${mem#* }" "${6:--}" "$(limit_of "$1")" "${7:-$(settings "$1")}" \
+		"$(cut -d' ' -f1 /proc/loadavg)" "${idle:--}" "${sysshare:--}" >>"$new"
 	tail -1 "$new" | awk -F'\t' '{ printf "  %-9s %-15s %-5s asked %6d/s: %6d ok %4d failed, %6d/s, p50 %s p99 %s ms, server %.2f SIPp %.2f UAS %.2f cores, %s\n",
 		$1, $2, $3, $4, $6, $7, $9, $10, $11, $12 / $8, $13 / $8, $14 / $8, $18 }' >&2
 }
@@ -576,9 +593,9 @@ instr() { # SERVER WORKLOAD: callgrind, N1 and N2 operations in the same time
 	set -- "$1" "$2" $irs $oks
 	per=$(awk -v i1="$3" -v i2="$4" -v n1="$5" -v n2="$6" 'BEGIN { printf "%.0f", (n2 > n1 ? (i2 - i1) / (n2 - n1) : 0) }')
 	ok=$6 bad=0 wall=1 p50=- p99=- scpu=0 kcpu=0 ucpu=0
-	printf '%s\t%s\tinstr\t%s\t%s\t%s\t0\t1\t0\t-\t-\t0\t0\t0\t0\t0\t%s\t-\t%s\t%s\t-\n' \
+	printf '%s\t%s\tinstr\t%s\t%s\t%s\t0\t1\t0\t-\t-\t0\t0\t0\t0\t0\t%s\t-\t%s\t%s\t-\t-\n' \
 		"$lab" "$2" "$ir" "$6" "$6" "$per" \
-		"N $5 / $6 in $instr_s s each, Ir $3 / $4" \
+		"N $5 / $6 in $instr_s s each, Ir $3 / $4; $(settings "$1" | sed 's/;.*//')" \
 		"$(cut -d' ' -f1 /proc/loadavg)" >>"$new"
 	printf '  %-9s %-15s instr: %s instructions per operation (N %s/%s, Ir %s/%s)\n' \
 		"$lab" "$2" "$per" "$5" "$6" "$3" "$4" >&2
@@ -601,12 +618,12 @@ done
 
 # merge: the new rows replace the old ones of the same server, workload
 # and kind
-[ -s "$tsv" ] || printf 'server\tworkload\tkind\trate\tops\tok\tfailed\twall_s\tachieved\tp50_ms\tp99_ms\tserver_cpu_s\tsipp_cpu_s\tuas_cpu_s\thwm_kb\tpss_kb\tinstr_per_op\tlimit\tnote\tload1\tidle_cores\n' >"$tsv"
+[ -s "$tsv" ] || printf 'server\tworkload\tkind\trate\tops\tok\tfailed\twall_s\tachieved\tp50_ms\tp99_ms\tserver_cpu_s\tsipp_cpu_s\tuas_cpu_s\thwm_kb\tpss_kb\tinstr_per_op\tlimit\tnote\tload1\tidle_cores\tserver_sys_share\n' >"$tsv"
 awk -F'\t' 'NR == FNR { drop[$1 SUBSEP $2 SUBSEP $3] = 1; next }
 	FNR == 1 || !(($1 SUBSEP $2 SUBSEP $3) in drop)' "$new" "$tsv" >"$dir/merged"
 cat "$new" >>"$dir/merged"
 cp "$dir/merged" "$tsv"
 {
-	echo "Machine: $(machine_line). tzw=$tzw trapezoid workers (proxy-mode $tzmode), Kamailio $kamw UDP children; last run $(date -u '+%Y-%m-%d %H:%M UTC'), load average before it $(cut -d' ' -f1-3 /proc/loadavg)."
+	echo "Machine: $(machine_line); last run $(date -u '+%Y-%m-%d %H:%M UTC'). How each server ran is in the settings column of the last table (trapezoid's workers and proxy mode, Kamailio's UDP children and memory manager, the number of SIPp load processes)."
 } >"$res/compare.machine"
 report

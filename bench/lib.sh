@@ -53,6 +53,7 @@ kids() { # cutime + cstime of this shell: the children it waited for
 #                       live threads; the 10 ms ticks of utime/stime are
 #                       too coarse for short runs
 #   group_ticks ROOT    utime + stime of the group, clock ticks
+#   group_ustime ROOT   "UTIME STIME" of the group, clock ticks
 #   group_mem ROOT      "HWM PSS" in kB: sum of VmHWM (peak RSS) and sum of
 #                       Pss (smaps_rollup) over the group. Kamailio's
 #                       processes share its shm pool, so the HWM sum
@@ -83,7 +84,7 @@ group_ticks() {
 		l=$(cat /proc/"$p"/stat 2>/dev/null) || continue
 		# shellcheck disable=SC2086
 		set -- ${l##*) }
-		echo $(($12 + $13))
+		echo $((${12} + ${13}))
 	done | awk '{ s += $1 } END { print s + 0 }'
 }
 group_mem() {
@@ -112,4 +113,12 @@ cg_sum() {
 		[ -n "$v" ] || v=$(grep -m1 '^totals:' "$f" | awk '{ print $2 }')
 		echo "${v:-0}"
 	done | awk '{ s += $1 } END { printf "%.0f\n", s }'
+}
+group_ustime() { # "UTIME STIME" of the group (ROOT and its children), ticks
+	for p in $(proc_group "$1"); do
+		l=$(cat /proc/"$p"/stat 2>/dev/null) || continue
+		# shellcheck disable=SC2086
+		set -- ${l##*) }
+		echo "${12} ${13}"
+	done | awk '{ u += $1; s += $2 } END { print u + 0, s + 0 }'
 }
