@@ -20,6 +20,8 @@
 
 #define SDP_TYPE "application/sdp"
 
+static void forks_drop(struct ua_call *c);
+
 static void call_free(struct ua_call *c)
 {
 	struct tz_ua *ua = c->ua;
@@ -43,6 +45,7 @@ static void call_free(struct ua_call *c)
 	ua_req_free(c->bye);
 	tz_mem_deref(c->st);
 	tz_mem_deref(c->dlg);
+	forks_drop(c);
 	tz_buf_free(&c->ok);
 	tz_free(c->offer);
 	ua_refer_put(c->xfer);
@@ -242,6 +245,42 @@ static void send_cancel(struct ua_call *c)
 	c->cancel_pending = false;
 }
 
+/* Make the early dialog matching @p resp current (c->dlg), or none. */
+static void fork_use(struct ua_call *c, const struct tz_msg *resp)
+{
+	for (unsigned i = 0; i < c->nforks; i++) {
+		if (tz_dlg_match(c->forks[i], resp)) {
+			tz_mem_deref(c->dlg);
+			c->dlg = tz_mem_ref(c->forks[i]);
+			return;
+		}
+	}
+	c->dlg = tz_mem_deref(c->dlg);
+}
+
+static void forks_drop(struct ua_call *c)
+{
+	while (c->nforks) {
+		c->nforks--;
+		c->forks[c->nforks] = tz_mem_deref(c->forks[c->nforks]);
+		c->fork_rseq[c->nforks] = 0;
+	}
+}
+
+/* An early dialog for the fork that sent @p resp (RFC3261 12.1.2), made
+ * current; a fork beyond UA_FORKS keeps none. */
+static void fork_add(struct ua_call *c, const struct tz_msg *req,
+                     const struct tz_msg *resp)
+{
+	struct tz_dlg *d;
+
+	fork_use(c, resp);
+	if (c->dlg || c->nforks == UA_FORKS || tz_dlg_uac_alloc(&d, req, resp))
+		return;
+	c->forks[c->nforks++] = d;
+	c->dlg = tz_mem_ref(d);
+}
+
 static void got_2xx(struct ua_call *c, struct ua_req *r,
                     const struct tz_msg *resp)
 {
@@ -258,8 +297,10 @@ static void got_2xx(struct ua_call *c, struct ua_req *r,
 			stray_2xx(ua, r, resp);
 		return;
 	}
-	if (c->dlg && !tz_dlg_match(c->dlg, resp))
-		c->dlg = tz_mem_deref(c->dlg);
+	/* RFC3261 13.2.2.4: the early dialog of this fork, if it had one,
+	 * is confirmed; the other forks' early dialogs are dropped */
+	fork_use(c, resp);
+	forks_drop(c);
 	if (c->dlg)
 		err = tz_dlg_confirm(c->dlg, resp);
 	else if (req)
@@ -309,10 +350,11 @@ static void inv_resp(struct ua_req *r, int err, const struct tz_msg *resp)
 			send_cancel(c);
 			return;
 		}
-		/* RFC3261 12.1.2: a provisional with a To tag makes an
-		 * early dialog */
-		if (!c->dlg && resp->to.has_tag && resp->to.tag.len && r->t)
-			tz_dlg_uac_alloc(&c->dlg, tz_tsx_request(r->t), resp);
+		/* RFC3261 12.1.2, 13.2.2.4: a provisional with a To tag
+		 * makes an early dialog, one per fork */
+		if (resp->to.has_tag && resp->to.tag.len && r->t &&
+		    (!c->dlg || c->dlg->early))
+			fork_add(c, tz_tsx_request(r->t), resp);
 		/* RFC3262 4: PRACK a reliable one; a copy is dropped */
 		if (!ua_prack_recv(c, resp))
 			return;

@@ -3,7 +3,7 @@
  * UAS sends its 18x with Require: 100rel and RSeq, resends it until the
  * PRACK (T1 doubling; after 64*T1 the INVITE fails with 5xx), and
  * answers the PRACK; the UAC PRACKs each new reliable provisional (RAck)
- * and ignores retransmitted ones.
+ * of each early dialog and ignores retransmitted ones.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -131,18 +131,22 @@ bool ua_prack_recv(struct ua_call *c, const struct tz_msg *resp)
 	const struct tz_hdr *h = tz_msg_hdr_find(resp, TZ_HDR_RSEQ, 0);
 	struct ua_req *r;
 	uint32_t rseq;
+	unsigned i;
 
 	if (!ua->rel100 || !h || !ua_msg_option(resp, "100rel"))
 		return true;
 	if (tz_rseq_decode(&rseq, resp->buf, h->value))
 		return false;
-	/* RFC3262 4: a retransmission (an RSeq already seen) is dropped,
-	 * and only a provisional of our early dialog is PRACKed */
-	if (c->rseq && rseq <= c->rseq)
-		return false;
-	if (!c->dlg || !tz_dlg_match(c->dlg, resp))
+	/* only a provisional of an early dialog of ours is PRACKed; RSeq
+	 * counts per dialog (each fork its own) */
+	for (i = 0; i < c->nforks && c->forks[i] != c->dlg; i++)
+		;
+	if (!c->dlg || i == c->nforks || !tz_dlg_match(c->dlg, resp))
 		return true;
-	c->rseq = rseq;
+	/* RFC3262 4: a retransmission (an RSeq already seen) is dropped */
+	if (c->fork_rseq[i] && rseq <= c->fork_rseq[i])
+		return false;
+	c->fork_rseq[i] = rseq;
 	r = ua_req_new(ua, "PRACK", prack_resp, NULL);
 	if (!r)
 		return true;

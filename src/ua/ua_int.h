@@ -21,6 +21,8 @@
 #include "tz/tz_ua.h"
 
 #define UA_MAX_HDRS 128
+/* early dialogs kept per call (RFC 3261 13.2.2.4: one per fork) */
+#define UA_FORKS 4
 /* RFC3261 20.5: what we accept (advertised in Allow) */
 #define UA_ALLOW                                                               \
 	"INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, UPDATE, REFER, "    \
@@ -145,6 +147,9 @@ struct ua_call {
 	/* UAC: the INVITE, CANCEL after a provisional (RFC3261 9.1) */
 	struct ua_req *inv;
 	struct ua_req *ack;
+	struct tz_dlg *forks[UA_FORKS]; /* early dialogs, one per fork */
+	uint32_t fork_rseq[UA_FORKS];   /* the last RSeq PRACKed in each */
+	unsigned nforks;
 	bool got_prov;
 	bool cancel_pending;
 	bool hangup_pending;
