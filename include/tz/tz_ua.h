@@ -22,8 +22,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "tz_tp.h"
-
 struct tz_loop;
 struct tz_ua;
 
@@ -161,7 +159,9 @@ int tz_ua_hold(struct tz_ua *ua, const char *id, bool hold);
 /** Send @p digits as INFO application/dtmf-relay (one INFO per digit). */
 int tz_ua_dtmf(struct tz_ua *ua, const char *id, const char *digits);
 
-/** UPDATE without a body in a call (RFC 3311). */
+/** UPDATE without a body in a call, early (once the peer's provisional
+ *  made an early dialog, or ours is ringing) or established (RFC 3311
+ *  5.1). @return 0; -ENOENT; -EPROTO. */
 int tz_ua_update(struct tz_ua *ua, const char *id);
 
 /** MESSAGE with text/plain @p text to @p uri (RFC 3428).

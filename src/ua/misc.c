@@ -100,15 +100,20 @@ int tz_ua_options(struct tz_ua *ua, const char *uri)
 	return send_or_free(r);
 }
 
+/* A request in call @p id's dialog; @p early: an early dialog will do
+ * (RFC 3311 5.1: UPDATE may be sent in one). */
 static int in_dialog(struct tz_ua *ua, const char *id, const char *method,
-                     struct ua_req **rp)
+                     bool early, struct ua_req **rp)
 {
 	struct ua_call *c = ua_call_find(ua, id);
 	struct ua_req *r;
 
 	if (!c)
 		return -ENOENT;
-	if (c->state != TZ_UA_CALL_CONFIRMED || !c->dlg)
+	if (!c->dlg || (c->state != TZ_UA_CALL_CONFIRMED &&
+	                !(early && c->dlg->early &&
+	                  (c->state == TZ_UA_CALL_CALLING ||
+	                   c->state == TZ_UA_CALL_INCOMING))))
 		return -EPROTO;
 	r = ua_req_new(ua, method, report, c->id);
 	if (!r)
@@ -131,7 +136,7 @@ int tz_ua_dtmf(struct tz_ua *ua, const char *id, const char *digits)
 
 		if (!strchr("0123456789*#ABCDabcd", *d))
 			return -EINVAL;
-		err = in_dialog(ua, id, "INFO", &r);
+		err = in_dialog(ua, id, "INFO", false, &r);
 		if (err)
 			return err;
 		/* RFC6086 4: the Info Package is a legacy usage here:
@@ -151,7 +156,7 @@ int tz_ua_dtmf(struct tz_ua *ua, const char *id, const char *digits)
 int tz_ua_update(struct tz_ua *ua, const char *id)
 {
 	struct ua_req *r;
-	int err = in_dialog(ua, id, "UPDATE", &r);
+	int err = in_dialog(ua, id, "UPDATE", true, &r);
 
 	if (err)
 		return err;
