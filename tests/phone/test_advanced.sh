@@ -2,11 +2,12 @@
 # test_advanced.sh  tzphone through the server, CALLFLOWS.md "Advanced
 # call handling" (flows 5-12): hold and resume, consultation hold, call
 # swap, blind and attended transfer (REFER, NOTIFY progress, Replaces),
-# forwarding on no answer, on busy, and on busy with call waiting (182),
-# configured with "trapezoid forward set". Phones A, B, C (and D in flow
-# 12) are tzphone instances registered with the server. Each flow checks
-# the exact event sequence of every phone (per call where two calls'
-# events may interleave), exit 0 on quit, and the server left idle.
+# parallel forking to two phones of one user, forwarding on no answer, on
+# busy, and on busy with call waiting (182), configured with "trapezoid
+# forward set". Phones A, B, C (and D in flow 12) are tzphone instances
+# registered with the server. Each flow checks the exact event sequence
+# of every phone (per call where two calls' events may interleave), exit
+# 0 on quit, and the server left idle.
 . "$(dirname "$0")/lib.sh"
 
 ph_server
@@ -139,6 +140,33 @@ flow_9() {
 	ph_finish A B C
 }
 tz_try "flow 9, attended transfer: B REFERs A to C with Replaces: A calls C, C drops B, B's call with A ends" flow_9
+
+# forking: b has two phones (B1, B2); both ring, B2 answers, the server
+# CANCELs B1 (Call completed elsewhere); A's call (one or two 180s, from
+# the two early dialogs) is established with B2
+flow_fork() {
+	ph_flow
+	ph_user af bf
+	ph_reg B1 bf
+	ph_reg B2 bf
+	ph_reg A af
+	ph_cmd A "call sip:bf@localhost"
+	ph_wait B1 '.event == "incoming"'
+	ph_wait B2 '.event == "incoming"'
+	ph_wait A '.event == "progress"'
+	ph_cmd B2 answer
+	ph_wait B2 '.event == "established"'
+	ph_wait A '.event == "established"'
+	ph_wait B1 '.event == "ended"'
+	ph_end B2 A
+	ph__settle A
+	tz_expect_match "events of phone A" "$(ph_events A)" \
+		'^registered:200 (progress:180@1 ){1,2}established@1 ended:200:remote@1$'
+	ph_expect B1 "registered:200 incoming@1 ended:487:remote@1"
+	ph_expect B2 "registered:200 incoming@1 established@1 ended:200:local@1"
+	ph_finish A B1 B2
+}
+tz_try "forking: two phones of b ring, B2 answers, B1 ended 487 remote (CANCEL), A established with B2" flow_fork
 
 # flow 10: B rings 1 s without an answer: the server CANCELs B and
 # forwards to C (181 to A); C rings and answers; C hangs up

@@ -17,7 +17,10 @@
 #   6. tzphone --session-timer 1800 calls a callee wanting Min-SE 3600
 #      (sipp_timer_uas.xml): Session-Expires 1800 and Supported: timer,
 #      422, the same call again with Session-Expires and Min-SE 3600, no
-#      "ended" for the 422.
+#      "ended" for the 422;
+#   7. glare (sipp_glare_uac.xml): tzphone's hold re-INVITE and the
+#      peer's cross: 491 both ways, tzphone retries (higher CSeq) within
+#      the peer's 4.5 s and is held; no error event.
 # SIPp must exit 0 (every message as its scenario says) in each.
 . "$(dirname "$0")/lib.sh"
 
@@ -186,5 +189,38 @@ t_timer_422() {
 	ph_quit A
 }
 tz_try "6. tzphone --session-timer 1800: Session-Expires and Supported: timer, 422 Min-SE 3600, the INVITE again with 3600, established" t_timer_422
+
+# sipp_rx_cseq NAME METHOD: the CSeq numbers of the METHOD requests SIPp
+# NAME received, in order, one a line
+sipp_rx_cseq() {
+	awk -v m="$2" '
+	{ sub(/\r$/, "") }
+	/^-----------------------------------------------/ { st = 0; next }
+	st == 0 && /message received/ { st = 1; first = 1; next }
+	st == 1 && first && $0 == "" { next }
+	st == 1 && first { first = 0; want = (index($0, m " ") == 1); next }
+	st == 1 && want && tolower($1) == "cseq:" { print $2; want = 0 }' "$TZ_DIR/$1.msg"
+}
+
+# 7. glare: tzphone's hold re-INVITE crosses the peer's
+t_glare() {
+	local port sp n
+	ph_flow
+	port=$(tz__free_port) || tz_fail "no free port"
+	ph_start B --aor b@localhost --no-register --auto-answer --listen "udp:127.0.0.1:$port"
+	sp=$(tz__free_port) || tz_fail "no free port"
+	sipp_bg S7 "$sp" -sf "$PH_DIR/sipp_glare_uac.xml" -key callee b "127.0.0.1:$port"
+	ph_wait B '.event == "established"'
+	ph_cmd B hold
+	sipp_wait S7
+	ph_wait B '.event == "ended"'
+	n=$(sipp_rx_cseq S7 INVITE | tr '\n' ' ')
+	tz_expect_match "CSeqs of tzphone's re-INVITEs (the retry higher)" "$n" '^[0-9]+ [0-9]+ $'
+	[ "${n%% *}" -lt "$(echo "$n" | cut -d' ' -f2)" ] ||
+		tz_fail "the retried re-INVITE's CSeq is not higher: $n"
+	ph_expect B "incoming@1 established@1 held:local@1 ended:200:remote@1"
+	ph_quit B
+}
+tz_try "7. glare: tzphone's hold re-INVITE crosses SIPp's: 491 both ways, retry after the back-off with a higher CSeq, held, ended by remote" t_glare
 
 tz_done
