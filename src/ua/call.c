@@ -583,6 +583,15 @@ static bool is_anonymous(const struct tz_msg *m)
 	       tz_span_eqi(m->buf, u->user, "anonymous");
 }
 
+static unsigned calls_live(const struct tz_ua *ua)
+{
+	unsigned n = 0;
+
+	for (const struct ua_call *c = ua->calls; c; c = c->next)
+		n++;
+	return n;
+}
+
 /* RFC3891 3: the confirmed call a Replaces header names (to-tag: our
  * tag, from-tag: the peer's); -ENOENT when there is none. */
 static int replaced(struct tz_ua *ua, struct tz_msg *m, struct ua_call **oldp)
@@ -618,6 +627,9 @@ void ua_call_invite(struct tz_ua *ua, struct tz_msg *m,
 
 	if (!code)
 		code = ua_st_check(ua, m, sthdrs, sizeof(sthdrs));
+	/* a bound on what the network can make us keep: 486 beyond it */
+	if (!code && calls_live(ua) >= UA_MAX_CALLS)
+		code = 486;
 	if (!code) {
 		err = replaced(ua, m, &old);
 		/* RFC3891 3: no such dialog: 481; a bad header: 400 */

@@ -23,6 +23,8 @@
 #define UA_MAX_HDRS 128
 /* early dialogs kept per call (RFC 3261 13.2.2.4: one per fork) */
 #define UA_FORKS 4
+/* calls kept at once; an INVITE beyond them gets 486 */
+#define UA_MAX_CALLS 64
 /* RFC3261 20.5: what we accept (advertised in Allow) */
 #define UA_ALLOW                                                               \
 	"INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, UPDATE, REFER, "    \
