@@ -29,33 +29,20 @@ enum tz_digest_alg tz_digest_base(enum tz_digest_alg alg)
 	}
 }
 
-static const EVP_MD *md_of(enum tz_digest_alg alg)
-{
-	switch (tz_digest_base(alg)) {
-	case TZ_DIGEST_MD5:
-		return EVP_md5();
-	case TZ_DIGEST_SHA256:
-		return EVP_sha256();
-	case TZ_DIGEST_SHA512_256:
-		return EVP_sha512_256();
-	default:
-		return NULL;
-	}
-}
-
 int auth_hash_parts(enum tz_digest_alg alg, const struct auth_part *parts,
                     size_t n, char out[TZ_DIGEST_HEX])
 {
 	static const char hex[] = "0123456789abcdef";
-	const EVP_MD *md = md_of(alg);
+	const EVP_MD *md = auth_md(tz_digest_base(alg));
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned int dlen = 0;
 	EVP_MD_CTX *ctx;
 	int ok;
 
 	if (!md)
-		return -EINVAL;
-	ctx = EVP_MD_CTX_new();
+		return tz_digest_base(alg) == TZ_DIGEST_ALG_OTHER ? -EINVAL
+		                                                  : -ENOMEM;
+	ctx = auth_md_ctx();
 	if (!ctx)
 		return -ENOMEM;
 	ok = EVP_DigestInit_ex(ctx, md, NULL);
@@ -67,7 +54,6 @@ int auth_hash_parts(enum tz_digest_alg alg, const struct auth_part *parts,
 	}
 	if (ok)
 		ok = EVP_DigestFinal_ex(ctx, d, &dlen);
-	EVP_MD_CTX_free(ctx);
 	if (!ok || dlen * 2 + 1 > TZ_DIGEST_HEX)
 		return -ENOMEM;
 	for (unsigned int i = 0; i < dlen; i++) {

@@ -30,39 +30,19 @@
 static const char b64u[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-static pthread_once_t hmac_once = PTHREAD_ONCE_INIT;
-static EVP_MAC *hmac;
-
-static void hmac_fetch(void)
-{
-	hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-}
-
 static int mac(const uint8_t secret[TZ_DIGEST_SECRET_LEN], const uint8_t *tr,
                const char *realm, size_t realmlen, uint8_t out[MAC_LEN])
 {
-	char digest[] = "SHA256";
-	OSSL_PARAM params[] = {
-	        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest,
-	                                         0),
-	        OSSL_PARAM_construct_end(),
-	};
 	unsigned char full[EVP_MAX_MD_SIZE];
 	size_t flen = 0;
-	EVP_MAC_CTX *ctx;
+	EVP_MAC_CTX *ctx = auth_hmac_ctx(secret); /* this thread's, keyed */
 	int ok;
 
-	pthread_once(&hmac_once, hmac_fetch);
-	if (!hmac)
-		return -ENOMEM;
-	ctx = EVP_MAC_CTX_new(hmac);
 	if (!ctx)
 		return -ENOMEM;
-	ok = EVP_MAC_init(ctx, secret, TZ_DIGEST_SECRET_LEN, params) &&
-	     EVP_MAC_update(ctx, tr, 16) &&
+	ok = EVP_MAC_update(ctx, tr, 16) &&
 	     EVP_MAC_update(ctx, (const unsigned char *)realm, realmlen) &&
 	     EVP_MAC_final(ctx, full, &flen, sizeof(full));
-	EVP_MAC_CTX_free(ctx);
 	if (!ok || flen < MAC_LEN)
 		return -ENOMEM;
 	memcpy(out, full, MAC_LEN);
@@ -140,8 +120,9 @@ int tz_nonce_make(const uint8_t secret[TZ_DIGEST_SECRET_LEN], uint64_t now_ms,
 	for (int i = 0; i < 8; i++)
 		raw[i] = (uint8_t)(now_ms >> (56 - 8 * i));
 	/* RFC7616 5.12: server nonces must be unpredictable */
-	if (RAND_bytes(raw + 8, 8) != 1)
-		return -EIO;
+	err = auth_random(raw + 8, 8);
+	if (err)
+		return err;
 	err = mac(secret, raw, realm, realmlen, raw + 16);
 	if (err)
 		return err;
