@@ -39,6 +39,12 @@ struct tz_req_build {
  */
 int tz_build_request(struct tz_buf *b, const struct tz_req_build *r);
 
+/** Where the To tag of a built response is (tz_resp_build.tag_out). */
+struct tz_resp_tag {
+	struct tz_span tag; /**< offset from the response's first byte */
+	bool has;           /**< the To has a tag */
+};
+
 /** What a response to a received request says. */
 struct tz_resp_build {
 	uint16_t status;     /**< 100-699 */
@@ -52,6 +58,9 @@ struct tz_resp_build {
 	const char *ctype;   /**< Content-Type; required with a body */
 	const char *body;
 	size_t body_len;
+	/** Optional: receives where the To tag went, so the response need
+	 *  not be parsed again (tz_tsx_reply_known). */
+	struct tz_resp_tag *tag_out;
 };
 
 /**

@@ -3,6 +3,7 @@
  * 12.1.1, 20.14).
  */
 #include <errno.h>
+#include <string.h>
 
 #include "tz/tz_build.h"
 #include "chars.h"
@@ -130,9 +131,26 @@ int tz_build_response(struct tz_buf *b, const struct tz_msg *req,
 		copy_fields(b, req, TZ_HDR_RECORD_ROUTE);
 	copy_fields(b, req, TZ_HDR_FROM);
 	tz_buf_puts(b, "To: ");
+	if (r->tag_out) {
+		/* the request's tag lies where it lay in the copied value */
+		r->tag_out->has = req->to.has_tag;
+		r->tag_out->tag = (struct tz_span){0, 0};
+		if (req->to.has_tag)
+			r->tag_out->tag = (struct tz_span){
+			        (uint32_t)(b->len - start) +
+			                (req->to.tag.off - to->value.off),
+			        req->to.tag.len};
+	}
 	tz_buf_put_span(b, req->buf, to->value);
-	if (!req->to.has_tag && r->status != 100 && given(r->to_tag))
-		tz_buf_printf(b, ";tag=%s", r->to_tag);
+	if (!req->to.has_tag && r->status != 100 && given(r->to_tag)) {
+		tz_buf_puts(b, ";tag=");
+		if (r->tag_out) {
+			r->tag_out->has = true;
+			r->tag_out->tag.off = (uint32_t)(b->len - start);
+			r->tag_out->tag.len = (uint32_t)strlen(r->to_tag);
+		}
+		tz_buf_puts(b, r->to_tag);
+	}
 	tz_buf_puts(b, "\r\n");
 	copy_fields(b, req, TZ_HDR_CALL_ID);
 	copy_fields(b, req, TZ_HDR_CSEQ);

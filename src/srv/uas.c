@@ -74,6 +74,7 @@ void uas_answer(struct worker *w, struct tz_tsx *st, uint16_t status,
                 const char *reason, const char *hdrs)
 {
 	struct tz_resp_build rb = {0};
+	struct tz_resp_tag at;
 	char tag[32];
 	int err;
 
@@ -82,10 +83,13 @@ void uas_answer(struct worker *w, struct tz_tsx *st, uint16_t status,
 	rb.reason = reason;
 	rb.to_tag = tag;
 	rb.headers = hdrs;
+	rb.tag_out = &at;
 	tz_buf_reset(&w->out);
 	err = tz_build_response(&w->out, tz_tsx_request(st), &rb);
 	if (!err)
-		err = tz_tsx_reply(st, w->out.p, w->out.len);
+		/* built here: no need to parse it again */
+		err = tz_tsx_reply_known(st, w->out.p, w->out.len, status,
+		                         at.tag, at.has);
 	if (err)
 		tz_log(TZ_LOG_DEBUG, "reply %u failed: %s", status,
 		       strerror(-err));

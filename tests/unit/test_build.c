@@ -251,7 +251,60 @@ static int test_build_response_body_and_errors(void)
 	return 0;
 }
 
+/* tag_out names the same bytes the parse of the response finds as its To
+ * tag: a tag added, the request's own (after other params), none in a
+ * 100, none when no tag is given. */
+static int test_build_tag_out(void)
+{
+	static const struct {
+		const char *to;
+		uint16_t status;
+		const char *tag;
+	} rows[] = {
+	        {"To: Bob <sip:bob@example.com>", 200, "new1"},
+	        {"To: <sip:bob@example.com>;x=1;tag=old7", 200, "new2"},
+	        {"t: sip:bob@example.com ; tag = sp9", 486, NULL},
+	        {"To: <sip:bob@example.com>", 100, "never"},
+	        {"To: <sip:bob@example.com>", 404, NULL},
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct tz_resp_build r = {.status = rows[i].status,
+		                          .to_tag = rows[i].tag};
+		struct tz_resp_tag at = {{7, 7}, true};
+		struct tz_hdr rh[32], h[32];
+		struct tz_msg req, m;
+		struct tz_buf b;
+		char msg[512];
+		int err;
+
+		snprintf(msg, sizeof(msg),
+		         "OPTIONS sip:bob@example.com SIP/2.0\r\n"
+		         "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\r\n"
+		         "From: <sip:alice@example.com>;tag=ft1\r\n%s\r\n"
+		         "Call-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n",
+		         rows[i].to);
+		tz_msg_init(&req, rh, 32);
+		TZ_EXPECT_INT(tz_msg_parse(&req, msg, strlen(msg), NULL), 0);
+		r.tag_out = &at;
+		tz_buf_init(&b);
+		err = tz_build_response(&b, &req, &r);
+		if (err) {
+			tz_buf_free(&b);
+			return err;
+		}
+		tz_msg_init(&m, h, 32);
+		TZ_EXPECT_INT(tz_msg_parse(&m, b.p, b.len, NULL), 0);
+		TZ_EXPECT_INT(at.has, m.to.has_tag);
+		TZ_EXPECT_INT(at.tag.off, m.to.tag.off);
+		TZ_EXPECT_INT(at.tag.len, m.to.tag.len);
+		tz_buf_free(&b);
+	}
+	return 0;
+}
+
 static const struct tz_test tests[] = {
+        TZ_TEST(test_build_tag_out),
         TZ_TEST(test_build_request),
         TZ_TEST(test_build_request_invalid),
         TZ_TEST(test_build_response),
