@@ -4,10 +4,9 @@
 # verbatim, quotes, backslashes and UTF-8 included; over 1300 bytes it is
 # refused with an "error" and nothing is sent), to a user and to nobody
 # (404); in a call, DTMF as INFO (one "dtmf" event per digit at the peer,
-# in order) both ways and UPDATE (RFC 3311). Each check asserts the exact
-# event sequence of both phones and the fields of the events. (UPDATE in
-# an early dialog is not scripted: tzphone's UPDATE carries an offer, and
-# its reliable 180 carries no answer, so RFC 3311 5.1 forbids it there.)
+# in order) both ways and UPDATE (RFC 3311), also in the early dialog
+# while the callee rings, from either side. Each check asserts the exact
+# event sequence of both phones and the fields of the events.
 . "$(dirname "$0")/lib.sh"
 
 ph_server
@@ -64,6 +63,26 @@ t_incall() {
 	ph_finish A B
 }
 tz_try "2. in a call: DTMF 1#5* (four dtmf events at B, in order) and 9 back, UPDATE 200" t_incall
+
+# 3. UPDATE in the early dialog (RFC 3311 5.1), both ways: while B rings,
+# A sends UPDATE (200 from B), B sends UPDATE (200 from A); then A gives
+# up (CANCEL, 487)
+t_early_update() {
+	ph_flow
+	ph_user a3 b3
+	ph_reg B b3
+	ph_reg A a3
+	ph_dial A B b3
+	ph_cmd A update
+	ph_wait A '.event == "response"'
+	ph_cmd B update
+	ph_wait B '.event == "response"'
+	ph_end A B
+	ph_expect A "registered:200 progress:180@1 response:UPDATE:200@1 ended:487:local@1"
+	ph_expect B "registered:200 incoming@1 response:UPDATE:200@1 ended:487:remote@1"
+	ph_finish A B
+}
+tz_try "3. UPDATE while B rings (early dialog), from A and from B: 200 each; then CANCEL: 487" t_early_update
 
 tz_stop
 tz_done
