@@ -19,6 +19,9 @@
 #           Ir summed over all of Kamailio's processes, so start-up,
 #           shut-down and what the idle server does (timers) cancel out
 #           (perf stat has no instructions counter in this VM)
+#   sys     system calls per operation (strace -c -f attached to every
+#           thread of the server after start-up), the same two-run
+#           difference as instr (not in the default parts)
 #   search  the highest sustained rate with < 0.1 % failures: steps of
 #           STEP seconds at rising rates (doubling, then one step half way
 #           between the last pass and the first failure); each step's server
@@ -168,6 +171,7 @@ report() {
 		{ k = $1 SUBSEP $2; key[k] = 1; srv[k] = $1; wl[k] = $2 }
 		$3 == "fixed" { fx[k] = $0 }
 		$3 == "instr" { ins[k] = $17 }
+		$3 == "sys" { sc[k] = $17 }
 		$3 == "step" {
 			pass = ($6 > 0 && $7 / ($6 + $7) < 0.001 && $9 >= 0.95 * $4)
 			if (pass && $9 > best[k] + 0) { best[k] = $9; bestrow[k] = $0 }
@@ -183,8 +187,8 @@ report() {
 		}
 		END {
 			n = split("register register-noauth calls options", W, " ")
-			print "| workload | server | max sustained rate (< 0.1 % failed) | limited by | p50 / p99 at that rate (ms) | CPU per 1,000 at that rate | rate of the fixed run | p50 / p99 there (ms) | CPU per 1,000 there (less the idle server CPU) | SIPp CPU per 1,000 there | peak RSS | PSS | instructions / op |"
-			print "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+			print "| workload | server | max sustained rate (< 0.1 % failed) | limited by | p50 / p99 at that rate (ms) | CPU per 1,000 at that rate | rate of the fixed run | p50 / p99 there (ms) | CPU per 1,000 there (less the idle server CPU) | SIPp CPU per 1,000 there | peak RSS | PSS | instructions / op | system calls / op |"
+			print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 			ns = split("trapezoid trapezoid-stateful trapezoid-stateless kamailio", SV, " ")
 			for (i = 1; i <= n; i++) for (s = 1; s <= ns; s++) {
 				sv = SV[s]; k = sv SUBSEP W[i]
@@ -207,9 +211,9 @@ report() {
 						fs = sprintf("%.1f ms", f[13] * 1e6 / f[6])
 					}
 				}
-				printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+				printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 					W[i], sv, rate, l, pp, cb, fr_, fp, fc, fs, mb(hwm[k]), mb(pss[k]),
-					(k in ins) ? sprintf("%d", ins[k]) : "-"
+					(k in ins) ? sprintf("%d", ins[k]) : "-", (k in sc) ? sc[k] : "-"
 			}
 		}' "$tsv"
 		echo
@@ -218,6 +222,12 @@ report() {
 		echo "| workload | server | instructions / op | runs (rate, N1 / N2, Ir(N1) / Ir(N2)) |"
 		echo "|---|---|---|---|"
 		awk -F'\t' 'NR > 1 && $3 == "instr" { printf "| %s | %s | %d | %s |\n", $2, $1, $17, $19 }' "$tsv" | sort
+		echo
+		echo "System calls (strace -c -f on every thread of the server, N1 and N2 operations in two runs of the same length):"
+		echo
+		echo "| workload | server | system calls / op | runs |"
+		echo "|---|---|---|---|"
+		awk -F'\t' 'NR > 1 && $3 == "sys" { printf "| %s | %s | %s | %s |\n", $2, $1, $17, $19 }' "$tsv" | sort
 		echo
 		echo "Every step of the rate searches (and the fixed runs): asked rate, achieved, failed, p50/p99, CPU in cores (CPU-s / wall-s)."
 		echo
@@ -245,7 +255,7 @@ plot() {
 		echo "set terminal pngcairo size 1400,1000 noenhanced font ',11'"
 		echo "set output '$res/compare-latency.png'"
 		echo "set multiplot layout 2,2 title 'trapezoid vs Kamailio 5.6, loopback UDP, SIPp load on the same $(nproc) cores: response time vs achieved rate'"
-		echo "set logscale y; set grid; set key top left"
+		echo "set logscale xy; set grid; set key top left"
 		echo "set xlabel 'achieved rate (operations/s)'; set ylabel 'response time (ms, log)'"
 		for w in register register-noauth calls options; do
 			t=$w
@@ -274,6 +284,10 @@ fi
 install_deps
 bin=$(bench_bin)
 case $bin in /*) ;; *) bin=$top/$bin ;; esac
+# what was built: HEAD, and whether the sources differed from it
+tzrev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -z "$(git status --porcelain -- src include apps CMakeLists.txt 2>/dev/null)" ] ||
+	tzrev="$tzrev+uncommitted"
 kver=$(kamailio -v | head -1)
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tzcmp.XXXXXX")
 spid=
@@ -507,7 +521,7 @@ settings() { # SERVER: how it ran
 	if [ "$1" = kamailio ]; then
 		echo "$kamw UDP children, -x/-X $kmem; $nsipp SIPp"
 	else
-		echo "$tzw workers, proxy-mode $tzmode; $nsipp SIPp"
+		echo "$tzw workers, proxy-mode $tzmode, build $tzrev; $nsipp SIPp"
 	fi
 }
 # row SERVER WORKLOAD KIND RATE COUNT [INSTR NOTE]: one line of the TSV
@@ -601,6 +615,44 @@ instr() { # SERVER WORKLOAD: callgrind, N1 and N2 operations in the same time
 		"$lab" "$2" "$per" "$5" "$6" "$3" "$4" >&2
 }
 
+sysc() { # SERVER WORKLOAD: strace -c -f, N1 and N2 operations in the same time
+	nn=$instr_n
+	case $2 in
+	register) : "${nn:=50,200}" ;;
+	register-noauth) : "${nn:=100,400}" ;;
+	calls) : "${nn:=40,160}" ;;
+	options) : "${nn:=100,400}" ;;
+	esac
+	scs=
+	oks=
+	rp=$((instr_s * 1000))
+	for n in $(echo "$nn" | tr , ' '); do
+		start_server "$1" "$2"
+		# every thread of every process of the server
+		tids=$(for p in $(proc_group "$spid"); do ls /proc/"$p"/task; done)
+		# shellcheck disable=SC2046
+		strace -f -c -o "$run/strace.out" $(for t in $tids; do printf -- '-p %s ' "$t"; done) 2>/dev/null &
+		st=$!
+		sleep 1
+		load "$2" "$n" "$n"
+		sleep 1
+		kill -INT "$st" 2>/dev/null || true
+		wait "$st" 2>/dev/null || true
+		stop_server
+		scs="$scs $(awk '$NF == "total" { print $4 }' "$run/strace.out")"
+		oks="$oks $ok"
+	done
+	rp=1000
+	set -- "$1" "$2" $scs $oks
+	per=$(awk -v i1="$3" -v i2="$4" -v n1="$5" -v n2="$6" 'BEGIN { printf "%.1f", (n2 > n1 ? (i2 - i1) / (n2 - n1) : 0) }')
+	printf '%s\t%s\tsys\t%s\t%s\t%s\t0\t1\t0\t-\t-\t0\t0\t0\t0\t0\t%s\t-\t%s\t%s\t-\t-\n' \
+		"$lab" "$2" "$nn in ${instr_s}s" "$6" "$6" "$per" \
+		"N $5 / $6 in $instr_s s each, system calls $3 / $4; $(settings "$1" | sed 's/;.*//')" \
+		"$(cut -d' ' -f1 /proc/loadavg)" >>"$new"
+	printf '  %-9s %-15s sys: %s system calls per operation (N %s/%s, calls %s/%s)\n' \
+		"$lab" "$2" "$per" "$5" "$6" "$3" "$4" >&2
+}
+
 echo "machine: $(machine_line); load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for w in $workloads; do
 	for s in $servers; do
@@ -613,6 +665,7 @@ for w in $workloads; do
 			stop_server
 		fi
 		has_part instr && instr "$s" "$w"
+		has_part sys && sysc "$s" "$w"
 	done
 done
 
