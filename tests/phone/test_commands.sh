@@ -5,8 +5,9 @@
 # refused with an "error" and nothing is sent), to a user and to nobody
 # (404); in a call, DTMF as INFO (one "dtmf" event per digit at the peer,
 # in order) both ways and UPDATE (RFC 3311), also in the early dialog
-# while the callee rings, from either side. Each check asserts the exact
-# event sequence of both phones and the fields of the events.
+# while the callee rings, from either side; a command without CALL acts
+# on the most recent active call. Each check asserts the exact event
+# sequence of every phone and the fields of the events.
 . "$(dirname "$0")/lib.sh"
 
 ph_server
@@ -83,6 +84,29 @@ t_early_update() {
 	ph_finish A B
 }
 tz_try "3. UPDATE while B rings (early dialog), from A and from B: 200 each; then CANCEL: 487" t_early_update
+
+# 4. a command without CALL acts on the most recent active call: A calls
+# B, holds (B), calls C; dtmf and hangup go to C; the next hangup to B
+t_default_call() {
+	ph_flow
+	ph_user a4 b4 c4
+	ph_reg B b4
+	ph_reg C c4
+	ph_reg A a4
+	ph_connect A B b4
+	ph_cmd A hold
+	ph_wait B '.event == "held"'
+	ph_connect A C c4
+	ph_cmd A "dtmf 7"
+	ph_wait C '.event == "dtmf"'
+	ph_end A C
+	ph_end A B
+	ph_expect A "registered:200 progress:180@1 established@1 held:local@1 progress:180@2 established@2 ended:200:local@2 ended:200:local@1"
+	ph_expect B "registered:200 incoming@1 established@1 held:remote@1 ended:200:remote@1"
+	ph_expect C "registered:200 incoming@1 established@1 dtmf@1 ended:200:remote@1"
+	ph_finish A B C
+}
+tz_try "4. no CALL: the most recent active call (hold B; dtmf, hangup to C; hangup again to B)" t_default_call
 
 tz_stop
 tz_done
