@@ -6,8 +6,9 @@
 # (404); in a call, DTMF as INFO (one "dtmf" event per digit at the peer,
 # in order) both ways and UPDATE (RFC 3311), also in the early dialog
 # while the callee rings, from either side; a command without CALL acts
-# on the most recent active call. Each check asserts the exact event
-# sequence of every phone and the fields of the events.
+# on the most recent active call; --help and a bad command line. Each
+# check asserts the exact event sequence of every phone and the fields of
+# the events.
 . "$(dirname "$0")/lib.sh"
 
 ph_server
@@ -107,6 +108,30 @@ t_default_call() {
 	ph_finish A B C
 }
 tz_try "4. no CALL: the most recent active call (hold B; dtmf, hangup to C; hangup again to B)" t_default_call
+
+# 5. --help (exit 0) names every flag, command and event of the contract;
+# a bad command line exits 2 (usage) with a message, without a crash
+t_help() {
+	local h w rc
+	h=$(timeout 5 "$TZ_PHONE" --help 2>&1) || tz_fail "tzphone --help: exit $?"
+	for w in --aor --password --proxy --listen --no-register --auto-answer \
+		--auto-reject --reject-anonymous --call-waiting --100rel \
+		--session-timer call answer reject hangup hold resume transfer \
+		transfer-attended swap dtmf message options update register \
+		unregister quit registered registration_failed unregistered \
+		incoming progress established held resumed transfer_progress \
+		transferred ended dtmf response error; do
+		printf '%s\n' "$h" | grep -qw -- "$w" || tz_fail "tzphone --help does not name '$w'"
+	done
+	for w in "--bogus" "" "--aor"; do
+		# shellcheck disable=SC2086 # "" is no argument at all
+		timeout 5 "$TZ_PHONE" $w </dev/null >"$TZ_DIR/usage.out" 2>&1
+		rc=$?
+		tz_expect "exit status of 'tzphone $w'" "$rc" 2
+		tz_expect_match "message of 'tzphone $w'" "$(cat "$TZ_DIR/usage.out")" 'usage|tzphone'
+	done
+}
+tz_try "5. --help names every flag, command and event; a bad command line exits 2 with a message" t_help
 
 tz_stop
 tz_done
