@@ -581,7 +581,12 @@ search() { # SERVER WORKLOAD: doubling steps, then one step half way
 		[ "$badr" = 0 ] || [ "$r" -lt "$badr" ] || break
 	done
 }
-instr() { # SERVER WORKLOAD: callgrind, N1 and N2 operations in the same time
+# twice SERVER WORKLOAD instr|sys: the server runs twice, for N1 and then
+# N2 operations spread evenly over the same instr_s seconds (-r N -rp
+# instr_s*1000), under callgrind (instr: Ir summed over the processes) or
+# with strace -c -f attached to every thread after start-up (sys: system
+# calls); the figure per operation is the difference over N2 - N1
+twice() {
 	nn=$instr_n
 	case $2 in
 	register) : "${nn:=50,200}" ;;
@@ -589,68 +594,46 @@ instr() { # SERVER WORKLOAD: callgrind, N1 and N2 operations in the same time
 	calls) : "${nn:=40,160}" ;;
 	options) : "${nn:=100,400}" ;;
 	esac
-	irs=
-	oks=
-	# N operations spread evenly over instr_s seconds: -r N -rp instr_s*1000
-	rp=$((instr_s * 1000))
-	for n in $(echo "$nn" | tr , ' '); do
-		start_server "$1" "$2" callgrind
-		load "$2" "$n" "$n"
-		[ "$bad" = 0 ] || echo "  $1 $2 under callgrind: $bad failed" >&2
-		sleep 1
-		stop_server
-		irs="$irs $(cg_sum "$run"/cg/cg.*)"
-		oks="$oks $ok"
-	done
-	rp=1000
-	ir="$nn in ${instr_s}s"
-	set -- "$1" "$2" $irs $oks
-	per=$(awk -v i1="$3" -v i2="$4" -v n1="$5" -v n2="$6" 'BEGIN { printf "%.0f", (n2 > n1 ? (i2 - i1) / (n2 - n1) : 0) }')
-	ok=$6 bad=0 wall=1 p50=- p99=- scpu=0 kcpu=0 ucpu=0
-	printf '%s\t%s\tinstr\t%s\t%s\t%s\t0\t1\t0\t-\t-\t0\t0\t0\t0\t0\t%s\t-\t%s\t%s\t-\t-\n' \
-		"$lab" "$2" "$ir" "$6" "$6" "$per" \
-		"N $5 / $6 in $instr_s s each, Ir $3 / $4; $(settings "$1" | sed 's/;.*//')" \
-		"$(cut -d' ' -f1 /proc/loadavg)" >>"$new"
-	printf '  %-9s %-15s instr: %s instructions per operation (N %s/%s, Ir %s/%s)\n' \
-		"$lab" "$2" "$per" "$5" "$6" "$3" "$4" >&2
-}
-
-sysc() { # SERVER WORKLOAD: strace -c -f, N1 and N2 operations in the same time
-	nn=$instr_n
-	case $2 in
-	register) : "${nn:=50,200}" ;;
-	register-noauth) : "${nn:=100,400}" ;;
-	calls) : "${nn:=40,160}" ;;
-	options) : "${nn:=100,400}" ;;
-	esac
-	scs=
+	vals=
 	oks=
 	rp=$((instr_s * 1000))
 	for n in $(echo "$nn" | tr , ' '); do
-		start_server "$1" "$2"
-		# every thread of every process of the server
-		tids=$(for p in $(proc_group "$spid"); do ls /proc/"$p"/task; done)
-		# shellcheck disable=SC2046
-		strace -f -c -o "$run/strace.out" $(for t in $tids; do printf -- '-p %s ' "$t"; done) 2>/dev/null &
-		st=$!
-		sleep 1
+		if [ "$3" = instr ]; then
+			start_server "$1" "$2" callgrind
+		else
+			start_server "$1" "$2"
+			tids=$(for p in $(proc_group "$spid"); do ls /proc/"$p"/task; done)
+			# shellcheck disable=SC2046
+			strace -f -c -o "$run/strace.out" $(for t in $tids; do printf -- '-p %s ' "$t"; done) 2>/dev/null &
+			st=$!
+			sleep 1
+		fi
 		load "$2" "$n" "$n"
+		[ "$bad" = 0 ] || echo "  $lab $2 ($3): $bad failed" >&2
 		sleep 1
-		kill -INT "$st" 2>/dev/null || true
-		wait "$st" 2>/dev/null || true
+		if [ "$3" = sys ]; then
+			kill -INT "$st" 2>/dev/null || true
+			wait "$st" 2>/dev/null || true
+		fi
 		stop_server
-		scs="$scs $(awk '$NF == "total" { print $4 }' "$run/strace.out")"
+		if [ "$3" = instr ]; then
+			vals="$vals $(cg_sum "$run"/cg/cg.*)"
+		else
+			vals="$vals $(awk '$NF == "total" { print $4 }' "$run/strace.out")"
+		fi
 		oks="$oks $ok"
 	done
 	rp=1000
-	set -- "$1" "$2" $scs $oks
-	per=$(awk -v i1="$3" -v i2="$4" -v n1="$5" -v n2="$6" 'BEGIN { printf "%.1f", (n2 > n1 ? (i2 - i1) / (n2 - n1) : 0) }')
-	printf '%s\t%s\tsys\t%s\t%s\t%s\t0\t1\t0\t-\t-\t0\t0\t0\t0\t0\t%s\t-\t%s\t%s\t-\t-\n' \
-		"$lab" "$2" "$nn in ${instr_s}s" "$6" "$6" "$per" \
-		"N $5 / $6 in $instr_s s each, system calls $3 / $4; $(settings "$1" | sed 's/;.*//')" \
+	what=$([ "$3" = instr ] && echo "Ir" || echo "system calls")
+	set -- "$1" "$2" "$3" $vals $oks
+	per=$(awk -v i1="$4" -v i2="$5" -v n1="$6" -v n2="$7" -v f="$([ "$3" = instr ] && echo %.0f || echo %.1f)" \
+		'BEGIN { printf f, (n2 > n1 ? (i2 - i1) / (n2 - n1) : 0) }')
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t0\t1\t0\t-\t-\t0\t0\t0\t0\t0\t%s\t-\t%s\t%s\t-\t-\n' \
+		"$lab" "$2" "$3" "$nn in ${instr_s}s" "$7" "$7" "$per" \
+		"N $6 / $7 in $instr_s s each, $what $4 / $5; $(settings "$1" | sed 's/;.*//')" \
 		"$(cut -d' ' -f1 /proc/loadavg)" >>"$new"
-	printf '  %-9s %-15s sys: %s system calls per operation (N %s/%s, calls %s/%s)\n' \
-		"$lab" "$2" "$per" "$5" "$6" "$3" "$4" >&2
+	printf '  %-9s %-15s %s: %s %s per operation (N %s/%s: %s/%s)\n' \
+		"$lab" "$2" "$3" "$per" "$what" "$6" "$7" "$4" "$5" >&2
 }
 
 echo "machine: $(machine_line); load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
@@ -664,8 +647,8 @@ for w in $workloads; do
 			has_part search && search "$s" "$w"
 			stop_server
 		fi
-		has_part instr && instr "$s" "$w"
-		has_part sys && sysc "$s" "$w"
+		has_part instr && twice "$s" "$w" instr
+		has_part sys && twice "$s" "$w" sys
 	done
 done
 
