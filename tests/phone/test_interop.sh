@@ -20,7 +20,10 @@
 #      "ended" for the 422;
 #   7. glare (sipp_glare_uac.xml): tzphone's hold re-INVITE and the
 #      peer's cross: 491 both ways, tzphone retries (higher CSeq) within
-#      the peer's 4.5 s and is held; no error event.
+#      the peer's 4.5 s and is held; no error event;
+#   8. responses the UAC must discard (a second Via, RFC 3261 8.1.3.3; a
+#      body shorter than Content-Length, 18.3) before a 200 to OPTIONS:
+#      only "response" 200 (sipp_bad_responses_uas.xml).
 # SIPp must exit 0 (every message as its scenario says) in each.
 . "$(dirname "$0")/lib.sh"
 
@@ -222,5 +225,22 @@ t_glare() {
 	ph_quit B
 }
 tz_try "7. glare: tzphone's hold re-INVITE crosses SIPp's: 491 both ways, retry after the back-off with a higher CSeq, held, ended by remote" t_glare
+
+# 8. responses to discard (a second Via; a body shorter than its
+# Content-Length) before the good one: only the 200 is reported
+t_bad_responses() {
+	local sp
+	ph_flow
+	sp=$(tz__free_port) || tz_fail "no free port"
+	sipp_bg S8 "$sp" -sf "$PH_DIR/sipp_bad_responses_uas.xml"
+	sleep 0.3
+	ph_start A --aor a@localhost --no-register
+	ph_cmd A "options sip:x@127.0.0.1:$sp"
+	ph_wait A '.event == "response"'
+	sipp_wait S8
+	ph_expect A "response:OPTIONS:200"
+	ph_quit A
+}
+tz_try "8. responses with two Vias or a short body are discarded: only the 200 reported" t_bad_responses
 
 tz_done
