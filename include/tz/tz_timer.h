@@ -37,6 +37,9 @@ struct tz_wheel {
 	struct tz_timer slot[TZ_WHEEL_LEVELS][TZ_WHEEL_SLOTS]; /**< list
 	                                       heads (sentinels) */
 	unsigned count; /**< timers running */
+	/** Per level, a bit per slot that may hold timers (set when one is
+	 *  placed, cleared when the slot is seen empty). */
+	uint64_t busy[TZ_WHEEL_LEVELS];
 };
 
 /** Start a wheel at time @p now_ms. */

@@ -3,6 +3,9 @@
  * slots, level k slot width 64^k ms. A timer sits at the level its delay
  * falls in; when time crosses a level's slot boundary that slot cascades
  * down, so every start, cancel and expiry is O(1) work per timer per level.
+ * A bitmap per level marks the slots that may hold timers, so finding the
+ * next one, and skipping the empty milliseconds up to it, does not visit
+ * every slot.
  */
 #include <stddef.h>
 
@@ -39,9 +42,11 @@ void tz_wheel_init(struct tz_wheel *w, uint64_t now_ms)
 
 	w->now = now_ms;
 	w->count = 0;
-	for (l = 0; l < TZ_WHEEL_LEVELS; l++)
+	for (l = 0; l < TZ_WHEEL_LEVELS; l++) {
+		w->busy[l] = 0;
 		for (s = 0; s < TZ_WHEEL_SLOTS; s++)
 			list_init(&w->slot[l][s]);
+	}
 }
 
 void tz_timer_init(struct tz_timer *t)
@@ -65,10 +70,14 @@ static void place(struct tz_wheel *w, struct tz_timer *t)
 		at = w->now + SPAN - 1;
 		delta = SPAN - 1;
 	}
+	unsigned slot;
+
 	while (level + 1 < TZ_WHEEL_LEVELS &&
 	       delta >= (uint64_t)1 << (BITS * (level + 1)))
 		level++;
-	append(&w->slot[level][(at >> (BITS * level)) & MASK], t);
+	slot = (unsigned)((at >> (BITS * level)) & MASK);
+	append(&w->slot[level][slot], t);
+	w->busy[level] |= (uint64_t)1 << slot;
 }
 
 void tz_timer_start(struct tz_wheel *w, struct tz_timer *t, uint64_t delay_ms,
@@ -113,10 +122,11 @@ uint64_t tz_timer_left(const struct tz_timer *t)
 /* Re-place every timer of a higher-level slot as time reaches it. */
 static void cascade(struct tz_wheel *w, unsigned level)
 {
-	struct tz_timer *head =
-	        &w->slot[level][(w->now >> (BITS * level)) & MASK];
+	unsigned slot = (unsigned)((w->now >> (BITS * level)) & MASK);
+	struct tz_timer *head = &w->slot[level][slot];
 	struct tz_timer moving;
 
+	w->busy[level] &= ~((uint64_t)1 << slot);
 	if (head->next == head)
 		return;
 	/* detach the whole list first: place() may append to this slot */
@@ -148,6 +158,8 @@ static unsigned fire(struct tz_wheel *w)
 		t->h(t->arg);
 		n++;
 	}
+	/* a handler's new timers land in later slots (delay >= 1 ms) */
+	w->busy[0] &= ~((uint64_t)1 << (w->now & MASK));
 	return n;
 }
 
@@ -156,10 +168,20 @@ unsigned tz_wheel_advance(struct tz_wheel *w, uint64_t now_ms)
 	unsigned n = 0, level;
 
 	while (w->now < now_ms) {
+		uint64_t next;
+
 		if (w->count == 0) {
 			w->now = now_ms; /* nothing can fire: jump */
 			break;
 		}
+		/* nothing fires or cascades before the next busy slot: skip
+		 * the empty milliseconds up to it */
+		next = tz_wheel_next(w);
+		if (next > 1)
+			w->now += next - 1 < now_ms - w->now ? next - 1
+			                                     : now_ms - w->now;
+		if (w->now >= now_ms)
+			break;
 		w->now++;
 		/* cascade from the top, so a timer falls as far as it can */
 		for (level = TZ_WHEEL_LEVELS - 1; level > 0; level--)
@@ -173,24 +195,42 @@ unsigned tz_wheel_advance(struct tz_wheel *w, uint64_t now_ms)
 
 uint64_t tz_wheel_next(const struct tz_wheel *w)
 {
-	unsigned level, i;
-
 	if (w->count == 0)
 		return UINT64_MAX;
 	/*
 	 * Level 0 is exact. A higher level answers with the start of the
-	 * first busy slot after the current one (early, never late); the
-	 * current index itself can only hold timers a full turn away.
+	 * first busy slot after the current one (early, never late), and
+	 * the earliest of the levels is the answer; the
+	 * current index itself can only hold timers a full turn away. The
+	 * busy bits find the candidates; a bit whose slot was emptied by
+	 * cancels stays until the slot's time comes (cascade, fire).
 	 */
-	for (level = 0; level < TZ_WHEEL_LEVELS; level++) {
+	uint64_t best = UINT64_MAX;
+
+	for (unsigned level = 0; level < TZ_WHEEL_LEVELS; level++) {
 		uint64_t width = (uint64_t)1 << (BITS * level);
 		uint64_t base = w->now >> (BITS * level);
-		for (i = 1; i <= TZ_WHEEL_SLOTS; i++) {
-			const struct tz_timer *head =
-			        &w->slot[level][(base + i) & MASK];
-			if (head->next != head)
-				return (base + i) * width - w->now;
+		unsigned from = (unsigned)((base + 1) & MASK);
+		uint64_t r = w->busy[level];
+
+		/* rotate: bit 0 is the slot after the current one */
+		r = from ? (r >> from) | (r << (TZ_WHEEL_SLOTS - from)) : r;
+		while (r) {
+			unsigned i = (unsigned)__builtin_ctzll(r);
+			unsigned slot = (from + i) & MASK;
+			const struct tz_timer *head = &w->slot[level][slot];
+
+			if (head->next != head) {
+				/* a higher level's cascade may come before
+				 * a lower level's timer: the earliest wins */
+				uint64_t at = (base + 1 + i) * width - w->now;
+
+				if (at < best)
+					best = at;
+				break;
+			}
+			r &= r - 1;
 		}
 	}
-	return 1; /* cannot happen while count > 0 */
+	return best == UINT64_MAX ? 1 : best; /* 1: cannot happen */
 }

@@ -145,6 +145,35 @@ static int test_timer_next(void)
 	return 0;
 }
 
+/* A level-1 timer that cascades before a level-0 one is due: the poll
+ * timeout names the cascade, and one long advance (which skips empty
+ * milliseconds) still fires both at their due times, in order. */
+static int test_timer_cascade_first(void)
+{
+	struct tz_wheel w;
+	struct probe a, b;
+
+	tz_wheel_init(&w, 0);
+	arm(&w, &a, 70); /* level 1: slot of 64..127 */
+	tz_wheel_advance(&w, 60);
+	arm(&w, &b, 40);                     /* level 0: due at 100 */
+	TZ_EXPECT_INT(tz_wheel_next(&w), 4); /* the cascade at 64 */
+	tz_wheel_advance(&w, 1000);
+	TZ_EXPECT_INT(a.fired, 70);
+	TZ_EXPECT_INT(b.fired, 100);
+	TZ_EXPECT_INT(a.count + b.count, 2);
+	TZ_EXPECT_INT(tz_wheel_next(&w), UINT64_MAX);
+	/* cancelled timers leave their slots marked: still no wrong time */
+	arm(&w, &a, 5000);
+	arm(&w, &b, 300);
+	tz_timer_cancel(&b.t);
+	TZ_EXPECT(tz_wheel_next(&w) <= 5000);
+	tz_wheel_advance(&w, w.now + 10000);
+	TZ_EXPECT_INT(a.fired, a.due);
+	TZ_EXPECT_INT(b.count, 0);
+	return 0;
+}
+
 /* Thousands of timers, random delays and random clock steps (seeded). */
 static int test_timer_random_load(void)
 {
@@ -180,6 +209,7 @@ static int test_timer_random_load(void)
 }
 
 static const struct tz_test tests[] = {
+        TZ_TEST(test_timer_cascade_first),
         TZ_TEST(test_timer_exact),
         TZ_TEST(test_timer_cancel_restart),
         TZ_TEST(test_timer_cancel_from_handler),
