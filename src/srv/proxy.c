@@ -288,10 +288,13 @@ void proxy_request(struct worker *w, struct tz_msg *m,
 			w->ps.challenged++;
 			return;
 		}
-		/* RFC3325 5: we assert only the identity we verified */
-		if (strlen(user) != m->from.u.user.len ||
-		    strncasecmp(user, m->buf + m->from.u.user.off,
-		                m->from.u.user.len)) {
+		/* RFC3325 5: we assert only the identity we verified. Inside
+		 * a dialog From is the dialog's local URI (RFC3261 12.2.1.1),
+		 * which is another user's AOR when the call reached this one
+		 * by forwarding: only a new request must name its sender. */
+		if (initial && (strlen(user) != m->from.u.user.len ||
+		                strncasecmp(user, m->buf + m->from.u.user.off,
+		                            m->from.u.user.len))) {
 			uas_reply(w, m, src, 403,
 			          "Forbidden: From does not match the "
 			          "credentials",
