@@ -36,7 +36,8 @@
 # NAME[:METHOD][:CODE][:BY][@N], N the call's rank among the calls that
 # phone has seen (1 = its first call id), e.g.
 #   registered progress:180@1 established@1 ended:200:remote@1
-# Only the contract's event names count there; a phone may add others.
+# Only the contract's event names count there; a phone may add others. A
+# progress event repeated at once counts once (a retransmitted 1xx).
 #
 # Every wait is bounded in count and in time; phones are ended by the PID
 # recorded when they were started, never by name.
@@ -408,7 +409,10 @@ ph_events() {
 			 | join(":"))
 			+ (if $n == null or $only != "" then "" else "@\($n)" end)]
 		  end)
-	| .out | join(" ")'
+	# a progress repeated at once is one: a 1xx retransmitted (the
+	# caller resent its INVITE, P resent its last provisional) is not news
+	| .out | reduce .[] as $x ([]; if ($x | startswith("progress:")) and
+		length > 0 and .[-1] == $x then . else . + [$x] end) | join(" ")'
 }
 
 # ph__settle NAME: wait (at most 2 s) until the phone has written nothing
