@@ -16,9 +16,12 @@
 #      subscription in it 481, BYE: 200 and "ended" 200 remote, a BYE
 #      after that: 481; a BYE racing a re-INVITE: 200 to the BYE, a final
 #      response to the re-INVITE. No event for any bad message; the
-#      phone lives. (Glare, re-INVITEs crossing, is in test_interop.sh: a
-#      connected raw socket does not hear tzphone's own requests, which
-#      leave from another port than the one it listens on.)
+#      phone lives;
+#   6. the RFC 4475 torture and RFC 5118 IPv6 messages (TZ_TESTDATA,
+#      default ../shared/testdata), one datagram each: the phone lives.
+# (Glare, re-INVITEs crossing, is in test_interop.sh: a connected raw
+# socket does not hear tzphone's own requests, which leave from another
+# port than the one it listens on.)
 . "$(dirname "$0")/lib.sh"
 
 ph_dir
@@ -240,5 +243,30 @@ t_race() {
 	ph_quit Q
 }
 tz_try "5. network: a BYE racing a re-INVITE: BYE 200, re-INVITE 200 or 487, ended 200 remote" t_race
+
+# 6. the torture messages of RFC 4475 and the IPv6 ones of RFC 5118
+# (TZ_TESTDATA, default ../shared/testdata beside the repository), each
+# as one datagram: the phone lives and still answers OPTIONS 200
+t_torture() {
+	local port td f n=0
+	td=${TZ_TESTDATA:-$PH_DIR/../../../shared/testdata}
+	[ -d "$td/rfc4475" ] || tz_fail "no RFC 4475 messages in $td (set TZ_TESTDATA)"
+	net_phone
+	for f in "$td"/rfc4475/*.dat "$td"/rfc5118/*.dat; do
+		[ -f "$f" ] || continue
+		head -c 65000 "$f" >"$TZ_DIR/t.dat"
+		tz_udp_send "$TZ_DIR/t.dat"
+		n=$((n + 1))
+		ph_alive Q || tz_fail "tzphone died on $f"
+	done
+	tz_expect_ge "torture messages sent" "$n" 50
+	sleep 0.5
+	ph_alive Q || tz_fail "tzphone died after the torture messages"
+	raw "OPTIONS sip:q@127.0.0.1:$port" "1 OPTIONS" "after-$RANDOM" ""
+	send_expect '^SIP/2.0 200' >/dev/null
+	tz_udp_close
+	ph_quit Q
+}
+tz_try "6. network: the RFC 4475 torture and RFC 5118 IPv6 messages, one datagram each: alive, OPTIONS 200 after, quit exits 0" t_torture
 
 tz_done
