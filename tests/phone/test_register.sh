@@ -8,7 +8,9 @@
 #      Brief, the phone registers again asking Min-Expires (RFC 3261
 #      10.2.8) and is registered;
 #   3. EOF on stdin in a call: the phone hangs up (the peer's call ends 200
-#      by remote), unregisters (no binding left) and exits 0.
+#      by remote), unregisters (no binding left) and exits 0;
+#   4. nobody at the proxy's address: registration_failed 408 (--t1 20,
+#      so Timer F is 1.28 s), quit still exits 0.
 . "$(dirname "$0")/lib.sh"
 
 # 1. refresh
@@ -69,4 +71,18 @@ t_eof() {
 }
 tz_try "3. EOF on stdin in a call: BYE (B ended 200 remote), unregistered, exit 0" t_eof
 tz_stop
+# 4. nobody at the registrar's address (--t1 20: Timer F 1.28 s):
+# registration_failed 408, and the phone lives and quits
+t_noserver() {
+	local p
+	ph_flow
+	p=$(tz__free_port) || tz_fail "no free port"
+	PH_NOWAIT=1 ph_start A --aor a4@localhost --password a4pw --t1 20 \
+		--proxy "udp:127.0.0.1:$p"
+	ph_wait A '.event == "registration_failed"' 10
+	ph_expect A "registration_failed:408"
+	ph_quit A
+}
+tz_try "4. no registrar at the proxy address: registration_failed 408, quit exits 0" t_noserver
+
 tz_done
