@@ -209,6 +209,15 @@ int tz_tsx_server_alloc(struct tz_tsx **tp, struct tz_tsx_layer *l,
 int tz_tsx_reply(struct tz_tsx *st, const char *buf, size_t len);
 
 /**
+ * Where a response to @p req, received from @p src, goes (RFC 3261
+ * 18.2.2, RFC 3581 4): the connection of a reliable transport; the top
+ * Via's maddr; with rport the source address and port; else the source
+ * address and the sent-by port (5060, 5061 for TLS, when absent).
+ */
+void tz_resp_dest(const struct tz_msg *req, const struct tz_tp_dest *src,
+                  struct tz_tp_dest *out);
+
+/**
  * As tz_tsx_reply(), for a response the caller vouches for (one it
  * parsed, or built, and edited): its @p status and To tag (@p totag, an
  * offset and length in @p buf; @p has_totag false when there is none)

@@ -174,7 +174,7 @@ static void up(struct pctx *px, const struct tz_msg *r)
 	if (err == -EPROTO && r->status / 100 == 2) {
 		struct tz_tp_dest dst;
 
-		resp_dest(px->req, &px->src, &dst);
+		tz_resp_dest(px->req, &px->src, &dst);
 		err = worker_send(w, w->out.p, w->out.len, &dst);
 	}
 	if (!err)
@@ -838,7 +838,7 @@ void pctx_start(struct worker *w, struct tz_msg *m,
 		for (i = 0; ok && i < n; i++)
 			ok = br_add(px, &t[i]) != NULL;
 	}
-	resp_dest(m, src, &dst);
+	tz_resp_dest(m, src, &dst);
 	if (ok)
 		ok = tz_tsx_server_alloc(&px->st, w->tsx, m, &dst, 0, st_err,
 		                         px) == 0;

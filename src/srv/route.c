@@ -187,40 +187,6 @@ int via_prefix(const char *buf, size_t len, const struct tz_tp_dest *src,
 	return via_fix(&m, src, out, cap, outlen) ? 0 : 1;
 }
 
-void resp_dest(const struct tz_msg *req, const struct tz_tp_dest *src,
-               struct tz_tp_dest *out)
-{
-	const struct tz_via *v = &req->via1;
-	uint16_t port = v->port > 0            ? (uint16_t)v->port
-	                : src->tp == TZ_TP_TLS ? 5061
-	                                       : 5060;
-	struct via_marks vm;
-
-	*out = *src;
-	via_marks(req, &vm);
-	if (src->reliable) {
-		/* RFC3261 18.2.2: over the connection the request came on;
-		 * if that is gone, to the source IP and the sent-by port */
-	} else if ((v->has & TZ_VIA_MADDR) && v->maddr.len) {
-		/* RFC3261 18.2.2: maddr: to that address (of the family of
-		 * the socket it came in on), sent-by port */
-		struct sockaddr_storage m;
-		socklen_t mlen;
-
-		if (tz_sa_from_host(req->buf + v->maddr.off, v->maddr.len, 0,
-		                    &m, &mlen) == 0 &&
-		    m.ss_family == out->addr.ss_family)
-			memcpy(&out->addr, &m, mlen);
-	} else if (vm.has_rport) {
-		/* RFC3581 4: to the source IP and port, from the socket
-		 * the request came in on */
-		return;
-	}
-	/* RFC3261 18.2.2: the received address (the source IP) and the
-	 * sent-by port */
-	tz_sa_set_port(&out->addr, port);
-}
-
 bool srv_is_domain(const struct tz_config *c, const char *host, size_t hlen)
 {
 	for (unsigned i = 0; i < c->ndomain; i++)

@@ -189,8 +189,6 @@ int via_prefix(const char *buf, size_t len, const struct tz_tp_dest *src,
                char *out, size_t cap, size_t *outlen);
 int via_fix(const struct tz_msg *m, const struct tz_tp_dest *src, char *out,
             size_t cap, size_t *outlen);
-void resp_dest(const struct tz_msg *req, const struct tz_tp_dest *src,
-               struct tz_tp_dest *out);
 bool srv_is_local(const struct tz_config *c, const char *host, size_t hlen,
                   int port, enum tz_tp_proto tp);
 bool srv_is_domain(const struct tz_config *c, const char *host, size_t hlen);

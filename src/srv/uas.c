@@ -61,7 +61,7 @@ int uas_tsx(struct worker *w, const struct tz_msg *m,
 	struct tz_tp_dest dst;
 	int err;
 
-	resp_dest(m, src, &dst);
+	tz_resp_dest(m, src, &dst);
 	err = tz_tsx_server_alloc(out, w->tsx, m, &dst, 0, NULL, NULL);
 	if (err)
 		/* out of memory: no answer, the client retransmits */
@@ -148,7 +148,7 @@ void uas_reply_bad(struct worker *w, const struct tz_msg *m, uint16_t status,
 	rb.status = status;
 	rb.reason = reason;
 	rb.to_tag = tag;
-	resp_dest(m, src, &dst);
+	tz_resp_dest(m, src, &dst);
 	tz_buf_reset(&w->out);
 	if (tz_build_response(&w->out, m, &rb) == 0 &&
 	    worker_send(w, w->out.p, w->out.len, &dst) == 0)

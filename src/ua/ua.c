@@ -330,8 +330,12 @@ static void reply_bad(struct tz_ua *ua, const struct tz_msg *bad,
 	rb.reason = reason;
 	rb.to_tag = tag;
 	tz_buf_reset(&ua->out);
-	if (!tz_build_response(&ua->out, &m, &rb))
-		tz_transport_send(ua->tp, ua->out.p, ua->out.len, src);
+	if (!tz_build_response(&ua->out, &m, &rb)) {
+		struct tz_tp_dest rd;
+
+		tz_resp_dest(&m, src, &rd);
+		tz_transport_send(ua->tp, ua->out.p, ua->out.len, &rd);
+	}
 out:
 	tz_buf_free(&b);
 }
@@ -354,8 +358,14 @@ static void rx(const char *buf, size_t len, unsigned flags,
 	/* typed values (Session-Expires, Refer-To, ...) are decoded into
 	 * the arena while the message is handled, responses included */
 	tz_msg_set_arena(&m, &ua->arena);
-	if (!tz_tsx_layer_recv(ua->tsx, &m, src) && m.request)
-		request(ua, &m, src);
+	if (!tz_tsx_layer_recv(ua->tsx, &m, src) && m.request) {
+		/* RFC3261 18.2.2, RFC3581 4: responses go where the top Via
+		 * says, which is not always the source port */
+		struct tz_tp_dest rd;
+
+		tz_resp_dest(&m, src, &rd);
+		request(ua, &m, &rd);
+	}
 	tz_msg_set_arena(&m, NULL);
 	tz_arena_free(&ua->arena);
 }

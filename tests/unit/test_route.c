@@ -228,7 +228,7 @@ static int test_resp_dest(void)
 
 		TZ_EXPECT_INT(parse_via(&m, msg, sizeof(msg), rows[i].via), 0);
 		src4(&src, "192.0.2.1", 4000, rows[i].tp);
-		resp_dest(&m, &src, &out);
+		tz_resp_dest(&m, &src, &out);
 		inet_ntop(AF_INET, &((struct sockaddr_in *)&out.addr)->sin_addr,
 		          ip, sizeof(ip));
 		TZ_EXPECT(strcmp(ip, rows[i].ip) == 0);
