@@ -355,6 +355,11 @@ static void rx(const char *buf, size_t len, unsigned flags,
 		reply_bad(ua, &m, buf, len, src);
 		return;
 	}
+	/* RFC3261 8.1.3.3: a response with more than one Via is not for
+	 * us (a UAC put only its own): discarded before any transaction
+	 * sees it */
+	if (!m.request && m.nvia > 1)
+		return;
 	/* typed values (Session-Expires, Refer-To, ...) are decoded into
 	 * the arena while the message is handled, responses included */
 	tz_msg_set_arena(&m, &ua->arena);
