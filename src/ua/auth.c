@@ -70,18 +70,15 @@ static int unq(char *out, size_t cap, const char *base, struct tz_span s)
 	return tz_qstr_unescape(out, cap, &n, base, s);
 }
 
-int ua_auth_header(struct tz_ua *ua, struct tz_msg *resp, const char *method,
-                   const char *uri, char *out, size_t cap)
+/* Learn the best challenge of a 401 / 407 into ua->cred[kind]. */
+static int learn(struct tz_ua *ua, struct tz_msg *resp, unsigned kind)
 {
-	enum tz_hdr_id id = resp->status == 407 ? TZ_HDR_PROXY_AUTHENTICATE
-	                                        : TZ_HDR_WWW_AUTHENTICATE;
+	enum tz_hdr_id id =
+	        kind ? TZ_HDR_PROXY_AUTHENTICATE : TZ_HDR_WWW_AUTHENTICATE;
+	struct ua_cred *c = &ua->cred[kind];
 	struct tz_auth best = {0}, a;
 	const struct tz_hdr *h;
-	char realm[256], nonce[256], opaque[256], cnonce[20];
-	char ha1[TZ_DIGEST_HEX], rsp[TZ_DIGEST_HEX];
-	struct tz_digest_in in = {0};
-	struct tz_buf b;
-	int best_rank = 0, err;
+	int best_rank = 0;
 
 	for (unsigned i = 0; (h = tz_msg_hdr_find(resp, id, i)); i++) {
 		int rk;
@@ -94,31 +91,51 @@ int ua_auth_header(struct tz_ua *ua, struct tz_msg *resp, const char *method,
 			best_rank = rk;
 		}
 	}
+	c->valid = false;
 	if (!best_rank)
 		return -ENOENT;
-	if (unq(realm, sizeof(realm), resp->buf, best.realm) ||
-	    unq(nonce, sizeof(nonce), resp->buf, best.nonce))
+	if (unq(c->realm, sizeof(c->realm), resp->buf, best.realm) ||
+	    unq(c->nonce, sizeof(c->nonce), resp->buf, best.nonce))
 		return -EBADMSG;
-	opaque[0] = 0;
-	if ((best.has & TZ_AUTH_OPAQUE) &&
-	    unq(opaque, sizeof(opaque), resp->buf, best.opaque))
+	c->opaque[0] = 0;
+	c->has_opaque = best.has & TZ_AUTH_OPAQUE;
+	if (c->has_opaque &&
+	    unq(c->opaque, sizeof(c->opaque), resp->buf, best.opaque))
 		return -EBADMSG;
-	err = tz_digest_ha1(best.alg, ua->user, realm, ua->password, ha1);
-	if (err)
-		return err;
+	c->alg = best.alg;
+	c->qop = best.has & TZ_AUTH_QOP;
+	/* RFC7616 3.4: a new nonce: its nonce-count starts again at 1 */
+	c->nc = 0;
+	if (tz_digest_ha1(best.alg, ua->user, c->realm, ua->password, c->ha1))
+		return -ENOMEM;
+	c->valid = true;
+	return 0;
+}
+
+/* The credentials of ua->cred[kind] for @p method and @p uri, with the
+ * next nonce-count and a fresh cnonce (RFC 7616 3.4). */
+static int print(struct tz_ua *ua, unsigned kind, const char *method,
+                 const char *uri, char *out, size_t cap)
+{
+	struct ua_cred *c = &ua->cred[kind];
+	struct tz_digest_in in = {0};
+	char cnonce[20], nc[9], rsp[TZ_DIGEST_HEX];
+	struct tz_buf b;
+	int err;
+
 	ua_rand_hex(cnonce, sizeof(cnonce));
-	in.alg = best.alg;
-	in.ha1 = ha1;
-	in.nonce = nonce;
+	snprintf(nc, sizeof(nc), "%08x", ++c->nc);
+	in.alg = c->alg;
+	in.ha1 = c->ha1;
+	in.nonce = c->nonce;
 	in.method = method;
 	in.uri = uri;
-	if (best.has & TZ_AUTH_QOP) {
-		/* RFC7616 3.4: a new nonce each challenge, so nc starts at 1 */
+	if (c->qop) {
 		in.qop = "auth";
-		in.nc = "00000001";
+		in.nc = nc;
 		in.cnonce = cnonce;
-	} else if (best.alg == TZ_DIGEST_MD5_SESS ||
-	           best.alg == TZ_DIGEST_SHA256_SESS) {
+	} else if (c->alg == TZ_DIGEST_MD5_SESS ||
+	           c->alg == TZ_DIGEST_SHA256_SESS) {
 		in.cnonce = cnonce;
 	}
 	err = tz_digest_response(&in, rsp);
@@ -126,22 +143,45 @@ int ua_auth_header(struct tz_ua *ua, struct tz_msg *resp, const char *method,
 		return err;
 	tz_buf_init_fixed(&b, out, cap);
 	tz_buf_printf(&b, "%s: Digest username=\"%s\"",
-	              id == TZ_HDR_PROXY_AUTHENTICATE ? "Proxy-Authorization"
-	                                              : "Authorization",
-	              ua->user);
-	put_q(&b, "realm", realm);
-	put_q(&b, "nonce", nonce);
+	              kind ? "Proxy-Authorization" : "Authorization", ua->user);
+	put_q(&b, "realm", c->realm);
+	put_q(&b, "nonce", c->nonce);
 	put_q(&b, "uri", uri);
 	tz_buf_printf(&b, ", response=\"%s\"", rsp);
-	if (alg_name(best.alg))
-		tz_buf_printf(&b, ", algorithm=%s", alg_name(best.alg));
+	if (alg_name(c->alg))
+		tz_buf_printf(&b, ", algorithm=%s", alg_name(c->alg));
 	if (in.cnonce)
 		tz_buf_printf(&b, ", cnonce=\"%s\"", cnonce);
 	if (in.qop)
 		tz_buf_printf(&b, ", qop=auth, nc=%s", in.nc);
-	if (best.has & TZ_AUTH_OPAQUE)
-		put_q(&b, "opaque", opaque);
+	if (c->has_opaque)
+		put_q(&b, "opaque", c->opaque);
 	tz_buf_puts(&b, "\r\n");
 	tz_buf_putc(&b, 0);
 	return b.err ? -EOVERFLOW : 0;
+}
+
+int ua_auth_header(struct tz_ua *ua, struct tz_msg *resp, const char *method,
+                   const char *uri, char *out, size_t cap)
+{
+	unsigned kind = resp->status == 407;
+	int err = learn(ua, resp, kind);
+
+	return err ? err : print(ua, kind, method, uri, out, cap);
+}
+
+void ua_auth_cached(struct tz_ua *ua, const char *method, const char *uri,
+                    char *out, size_t cap)
+{
+	/* RFC3261 22.3: credentials cached for a realm go with later
+	 * requests: the registrar's with REGISTER, the proxy's with every
+	 * request it would challenge (never ACK or CANCEL, 22.1) */
+	unsigned kind = strcmp(method, "REGISTER") != 0;
+
+	out[0] = 0;
+	if (!ua->has_password || !ua->cred[kind].valid ||
+	    !strcmp(method, "ACK") || !strcmp(method, "CANCEL"))
+		return;
+	if (print(ua, kind, method, uri, out, cap))
+		out[0] = 0;
 }

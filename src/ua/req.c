@@ -87,7 +87,8 @@ static int build(struct ua_req *r)
 	struct sockaddr_storage local;
 	socklen_t llen;
 	char hp[TZ_SA_STRLEN],
-	        hdrs[sizeof(r->hdrs) + sizeof(r->st) + sizeof(r->auth) + 160];
+	        hdrs[sizeof(r->hdrs) + sizeof(r->st) + sizeof(r->auth) + 160],
+	        cached[sizeof(r->auth)];
 	int err;
 
 	if (!r->keep_branch) {
@@ -124,8 +125,13 @@ static int build(struct ua_req *r)
 	rb.max_forwards = 70;
 	if (r->contact)
 		rb.contact = ua->contact;
-	snprintf(hdrs, sizeof(hdrs), "%s%s%sUser-Agent: %s\r\n", r->hdrs, r->st,
-	         r->auth, UA_AGENT);
+	/* RFC3261 22.3: without a challenge of its own, the credentials
+	 * the last challenge gave (one round trip less) */
+	cached[0] = 0;
+	if (!r->auth[0])
+		ua_auth_cached(ua, rb.method, rb.ruri, cached, sizeof(cached));
+	snprintf(hdrs, sizeof(hdrs), "%s%s%s%sUser-Agent: %s\r\n", r->hdrs,
+	         r->st, r->auth, cached, UA_AGENT);
 	rb.headers = hdrs;
 	rb.ctype = r->body ? r->ctype : NULL;
 	rb.body = r->body;
@@ -200,8 +206,15 @@ static bool retry_auth(struct ua_req *r, const struct tz_msg *resp)
 	int err;
 
 	if ((resp->status != 401 && resp->status != 407) || !ua->has_password ||
-	    r->nauth >= 2 || r->no_tsx || !strcmp(r->method, "CANCEL"))
+	    r->no_tsx || !strcmp(r->method, "CANCEL"))
 		return false;
+	if (r->nauth >= 2) {
+		/* refused twice: the cached credentials are wrong too, and
+		 * must not go out preemptively (each would count as a
+		 * failure against us, and lead to throttling) */
+		ua->cred[resp->status == 407].valid = false;
+		return false;
+	}
 	/* the digest-uri is the Request-URI as sent (RFC 3261 22.4) */
 	sent = r->t ? tz_tsx_request(r->t) : NULL;
 	if (!sent || sent->ruri.len >= sizeof(uri))

@@ -12,6 +12,7 @@
 
 #include "tz/tz_arena.h"
 #include "tz/tz_buf.h"
+#include "tz/tz_digest.h"
 #include "tz/tz_dlg.h"
 #include "tz/tz_msg.h"
 #include "tz/tz_resolve.h"
@@ -98,6 +99,18 @@ struct tz_ua {
 	char domain[128];
 	char password[128];
 	bool has_password;
+	/* RFC3261 22.3: the last challenge answered, per kind (0: 401
+	 * WWW-Authenticate from the registrar, 1: 407 from the proxy), sent
+	 * again with the next nonce-count on later requests */
+	struct ua_cred {
+		bool valid;
+		bool qop;
+		bool has_opaque;
+		enum tz_digest_alg alg;
+		uint32_t nc;
+		char realm[256], nonce[256], opaque[256];
+		char ha1[TZ_DIGEST_HEX];
+	} cred[2];
 	char aor_uri[300]; /* "sip:alice@localhost" */
 	char proxy_uri[96];
 	enum tz_tp_proto ltp;
@@ -227,6 +240,11 @@ int ua_req_send(struct ua_req *r);
 void ua_req_free(struct ua_req *r);
 int ua_req_resend_ack(struct ua_req *r);
 int ua_req_retry(struct ua_req *r);
+/* Credentials from the cache for a new request (REGISTER: the
+ * registrar's; anything else but ACK and CANCEL: the proxy's) into @p
+ * out ("" when none). */
+void ua_auth_cached(struct tz_ua *ua, const char *method, const char *uri,
+                    char *out, size_t cap);
 int ua_auth_header(struct tz_ua *ua, struct tz_msg *resp, const char *method,
                    const char *uri, char *out, size_t cap);
 
