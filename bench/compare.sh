@@ -49,6 +49,10 @@
 #                      -X; default fm. Debian's build defaults to qm, with
 #                      memory debugging compiled in, which made a call cost
 #                      ~10x the instructions here: see docs/benchmarks.md)
+#   --build tree|head  tree (default): bench_bin, the working tree in
+#                      build-bench/; head: bench_bin_head, HEAD as committed
+#                      (git archive) in build-bench-head/, for figures of
+#                      record on a tree others are editing
 #   --sipp K (1..8, default 1): K SIPp processes share the load (each
 #                      RATE/K, its own users); for calls also K callees,
 #                      each its own SIPp UAS
@@ -78,6 +82,7 @@ tzmode=dialog
 kamw=4
 nsipp=1
 kmem=fm
+build=tree
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1; parts=fixed,instr; fixed_s=5 ;;
@@ -100,6 +105,7 @@ while [ $# -gt 0 ]; do
 	--kam-workers) kamw=$2; shift ;;
 	--sipp) nsipp=$2; shift ;;
 	--kam-mem) kmem=$2; shift ;;
+	--build) build=$2; shift ;;
 	-h | --help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "unknown argument: $1 (--help)" >&2; exit 2 ;;
 	esac
@@ -283,12 +289,17 @@ if [ "$report_only" = 1 ]; then
 fi
 
 install_deps
-bin=$(bench_bin)
-case $bin in /*) ;; *) bin=$top/$bin ;; esac
-# what was built: HEAD, and whether the sources differed from it
+# what is built: HEAD, and whether the sources differed from it
 tzrev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-[ -z "$(git status --porcelain -- src include apps CMakeLists.txt 2>/dev/null)" ] ||
-	tzrev="$tzrev+uncommitted"
+if [ "$build" = head ] && [ -z "${TZ_BIN:-}" ]; then
+	bin=$(bench_bin_head)
+else
+	bin=$(bench_bin)
+	[ -n "${TZ_BIN:-}" ] && tzrev="TZ_BIN"
+	[ -z "$(git status --porcelain -- src include apps CMakeLists.txt 2>/dev/null)" ] ||
+		tzrev="$tzrev+uncommitted"
+fi
+case $bin in /*) ;; *) bin=$top/$bin ;; esac
 kver=$(kamailio -v | head -1)
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tzcmp.XXXXXX")
 spid=

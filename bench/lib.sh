@@ -62,6 +62,8 @@ kids() { # cutime + cstime of this shell: the children it waited for
 #   free_udp_port       a loopback UDP port nobody listens on
 #   pctl FILE P         the Pth percentile of FILE (one number per line,
 #                       sorted), 2 decimals; "-" when FILE is empty
+#   bench_bin_head      a Release build of HEAD as committed (git archive) in
+#                       build-bench-head/, whatever the working tree holds
 #   cg_sum FILE...      the sum of the "summary:" (else "totals:") event
 #                       counts of callgrind output files (Ir)
 
@@ -121,4 +123,18 @@ group_ustime() { # "UTIME STIME" of the group (ROOT and its children), ticks
 		set -- ${l##*) }
 		echo "${12} ${13}"
 	done | awk '{ u += $1; s += $2 } END { print u + 0, s + 0 }'
+}
+bench_bin_head() { # a Release build of HEAD as committed (git archive), not
+	# of the working tree, in build-bench-head/ (sources re-exported when
+	# HEAD moves); prints the binary's path
+	rev=$(git rev-parse HEAD)
+	if [ "$(cat build-bench-head/rev 2>/dev/null)" != "$rev" ]; then
+		rm -rf build-bench-head/src
+		mkdir -p build-bench-head/src
+		git archive HEAD | tar -x -C build-bench-head/src
+		echo "$rev" >build-bench-head/rev
+	fi
+	cmake -S build-bench-head/src -B build-bench-head/build -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build build-bench-head/build -j"$(nproc)" --target trapezoid >/dev/null
+	echo build-bench-head/build/trapezoid
 }
