@@ -189,8 +189,9 @@ report() {
 		function mb(kb) { return kb > 0 ? sprintf("%.1f MB", kb / 1024) : "-" }
 		function lim(row,   f) {
 			split(row, f, "\t")
-			return sprintf("%s (server %.2f, SIPp %.2f%s cores)", f[18], f[12] / f[8], f[13] / f[8],
-				f[14] > 0 ? sprintf(" + UAS %.2f", f[14] / f[8]) : "")
+			sp = f[19]; sub(/^.*; /, "", sp)
+			return sprintf("%s (server %.2f, SIPp %.2f%s cores; %s)", f[18], f[12] / f[8], f[13] / f[8],
+				f[14] > 0 ? sprintf(" + UAS %.2f", f[14] / f[8]) : "", sp)
 		}
 		END {
 			n = split("register register-noauth calls options", W, " ")
@@ -214,7 +215,8 @@ report() {
 					fr_ = sprintf("%d/s (%d ok, %d failed)", f[9], f[6], f[7]); fp = f[10] " / " f[11]
 					if (f[6] > 0) {
 						fc = sprintf("%.1f ms", f[12] * 1e6 / f[6])
-						if (f[21] != "-" && f[21] != "") fc = fc sprintf(" (%.1f ms less idle)", (f[12] - f[21] * f[8]) * 1e6 / f[6])
+						li = (f[12] - f[21] * f[8]) * 1e6 / f[6]
+						if (f[21] != "-" && f[21] != "") fc = fc (li > 0 ? sprintf(" (%.1f ms less idle)", li) : " (idle not measurable)")
 						fs = sprintf("%.1f ms", f[13] * 1e6 / f[6])
 					}
 				}
