@@ -95,7 +95,8 @@ struct tz_registry {
 	bool in_tx;
 	bool store_failed; /* a write of the open batch failed */
 	unsigned batch;
-	unsigned batch_cdrs; /* call records written in the open batch */
+	unsigned batch_cdrs;        /* call records written in the open batch */
+	struct tz_timer cdr_linger; /* a batch of call records only waits */
 	struct reg_pending *pend, **pend_tail;
 	/* watchers */
 	unsigned nwatch;

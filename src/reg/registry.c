@@ -22,6 +22,10 @@
 /* A batch is committed when the thread has nothing else to do, or at
  * this many requests, whichever comes first. */
 #define BATCH_MAX 1024
+/* A batch of call records alone (nobody waits for an answer) waits this
+ * long for more to share its commit: at a low call rate every record
+ * was its own fsync'd commit. A crash loses at most this much of them. */
+#define CDR_LINGER_MS 100
 
 int64_t reg_now(void)
 {
@@ -73,6 +77,7 @@ static void flush(struct tz_registry *r)
 	struct reg_pending *p, *pn;
 	bool failed = false;
 
+	tz_timer_cancel(&r->cdr_linger);
 	if (r->in_tx) {
 		r->in_tx = false;
 		if (r->store_failed || tz_store_commit(r->store) != 0) {
@@ -109,10 +114,22 @@ static void flush(struct tz_registry *r)
 	}
 }
 
+static void cdr_due(void *arg)
+{
+	flush(arg);
+}
+
 static void on_idle(void *arg)
 {
 	struct tz_registry *r = arg;
 
+	if (!r->polling && r->in_tx && !r->pend && !r->batch && r->batch_cdrs) {
+		/* only call records: they wait CDR_LINGER_MS for company */
+		if (!tz_timer_active(&r->cdr_linger))
+			tz_timer_start(tz_loop_wheel(r->loop), &r->cdr_linger,
+			               CDR_LINGER_MS, cdr_due, r);
+		return;
+	}
 	flush(r);
 	if (r->polling && !tz_mbox_pending(r->mbox))
 		tz_loop_stop(r->loop);
@@ -546,6 +563,7 @@ int tz_registry_open(struct tz_registry **out, const char *db, char *err,
 	}
 	memset(r, 0, sizeof(*r));
 	r->pend_tail = &r->pend;
+	tz_timer_init(&r->cdr_linger);
 	atomic_store(&r->max_contacts, 10);
 	e = reg_table_init(r);
 	if (!e)

@@ -404,6 +404,8 @@ f_cdr() {
 	phone_start A11b feat_final_uac.xml "$(phone_port)" -key callee b -key from "$A_FROM"
 	phone_wait A11b B11b
 	feat_idle
+	# records alone wait up to 100 ms for company before their commit
+	tz_wait_field registrar.cdrs 2 5
 	csv=$(timeout 10 "$TZ_BIN" cdr --format csv --db "sqlite:$TZ_DIR/test.db" 2>&1) ||
 		tz_fail "trapezoid cdr: $csv"
 	tz_log "cdr: $(printf '%s' "$csv" | tr '\n' '|')"

@@ -45,6 +45,8 @@ f_end() {
 	out=$(ctl end "$cid")
 	rc=$?
 	tz_expect "ending it again" "$rc $out" '1 {"error":"no such dialog"}'
+	# records alone wait up to 100 ms for company before their commit
+	tz_wait_field registrar.cdrs 1 5
 	cdr=$(timeout 10 "$TZ_BIN" cdr --format json --db "sqlite:$TZ_DIR/test.db" 2>&1) ||
 		tz_fail "trapezoid cdr: $cdr"
 	tz_expect "the record" \
