@@ -44,6 +44,8 @@ static const char usage[] =
         "  --call-waiting        a call while busy gets 182 Queued (not "
         "486)\n"
         "  --t1 MS               SIP timer T1 (default 500)\n"
+        "  --dns-hosts FILE      a, aaaa, srv, naptr records answered\n"
+        "                        before DNS (tests, closed networks)\n"
         "  --session-timer SECS  ask for a session timer (RFC 4028, >= 90 s)\n"
         "  --100rel              reliable provisionals (RFC 3262, PRACK)\n"
         "  --help                this text\n"
@@ -594,6 +596,7 @@ int main(int argc, char **argv)
 	        {"session-timer", required_argument, NULL, 'S'},
 	        {"expires", required_argument, NULL, 'e'},
 	        {"t1", required_argument, NULL, 'T'},
+	        {"dns-hosts", required_argument, NULL, 'D'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
@@ -651,6 +654,9 @@ int main(int argc, char **argv)
 			break;
 		case 'T':
 			conf.t1 = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		case 'D':
+			conf.hosts_file = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -45,6 +45,9 @@ struct tz_ua_conf {
 	 *  INVITEs (PRACKed), used for our 18x when the caller supports
 	 *  them. */
 	bool rel100;
+	/** A file in the resolver's override format (tz_resolve.h:
+	 *  a / aaaa / srv / naptr lines) answered before DNS; NULL: none. */
+	const char *hosts_file;
 };
 
 /** Event types. */

@@ -148,6 +148,7 @@ static int transmit(struct ua_req *r)
 	struct tz_ua *ua = r->ua;
 	int err = build(r);
 
+	r->prov = false; /* a new transaction */
 	if (err)
 		return err;
 	if (r->no_tsx) {
@@ -235,14 +236,36 @@ static bool retry_auth(struct ua_req *r, const struct tz_msg *resp)
 	return true;
 }
 
+/* RFC3263 4.3: after a transport error, a timeout or a 503, the next
+ * target the resolution gave, as a new transaction (new branch, same
+ * CSeq: the same request elsewhere); after a provisional only for a
+ * 503 (@p any_prov), never for a CANCEL (it goes where its INVITE
+ * went) or an ACK. */
+static bool failover(struct ua_req *r, bool any_prov)
+{
+	if (r->ialt >= r->nalt || (r->prov && !any_prov) || r->final ||
+	    r->no_tsx || r->keep_branch)
+		return false;
+	r->dst = r->alt[r->ialt++];
+	if (transmit(r))
+		return failover(r, any_prov);
+	return true;
+}
+
 static void on_resp(int err, const struct tz_msg *resp, void *arg)
 {
 	struct ua_req *r = arg;
 
 	if (err) {
+		if (failover(r, false))
+			return;
 		finish(r, err, NULL);
 		return;
 	}
+	if (resp->status < 200)
+		r->prov = true;
+	else if (resp->status == 503 && failover(r, true))
+		return;
 	/* RFC3261 8.1.3.3: more than one Via: not for us, discard */
 	if (resp->nvia > 1)
 		return;
@@ -261,12 +284,18 @@ static void resolved(int err, const struct tz_tp_dest *targets, size_t n,
 		finish(r, err ? err : -EHOSTUNREACH, NULL);
 		return;
 	}
-	/* RFC3263 4.3: the first target (no failover in a phone yet) */
+	/* RFC3263 4.3: the first target; the next ones for failover() */
 	r->dst = targets[0];
 	r->dst.reliable = r->dst.tp != TZ_TP_UDP;
 	r->have_dst = true;
+	r->ialt = 0;
+	r->nalt = 0;
+	for (size_t i = 1; i < n && r->nalt < UA_ALTERNATES; i++) {
+		r->alt[r->nalt] = targets[i];
+		r->alt[r->nalt++].reliable = targets[i].tp != TZ_TP_UDP;
+	}
 	err = transmit(r);
-	if (err)
+	if (err && !failover(r, false))
 		finish(r, err, NULL);
 }
 

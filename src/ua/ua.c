@@ -492,7 +492,11 @@ static int setup(struct tz_ua *ua, const struct tz_ua_conf *conf, char *err,
 		snprintf(err, errlen, "rtp port: %s", strerror(-e));
 		return e;
 	}
-	e = tz_resolver_alloc(&ua->res, ua->loop, NULL, err, errlen);
+	{
+		struct tz_resolve_opts ro = {.hosts_file = conf->hosts_file};
+
+		e = tz_resolver_alloc(&ua->res, ua->loop, &ro, err, errlen);
+	}
 	if (e)
 		return e;
 	tz_tsx_config_default(&tc);

@@ -48,6 +48,8 @@ typedef void(ua_resp_h)(struct ua_req *r, int err, const struct tz_msg *resp);
 
 /* A request we send, kept so it can be sent again with credentials (RFC
  * 3261 22.2, 22.3) and so CANCEL and ACK can be made from it. */
+#define UA_ALTERNATES 4 /* RFC 3263 targets kept after the first */
+
 struct ua_req {
 	struct ua_req *next; /* in ua->reqs */
 	struct tz_ua *ua;
@@ -75,6 +77,9 @@ struct ua_req {
 	struct tz_uri hop_u;
 	struct tz_tp_dest dst;
 	bool have_dst;
+	struct tz_tp_dest alt[UA_ALTERNATES]; /* RFC 3263 4.3: the others */
+	uint8_t nalt, ialt;
+	bool prov; /* a provisional came: no failover any more */
 	struct tz_tsx *t;
 	struct tz_resolve_q *q;
 	struct tz_buf sent; /* no_tsx: the bytes, resent for a 2xx copy */
