@@ -53,6 +53,10 @@
 #                      build-bench/; head: bench_bin_head, HEAD as committed
 #                      (git archive) in build-bench-head/, for figures of
 #                      record on a tree others are editing
+#   --kam-usrloc-db    Kamailio's usrloc writes the bindings to SQLite too
+#                      (db_mode 2: write-back every second, WAL), as
+#                      trapezoid does; its rows are "kamailio-usrloc-db"
+#                      (registrations only)
 #   --sipp K (1..8, default 1): K SIPp processes share the load (each
 #                      RATE/K, its own users); for calls also K callees,
 #                      each its own SIPp UAS
@@ -83,6 +87,7 @@ kamw=4
 nsipp=1
 kmem=fm
 build=tree
+kdb=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1; parts=fixed,instr; fixed_s=5 ;;
@@ -106,6 +111,7 @@ while [ $# -gt 0 ]; do
 	--sipp) nsipp=$2; shift ;;
 	--kam-mem) kmem=$2; shift ;;
 	--build) build=$2; shift ;;
+	--kam-usrloc-db) kdb=1 ;;
 	-h | --help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "unknown argument: $1 (--help)" >&2; exit 2 ;;
 	esac
@@ -197,7 +203,7 @@ report() {
 			n = split("register register-noauth calls options", W, " ")
 			print "| workload | server | max sustained rate (< 0.1 % failed) | limited by | p50 / p99 at that rate (ms) | CPU per 1,000 at that rate | rate of the fixed run | p50 / p99 there (ms) | CPU per 1,000 there (less the idle server CPU) | SIPp CPU per 1,000 there | peak RSS | PSS | instructions / op | system calls / op |"
 			print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-			ns = split("trapezoid trapezoid-stateful trapezoid-stateless kamailio", SV, " ")
+			ns = split("trapezoid trapezoid-stateful trapezoid-stateless kamailio kamailio-usrloc-db", SV, " ")
 			for (i = 1; i <= n; i++) for (s = 1; s <= ns; s++) {
 				sv = SV[s]; k = sv SUBSEP W[i]
 				if (!(k in key)) continue
@@ -253,7 +259,7 @@ report() {
 plot() {
 	command -v gnuplot >/dev/null 2>&1 || { echo "no gnuplot: no chart" >&2; return 0; }
 	pd=$(mktemp -d "${TMPDIR:-/tmp}/tzplot.XXXXXX")
-	for s in trapezoid trapezoid-stateful trapezoid-stateless kamailio; do
+	for s in trapezoid trapezoid-stateful trapezoid-stateless kamailio kamailio-usrloc-db; do
 		for w in register register-noauth calls options; do
 			awk -F'\t' -v s="$s" -v w="$w" 'NR > 1 && $1 == s && $2 == w &&
 				($3 == "step" || $3 == "fixed") && $10 != "-" { print $9, $10, $11 }' "$tsv" |
@@ -271,9 +277,9 @@ plot() {
 			[ "$w" = register ] && t="register (digest auth: both round trips)"
 			[ "$w" = calls ] && t="calls (INVITE -> 200 setup time)"
 			pl=
-			for s in trapezoid trapezoid-stateful trapezoid-stateless kamailio; do
+			for s in trapezoid trapezoid-stateful trapezoid-stateless kamailio kamailio-usrloc-db; do
 				[ -s "$pd/$s.$w" ] || continue
-				case $s in kamailio) c=7 ;; trapezoid) c=1 ;; *-stateful) c=2 ;; *) c=3 ;; esac
+				case $s in kamailio) c=7 ;; kamailio-*) c=4 ;; trapezoid) c=1 ;; *-stateful) c=2 ;; *) c=3 ;; esac
 				pl="$pl${pl:+, }'$pd/$s.$w' using 1:3 with linespoints lc $c pt 7 title '$s p99', '$pd/$s.$w' using 1:2 with linespoints lc $c dt 2 pt 6 title '$s p50'"
 			done
 			[ -n "$pl" ] || continue
@@ -334,11 +340,14 @@ done
 "$bin" user import "$dir/users.txt" --db "sqlite:$dir/tz.db" >/dev/null
 {
 	cat /usr/share/kamailio/db_sqlite/standard-create.sql \
-		/usr/share/kamailio/db_sqlite/auth_db-create.sql
+		/usr/share/kamailio/db_sqlite/auth_db-create.sql \
+		/usr/share/kamailio/db_sqlite/usrloc-create.sql
 	echo "BEGIN;"
 	awk -F'[@,]' '{ printf "INSERT INTO subscriber (username, domain, password) VALUES (\x27%s\x27, \x27%s\x27, \x27%s\x27);\n", $1, $2, $3 }' "$dir/users.txt"
 	echo "COMMIT;"
 } | sqlite3 "$dir/kam.db"
+# --kam-usrloc-db: WAL, as trapezoid's database (persistent in the file)
+[ "$kdb" = 0 ] || sqlite3 "$dir/kam.db" 'PRAGMA journal_mode=WAL;' >/dev/null
 
 # ---- one server, started as a child of this script ----------------------
 nrun=0
@@ -364,6 +373,7 @@ start_server() {
 	else
 		a=
 		[ "$auth" = on ] && a="-A WITH_AUTH"
+		[ "$lab" = kamailio-usrloc-db ] && a="$a -A WITH_USRLOC_DB"
 		# shellcheck disable=SC2086
 		$vg kamailio -f "$top/bench/kamailio/kamailio.cfg" -DD -E -n "$kamw" \
 			-l "udp:127.0.0.1:$port" -A "DBURL=\"sqlite:///$dir/kam.db\"" $a \
@@ -533,7 +543,7 @@ limit_of() { # SERVER
 }
 settings() { # SERVER: how it ran
 	if [ "$1" = kamailio ]; then
-		echo "$kamw UDP children, -x/-X $kmem; $nsipp SIPp"
+		echo "$kamw UDP children, -x/-X $kmem$([ "$lab" = kamailio-usrloc-db ] && echo ", usrloc db_mode 2 (1 s)"); $nsipp SIPp"
 	else
 		echo "$tzw workers, proxy-mode $tzmode, build $tzrev; $nsipp SIPp"
 	fi
@@ -657,6 +667,7 @@ for w in $workloads; do
 	for s in $servers; do
 		lab=$s
 		[ "$s" = trapezoid ] && [ "$w" = calls ] && [ "$tzmode" != dialog ] && lab="trapezoid-$tzmode"
+		case $s.$w.$kdb in kamailio.register*.1) lab=kamailio-usrloc-db ;; esac
 		if has_part fixed || has_part search; then
 			start_server "$s" "$w"
 			has_part fixed && fixed "$s" "$w"
