@@ -53,6 +53,8 @@
 #                      build-bench/; head: bench_bin_head, HEAD as committed
 #                      (git archive) in build-bench-head/, for figures of
 #                      record on a tree others are editing
+#   --budget S         no further rate-search step once S seconds have
+#                      passed since the start (0: no limit)
 #   --kam-usrloc-db    Kamailio's usrloc writes the bindings to SQLite too
 #                      (db_mode 2: write-back every second, WAL), as
 #                      trapezoid does; its rows are "kamailio-usrloc-db"
@@ -88,6 +90,9 @@ nsipp=1
 kmem=fm
 build=tree
 kdb=0
+budget=0
+slack=30
+t_start=$(date +%s)
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1; parts=fixed,instr; fixed_s=5 ;;
@@ -112,6 +117,7 @@ while [ $# -gt 0 ]; do
 	--kam-mem) kmem=$2; shift ;;
 	--build) build=$2; shift ;;
 	--kam-usrloc-db) kdb=1 ;;
+	--budget) budget=$2; shift ;;
 	-h | --help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "unknown argument: $1 (--help)" >&2; exit 2 ;;
 	esac
@@ -454,7 +460,7 @@ stop_server() {
 load() {
 	lg=$run/l$$.$(date +%s%N)
 	mkdir -p "$lg"
-	t=$(( $2 * rp / 1000 / $3 + 30 ))
+	t=$(( $2 * rp / 1000 / $3 + slack ))
 	if [ "$1" = calls ]; then
 		l=$(( $3 * 1000 / rp * (hold / 1000 + 3) ))
 		[ "$l" -ge 1000 ] || l=1000
@@ -574,12 +580,18 @@ fixed() { # SERVER WORKLOAD; first the server's CPU while idle (3 s)
 	idle=
 }
 search() { # SERVER WORKLOAD: doubling steps, then one step half way
+	# a step may take its length + 10 s at most (SIPp's -timeout)
+	slack=10
 	r=$s_start
 	good=0
 	badr=0
 	i=0
 	while [ $i -lt "$max_steps" ]; do
 		i=$((i + 1))
+		if [ "$budget" -gt 0 ] && [ $(($(date +%s) - t_start)) -ge "$budget" ]; then
+			echo "  budget of $budget s spent: no more steps" >&2
+			break
+		fi
 		n=$((r * step_s))
 		load "$2" "$n" "$r"
 		row "$1" "$2" step "$r" "$n"
@@ -604,6 +616,7 @@ search() { # SERVER WORKLOAD: doubling steps, then one step half way
 		[ "$badr" = 0 ] || [ "$good" = 0 ] || [ "$r" -gt "$good" ] || break
 		[ "$badr" = 0 ] || [ "$r" -lt "$badr" ] || break
 	done
+	slack=30
 }
 # twice SERVER WORKLOAD instr|sys: the server runs twice, for N1 and then
 # N2 operations spread evenly over the same instr_s seconds (-r N -rp
