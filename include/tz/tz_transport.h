@@ -118,6 +118,12 @@ void tz_transport_free(struct tz_transport *t);
 int tz_transport_listen(struct tz_transport *t, enum tz_tp_proto proto,
                         const struct sockaddr *addr, socklen_t addrlen);
 
+/** Before tz_transport_listen(): no private UDP port. Requests leave
+ *  from the listen socket and name it in their Via, so a user agent's
+ *  Contact, Via and source port agree (symmetric signalling through
+ *  NATs, RFC 3581). For a single endpoint, not a server's workers. */
+void tz_transport_single_port(struct tz_transport *t);
+
 /** The address the last tz_transport_listen() bound (its port chosen by
  *  the kernel when 0 was asked). */
 void tz_transport_bound(const struct tz_transport *t,

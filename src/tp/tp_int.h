@@ -80,6 +80,7 @@ struct tz_transport {
 	tz_tp_err_h *err_h;
 	void *err_arg;
 	struct tz_tp_stats st;
+	bool single; /* no private UDP port: send from the listen socket */
 	struct udp_sock udp[MAX_UDP];
 	unsigned nudp;
 	struct tcp_listen tcpl[MAX_TCPL];

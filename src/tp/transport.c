@@ -94,7 +94,7 @@ int tz_transport_listen(struct tz_transport *t, enum tz_tp_proto proto,
 		/* RFC3261 18.2.2, RFC3581 4: the worker's own port, named in
 		 * the Via of requests it sends, brings their responses back
 		 * to it */
-		return udp_listen(t, addr, addrlen, true);
+		return t->single ? 0 : udp_listen(t, addr, addrlen, true);
 	case TZ_TP_TCP:
 		err = tcp_listen(t, addr, addrlen);
 		if (err)
@@ -147,13 +147,24 @@ int tz_transport_local(struct tz_transport *t, const struct tz_tp_dest *dst,
 	int family = dst->addr.ss_family;
 
 	if (dst->tp == TZ_TP_UDP) {
+		int any = -1;
+
+		/* the socket pick_socket() sends from: the private one, else
+		 * the first listen socket of the family */
 		for (unsigned i = 0; i < t->nudp; i++) {
-			if (t->udp[i].private &&
-			    t->udp[i].local.ss_family == family) {
-				memcpy(out, &t->udp[i].local, t->udp[i].llen);
-				*outlen = t->udp[i].llen;
-				return 0;
+			if (t->udp[i].local.ss_family != family)
+				continue;
+			if (t->udp[i].private) {
+				any = (int)i;
+				break;
 			}
+			if (any < 0)
+				any = (int)i;
+		}
+		if (any >= 0) {
+			memcpy(out, &t->udp[any].local, t->udp[any].llen);
+			*outlen = t->udp[any].llen;
+			return 0;
 		}
 	} else if (dst->tp == TZ_TP_TCP) {
 		for (unsigned i = 0; i < t->ntcpl; i++) {
@@ -165,6 +176,11 @@ int tz_transport_local(struct tz_transport *t, const struct tz_tp_dest *dst,
 		}
 	}
 	return -EAFNOSUPPORT;
+}
+
+void tz_transport_single_port(struct tz_transport *t)
+{
+	t->single = true;
 }
 
 void tz_transport_set_error(struct tz_transport *t, tz_tp_err_h *h, void *arg)

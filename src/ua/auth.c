@@ -185,3 +185,16 @@ void ua_auth_cached(struct tz_ua *ua, const char *method, const char *uri,
 	if (print(ua, kind, method, uri, out, cap))
 		out[0] = 0;
 }
+
+bool ua_auth_stale(const struct tz_msg *resp)
+{
+	enum tz_hdr_id id = resp->status == 407 ? TZ_HDR_PROXY_AUTHENTICATE
+	                                        : TZ_HDR_WWW_AUTHENTICATE;
+	const struct tz_hdr *h;
+	struct tz_auth a;
+
+	for (unsigned i = 0; (h = tz_msg_hdr_find(resp, id, i)); i++)
+		if (!tz_challenge_decode(&a, resp->buf, h->value) && a.stale)
+			return true;
+	return false;
+}

@@ -157,7 +157,12 @@ bool tz_ua_shutdown(struct tz_ua *ua)
 	for (c = ua->calls; c; c = c->next)
 		if (!c->dead)
 			tz_ua_hangup(ua, c->id);
-	if (ua->registered || ua->want_reg)
+	/* a binding we have, or one a REGISTER in flight may create; a
+	 * registration that failed leaves nothing to remove (and a refused
+	 * password must not be tried again, RFC 3261 22.2) */
+	if (ua->registered || ua->reg)
 		tz_ua_unregister(ua);
+	else
+		ua->want_reg = false;
 	return tz_ua_idle(ua);
 }

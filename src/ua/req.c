@@ -87,7 +87,8 @@ static int build(struct ua_req *r)
 	struct sockaddr_storage local;
 	socklen_t llen;
 	char hp[TZ_SA_STRLEN],
-	        hdrs[sizeof(r->hdrs) + sizeof(r->st) + sizeof(r->auth) + 160],
+	        hdrs[sizeof(r->hdrs) + sizeof(r->st) + 2 * sizeof(r->auth) +
+	             160],
 	        cached[sizeof(r->auth)];
 	int err;
 
@@ -209,10 +210,11 @@ static bool retry_auth(struct ua_req *r, const struct tz_msg *resp)
 	if ((resp->status != 401 && resp->status != 407) || !ua->has_password ||
 	    r->no_tsx || !strcmp(r->method, "CANCEL"))
 		return false;
-	if (r->nauth >= 2) {
-		/* refused twice: the cached credentials are wrong too, and
-		 * must not go out preemptively (each would count as a
-		 * failure against us, and lead to throttling) */
+	if (r->nauth >= 2 || (r->nauth >= 1 && !ua_auth_stale(resp))) {
+		/* RFC3261 22.2: credentials refused are not sent again (a
+		 * stale nonce, RFC 7616 3.3, is no refusal: one more try);
+		 * the cache drops them too, or each later request would be
+		 * one more failure against us and lead to throttling */
 		ua->cred[resp->status == 407].valid = false;
 		return false;
 	}

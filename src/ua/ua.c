@@ -475,9 +475,12 @@ static int setup(struct tz_ua *ua, const struct tz_ua_conf *conf, char *err,
 	e = tz_hub_alloc(&ua->hub, 1, &lim);
 	if (!e)
 		e = tz_transport_alloc(&ua->tp, ua->hub, 0, ua->loop, rx, ua);
-	if (!e)
+	if (!e) {
+		/* one port: Contact, Via and source agree */
+		tz_transport_single_port(ua->tp);
 		e = tz_transport_listen(ua->tp, ua->ltp, (struct sockaddr *)&sa,
 		                        salen);
+	}
 	if (e) {
 		snprintf(err, errlen, "listen: %s", strerror(-e));
 		return e;

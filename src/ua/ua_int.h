@@ -250,6 +250,9 @@ int ua_req_retry(struct ua_req *r);
  * out ("" when none). */
 void ua_auth_cached(struct tz_ua *ua, const char *method, const char *uri,
                     char *out, size_t cap);
+/* A challenge of this 401 / 407 says stale=true (RFC 7616 3.3): the
+ * credentials were right, only the nonce too old. */
+bool ua_auth_stale(const struct tz_msg *resp);
 int ua_auth_header(struct tz_ua *ua, struct tz_msg *resp, const char *method,
                    const char *uri, char *out, size_t cap);
 
