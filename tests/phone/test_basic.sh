@@ -73,6 +73,35 @@ flow_4() {
 }
 tz_try "flow 4, callee discards: B 603 Decline after 180: A ended 603 remote, B ended 603 local" flow_4
 
+# credentials cached (RFC 3261 22.3): after A's first INVITE was
+# challenged, a second call, its BYE and a MESSAGE go with the next
+# nonce-count and get no 407; A's unregister on quit gets no 401
+flow_cache() {
+	local p0 r0
+	ph_flow
+	[ "${PH_AUTH:-on}" = off ] && return 0
+	ph_user a5 b5
+	ph_reg B b5
+	ph_reg A a5
+	ph_connect A B b5
+	ph_end A B
+	p0=$(tz_status_field proxy.challenged)
+	ph_connect A B b5
+	ph_end A B
+	ph_cmd A "message sip:b5@localhost cached"
+	ph_wait A '.event == "response"'
+	tz_expect "MESSAGE answered" "$(ph_field .code)" 200
+	tz_expect "407s after the first call (INVITE, BYE, MESSAGE)" \
+		"$(($(tz_status_field proxy.challenged) - p0))" 0
+	r0=$(tz_status_field responses.4xx)
+	ph_quit A
+	tz_expect "4xx for A's unregister" \
+		"$(($(tz_status_field responses.4xx) - r0))" 0
+	ph_quit B
+	ph_idle
+}
+tz_try "credentials cached: a second call, its BYE and a MESSAGE get no 407, the unregister no 401" flow_cache
+
 # flow 1 with a wrong password (last: the server throttles a source
 # after 5 failed attempts, RFC 3261 22 and docs/configuration.md): one
 # attempt with the credentials (the challenge's 401, then the rejection's

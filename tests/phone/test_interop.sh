@@ -24,6 +24,11 @@
 #   8. responses the UAC must discard (a second Via, RFC 3261 8.1.3.3; a
 #      body shorter than Content-Length, 18.3) before a 200 to OPTIONS:
 #      only "response" 200 (sipp_bad_responses_uas.xml).
+#   9. RFC 3263 failover: sip:x@gw.test resolves (--dns-hosts) to two SRV
+#      targets; the first answers 503 (after a 100), the second (SIPp -sn
+#      uas) answers: established, and the first got INVITE and ACK only;
+#  10. the same with nobody at the first target: after Timer B (--t1 50:
+#      3.2 s) the second answers.
 # SIPp must exit 0 (every message as its scenario says) in each.
 . "$(dirname "$0")/lib.sh"
 
@@ -242,5 +247,43 @@ t_bad_responses() {
 	ph_quit A
 }
 tz_try "8. responses with two Vias or a short body are discarded: only the 200 reported" t_bad_responses
+
+# failover_hosts P1 P2: a --dns-hosts file: gw.test -> SRV P1 (10), P2 (20)
+failover_hosts() {
+	cat >"$TZ_DIR/hosts" <<EOT
+naptr gw.test 10 10 s SIP+D2U _sip._udp.gw.test
+srv   _sip._udp.gw.test 10 10 $1 peer.test
+srv   _sip._udp.gw.test 20 10 $2 peer.test
+a     peer.test 127.0.0.1
+EOT
+}
+
+# 9, 10: RFC 3263 4.3 failover to the second SRV target
+t_failover() { # 503|silent
+	local p1 p2 s1=""
+	ph_flow
+	p1=$(tz__free_port) && p2=$(tz__free_port) || tz_fail "no free port"
+	failover_hosts "$p1" "$p2"
+	if [ "$1" = 503 ]; then
+		sipp_bg S9a "$p1" -sf "$PH_DIR/../scenario/fail_503_uas.xml"
+		s1=$SIPP_PID
+	fi
+	sipp_bg "S9$1" "$p2" -sn uas
+	sleep 0.3
+	ph_start A --aor a@localhost --no-register --dns-hosts "$TZ_DIR/hosts" --t1 50
+	ph_cmd A "call sip:x@gw.test"
+	ph_wait A '.event == "established"' 8
+	ph_cmd A hangup
+	ph_wait A '.event == "ended"'
+	sipp_wait "S9$1"
+	if [ -n "$s1" ]; then
+		SIPP_PID=$s1
+		sipp_wait S9a
+	fi
+	ph_expect A "progress:180@1 established@1 ended:200:local@1"
+	ph_quit A
+}
+tz_try "9. RFC 3263 failover: the first SRV target answers 503, the second answers" t_failover 503
+tz_try "10. RFC 3263 failover: nobody at the first SRV target, the second answers after Timer B" t_failover silent
 
 tz_done
