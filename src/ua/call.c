@@ -388,6 +388,11 @@ static int print_offer(struct ua_call *c, struct tz_buf *b)
 	return b->err;
 }
 
+int ua_call_offer(struct ua_call *c, struct tz_buf *b)
+{
+	return print_offer(c, b);
+}
+
 int tz_ua_call(struct tz_ua *ua, const char *uri, unsigned flags, char *id,
                size_t idlen)
 {
@@ -717,9 +722,16 @@ int tz_ua_answer(struct tz_ua *ua, const char *id)
 	if (!c)
 		return err;
 	tz_buf_init(&b);
-	err = make_answer(c, c->offer, c->offer_len, &b, &held);
+	if (c->prov_offered) {
+		/* RFC3262 5: offer and answer went in the reliable 18x and
+		 * its PRACK: the 2xx carries no session description */
+		held = c->held_remote;
+		err = 0;
+	} else {
+		err = make_answer(c, c->offer, c->offer_len, &b, &held);
+	}
 	if (!err)
-		err = send_2xx(c, b.p, b.len);
+		err = send_2xx(c, b.len ? b.p : NULL, b.len);
 	tz_buf_free(&b);
 	if (err)
 		return err;

@@ -81,8 +81,24 @@ int ua_prack_ring(struct ua_call *c, int code)
 		c->rseq++;
 	snprintf(hdrs, sizeof(hdrs), "Require: 100rel\r\nRSeq: %u\r\n",
 	         (unsigned)c->rseq);
-	err = ua_reply(ua, c->st, code, c->dlg->local_tag, hdrs, NULL, NULL, 0,
-	               true);
+	if (!c->offer && !c->prov_offered) {
+		/* RFC3261 13.2.1, RFC3262 5: an INVITE without an offer gets
+		 * ours in the first reliable non-failure response: this one;
+		 * the answer comes in the PRACK */
+		struct tz_buf b;
+
+		tz_buf_init(&b);
+		err = ua_call_offer(c, &b);
+		if (!err)
+			err = ua_reply(ua, c->st, code, c->dlg->local_tag, hdrs,
+			               "application/sdp", b.p, b.len, true);
+		tz_buf_free(&b);
+		if (!err)
+			c->prov_offered = true;
+	} else {
+		err = ua_reply(ua, c->st, code, c->dlg->local_tag, hdrs, NULL,
+		               NULL, 0, true);
+	}
 	if (err)
 		return err;
 	tz_buf_reset(&c->prov);
@@ -109,6 +125,17 @@ void ua_prack_request(struct tz_ua *ua, struct ua_call *c, struct tz_msg *m,
 	    !tz_span_eq(m->buf, ra->method, "INVITE")) {
 		ua_reply_sl(ua, m, src, 481, NULL);
 		return;
+	}
+	/* RFC3262 5: the PRACK for an 18x with our offer carries the
+	 * answer (RFC 3264 6); without a usable one the offer failed */
+	if (c->prov_offered && !c->prov_answered) {
+		if (!m->body.len ||
+		    tz_sdp_parse(ua->sdp, m->buf + m->body.off, m->body.len)) {
+			ua_reply_sl(ua, m, src, 488, NULL);
+			return;
+		}
+		c->prov_answered = true;
+		c->held_remote = tz_sdp_held(ua->sdp);
 	}
 	ua_reply_sl(ua, m, src, 200, NULL);
 	code = c->prov_next;

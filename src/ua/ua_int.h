@@ -215,7 +215,11 @@ struct ua_call {
 	struct tz_timer prov_timer;
 	uint32_t prov_iv, prov_spent;
 	bool prov_wait;
-	int prov_next; /* a provisional to send after the PRACK */
+	bool prov_offered;  /* our offer went in a reliable 18x (RFC 3262
+	                       5): the answer comes in the PRACK, the 2xx
+	                       carries none */
+	bool prov_answered; /* ... and the PRACK brought it */
+	int prov_next;      /* a provisional to send after the PRACK */
 	uint32_t rseq;
 	uint32_t inv_cseq; /* CSeq of the INVITE (UAS) */
 	bool peer_100rel;  /* the INVITE supports 100rel */
@@ -291,6 +295,8 @@ void ua_call_end(struct ua_call *c, int code, bool remote);
 /* ---- prack.c ---- */
 bool ua_msg_option(const struct tz_msg *m, const char *tag);
 int ua_prack_ring(struct ua_call *c, int code);
+/* Our SDP offer for call @p c into @p b (0 or the buffer's error). */
+int ua_call_offer(struct ua_call *c, struct tz_buf *b);
 void ua_prack_stop(struct ua_call *c);
 void ua_prack_request(struct tz_ua *ua, struct ua_call *c, struct tz_msg *m,
                       const struct tz_tp_dest *src);

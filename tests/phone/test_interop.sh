@@ -13,7 +13,10 @@
 #      (sipp_100rel_uas.xml): it PRACKs the 180 (RAck), progress 180;
 #   5. a caller asking for 100rel (sipp_100rel_uac.xml) calls tzphone
 #      --100rel: its 180 is reliable (Require: 100rel, RSeq), the PRACK
-#      gets 200, then "answer";
+#      gets 200, then "answer"; 5b. the same without an offer in the
+#      INVITE (sipp_100rel_nooffer_uac.xml): tzphone's offer goes in the
+#      reliable 180 (RFC 3262 5), the answer comes in the PRACK, and the
+#      200 carries no body;
 #   6. tzphone --session-timer 1800 calls a callee wanting Min-SE 3600
 #      (sipp_timer_uas.xml): Session-Expires 1800 and Supported: timer,
 #      422, the same call again with Session-Expires and Min-SE 3600, no
@@ -159,13 +162,13 @@ t_100rel_uac() {
 tz_try "4. tzphone --100rel calls a reliable-ringing SIPp: PRACK with RAck, progress 180, established, ended 200 local" t_100rel_uac
 
 # 5. a caller asking for 100rel -> tzphone --100rel
-t_100rel_uas() {
+t_100rel_uas() { # SIPp scenario (default sipp_100rel_uac.xml)
 	local port sp i
 	ph_flow
 	port=$(tz__free_port) || tz_fail "no free port"
 	ph_start B --aor b@localhost --no-register --100rel --listen "udp:127.0.0.1:$port"
 	sp=$(tz__free_port) || tz_fail "no free port"
-	sipp_bg S5 "$sp" -sf "$PH_DIR/sipp_100rel_uac.xml" -key callee b "127.0.0.1:$port"
+	sipp_bg S5 "$sp" -sf "$PH_DIR/${1:-sipp_100rel_uac.xml}" -key callee b "127.0.0.1:$port"
 	ph_wait B '.event == "incoming"'
 	# the PRACK sent and its 200 back (SIPp traces both), then answer
 	for ((i = 0; i < 100; i++)); do
@@ -179,6 +182,8 @@ t_100rel_uas() {
 	ph_quit B
 }
 tz_try "5. SIPp asking for 100rel calls tzphone --100rel: 180 with Require: 100rel and RSeq, PRACK 200, answer" t_100rel_uas
+tz_try "5b. the same caller without an offer: tzphone's offer in the reliable 180, the answer in the PRACK, a 200 without body" \
+	t_100rel_uas sipp_100rel_nooffer_uac.xml
 
 # 6. tzphone --session-timer 1800 -> 422 (Min-SE 3600) -> again
 t_timer_422() {
