@@ -11,6 +11,8 @@
 #      resumes: events held and resumed, by remote;
 #   4. tzphone --100rel calls a callee that rings reliably
 #      (sipp_100rel_uas.xml): it PRACKs the 180 (RAck), progress 180;
+#      4b. one that answers in its reliable 183 and sends a 200 without
+#      a body (sipp_100rel_early_answer_uas.xml): established;
 #   5. a caller asking for 100rel (sipp_100rel_uac.xml) calls tzphone
 #      --100rel: its 180 is reliable (Require: 100rel, RSeq), the PRACK
 #      gets 200, then "answer"; 5b. the same without an offer in the
@@ -144,11 +146,11 @@ t_hold_c0() {
 tz_try "3. an older peer holds with c=0.0.0.0 and resumes: held, resumed by remote" t_hold_c0
 
 # 4. tzphone --100rel -> a callee ringing reliably
-t_100rel_uac() {
+t_100rel_uac() { # SIPp scenario, the provisional's code
 	local sp
 	ph_flow
 	sp=$(tz__free_port) || tz_fail "no free port"
-	sipp_bg S4 "$sp" -sf "$PH_DIR/sipp_100rel_uas.xml"
+	sipp_bg S4 "$sp" -sf "$PH_DIR/${1:-sipp_100rel_uas.xml}"
 	sleep 0.3
 	ph_start A --aor a@localhost --no-register --100rel
 	ph_cmd A "call sip:rel@127.0.0.1:$sp"
@@ -156,10 +158,12 @@ t_100rel_uac() {
 	ph_cmd A hangup
 	ph_wait A '.event == "ended"'
 	sipp_wait S4
-	ph_expect A "progress:180@1 established@1 ended:200:local@1"
+	ph_expect A "progress:${2:-180}@1 established@1 ended:200:local@1"
 	ph_quit A
 }
 tz_try "4. tzphone --100rel calls a reliable-ringing SIPp: PRACK with RAck, progress 180, established, ended 200 local" t_100rel_uac
+tz_try "4b. the callee answers in its reliable 183 and sends a 200 without body: established all the same" \
+	t_100rel_uac sipp_100rel_early_answer_uas.xml 183
 
 # 5. a caller asking for 100rel -> tzphone --100rel
 t_100rel_uas() { # SIPp scenario (default sipp_100rel_uac.xml)
