@@ -62,19 +62,10 @@ pid=$!
 wait_up
 port=$(grep -o 'udp:127.0.0.1:[0-9]*' "$dir/status" | cut -d: -f3)
 
-freeport() { # a UDP port nobody listens on (at most 50 tries)
-	for t in $(seq 50); do
-		p=$(awk -v s="$(date +%N)" -v t="$t" 'BEGIN { print 20000 + (s + t * 7919) % 40000 }')
-		ss -Hlnu "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return 0; }
-	done
-	echo "no free UDP port found" >&2
-	return 1
-}
-
 # the callees: register bK from port PK, then a UAS on PK (until killed)
 k=1
 while [ "$k" -le "$nb" ]; do
-	bp=$(freeport)
+	bp=$(free_udp_port)
 	(cd "$dir" && timeout 20 sipp "127.0.0.1:$port" -sf "$top/bench/calls_register.xml" \
 		-i 127.0.0.1 -p "$bp" -key user "b$k" -m 1 -nostdin -timeout 15s \
 		>"reg$k.out" 2>&1) || { echo "b$k did not register" >&2; tail "$dir/reg$k.out" >&2; exit 1; }
