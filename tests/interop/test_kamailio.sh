@@ -57,9 +57,7 @@ flow_2() {
 	ph_flow
 	kam_phones 2
 	ph_connect A B b2
-	ph_cmd B hangup
-	ph_wait B '.event == "ended"'
-	ph_wait A '.event == "ended"'
+	ph_end B A
 	ph_expect A "registered:200 progress:180@1 established@1 ended:200:remote@1"
 	ph_expect B "registered:200 incoming@1 established@1 ended:200:local@1"
 	ph_expect_peer A 1 '^sip:b2@localhost$'
@@ -74,9 +72,7 @@ flow_3() {
 	ph_flow
 	kam_phones 3
 	ph_dial A B b3
-	ph_cmd A hangup
-	ph_wait A '.event == "ended"'
-	ph_wait B '.event == "ended"'
+	ph_end A B
 	ph_expect A "registered:200 progress:180@1 ended:487:local@1"
 	ph_expect B "registered:200 incoming@1 ended:487:remote@1"
 	ph_quit A
@@ -88,9 +84,7 @@ flow_4() {
 	ph_flow
 	kam_phones 4
 	ph_dial A B b4
-	ph_cmd B "reject 603"
-	ph_wait B '.event == "ended"'
-	ph_wait A '.event == "ended"'
+	ph_end B A "reject 603"
 	ph_expect A "registered:200 progress:180@1 ended:603:remote@1"
 	ph_expect B "registered:200 incoming@1 ended:603:local@1"
 	ph_quit A
@@ -102,15 +96,8 @@ flow_5() {
 	ph_flow
 	kam_phones 5
 	ph_connect A B b5
-	ph_cmd B hold
-	ph_wait B '.event == "held"'
-	ph_wait A '.event == "held"'
-	ph_cmd B resume
-	ph_wait B '.event == "resumed"'
-	ph_wait A '.event == "resumed"'
-	ph_cmd A hangup
-	ph_wait A '.event == "ended"'
-	ph_wait B '.event == "ended"'
+	ph_hold_resume B A
+	ph_end A B
 	ph_expect A "registered:200 progress:180@1 established@1 held:remote@1 resumed:remote@1 ended:200:local@1"
 	ph_expect B "registered:200 incoming@1 established@1 held:local@1 resumed:local@1 ended:200:remote@1"
 	kam_in_dialog 5 "ACK INVITE ACK INVITE ACK BYE"

@@ -21,7 +21,7 @@
 #              ph_events NAME [CALL#], ph_expect NAME EVENTS,
 #              ph_expect_call NAME CALL# EVENTS, ph_peer NAME CALL#,
 #              ph_expect_peer NAME CALL# ERE
-#   calls      ph_dial A B USER, ph_connect A B USER, ph_end NAME PEER
+#   calls      ph_dial A B USER, ph_connect A B USER, ph_hold_resume H O, ph_end NAME PEER
 #              [COMMAND], ph_finish NAME..., ph_cancelled N SECONDS, ph_idle
 #   server     ph_server [--KEY VALUE]..., ph_user USER..., ph_cli ARGS...
 #   raw UDP    ph_udp_open NAME, ph_udp_expect ERE [SECONDS [WHAT]]
@@ -486,6 +486,17 @@ ph_end() {
 	ph_cmd "$1" "${3:-hangup}"
 	ph_wait "$1" '.event == "ended"'
 	ph_wait "$2" '.event == "ended"'
+}
+
+# ph_hold_resume HOLDER OTHER: HOLDER holds the call and resumes it (two
+# re-INVITEs); both phones report held, then resumed.
+ph_hold_resume() {
+	ph_cmd "$1" hold
+	ph_wait "$1" '.event == "held"'
+	ph_wait "$2" '.event == "held"'
+	ph_cmd "$1" resume
+	ph_wait "$1" '.event == "resumed"'
+	ph_wait "$2" '.event == "resumed"'
 }
 
 # ph_finish NAME...: every one quits (exit 0, ph_quit), then the server is

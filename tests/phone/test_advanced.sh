@@ -27,12 +27,7 @@ flow_5() {
 	ph_reg B b5
 	ph_reg A a5
 	ph_connect A B b5
-	ph_cmd B hold
-	ph_wait B '.event == "held"'
-	ph_wait A '.event == "held"'
-	ph_cmd B resume
-	ph_wait B '.event == "resumed"'
-	ph_wait A '.event == "resumed"'
+	ph_hold_resume B A
 	ph_end B A
 	ph_expect A "registered:200 progress:180@1 established@1 held:remote@1 resumed:remote@1 ended:200:remote@1"
 	ph_expect B "registered:200 incoming@1 established@1 held:local@1 resumed:local@1 ended:200:local@1"
