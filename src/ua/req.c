@@ -268,9 +268,6 @@ static void on_resp(int err, const struct tz_msg *resp, void *arg)
 		r->prov = true;
 	else if (resp->status == 503 && failover(r, true))
 		return;
-	/* RFC3261 8.1.3.3: more than one Via: not for us, discard */
-	if (resp->nvia > 1)
-		return;
 	if (!r->final && retry_auth(r, resp))
 		return;
 	finish(r, 0, resp);
