@@ -40,6 +40,23 @@ static const char *const steps[] = {
         " status INTEGER NOT NULL, ended_by TEXT NOT NULL,"
         " reason TEXT NOT NULL);"
         "CREATE INDEX cdrs_end ON cdrs(end_ms);",
+        /* version 3: bindings in one b-tree keyed by (aor, contact)
+         * (WITHOUT ROWID), and no index on expires_at: only the start-up
+         * purge, which reads the whole table anyway, asked by expiry.
+         * Each registration's commit then writes one b-tree page to the
+         * WAL instead of three (table, key index, expiry index). */
+        "CREATE TABLE bindings_v3(aor TEXT NOT NULL, contact TEXT NOT NULL,"
+        " q INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+        " call_id TEXT NOT NULL, cseq INTEGER NOT NULL,"
+        " path TEXT NOT NULL, received TEXT NOT NULL,"
+        " instance TEXT NOT NULL, reg_id INTEGER NOT NULL,"
+        " user_agent TEXT NOT NULL, PRIMARY KEY(aor, contact))"
+        " WITHOUT ROWID;"
+        "INSERT INTO bindings_v3 SELECT aor, contact, q, expires_at,"
+        " call_id, cseq, path, received, instance, reg_id, user_agent"
+        " FROM bindings;"
+        "DROP TABLE bindings;"
+        "ALTER TABLE bindings_v3 RENAME TO bindings;",
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))

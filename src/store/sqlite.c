@@ -43,6 +43,12 @@ static const char *const sql_text[SQL_COUNT] = {
         [SQL_CDR_ADD] = "INSERT INTO cdrs(caller, callee, call_id, start_ms, "
                         "answer_ms, end_ms, status, ended_by, reason) "
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        [SQL_BEGIN] = "BEGIN IMMEDIATE",
+        [SQL_COMMIT] = "COMMIT",
+        [SQL_ROLLBACK] = "ROLLBACK",
+        [SQL_SAVEPOINT] = "SAVEPOINT unit",
+        [SQL_RELEASE] = "RELEASE unit",
+        [SQL_ROLLBACK_TO] = "ROLLBACK TO unit",
 };
 
 int store_fail(struct tz_store *s, int sqlrc, const char *what)
@@ -153,6 +159,14 @@ int store_exec(struct tz_store *s, const char *sql)
 	               : store_fail(s, sqlite3_extended_errcode(s->db), sql);
 }
 
+int store_run(struct tz_store *s, enum store_sql id)
+{
+	int rc = 0;
+	sqlite3_stmt *st = store_stmt(s, id, &rc);
+
+	return st ? store_step_done(s, st, sql_text[id]) : rc;
+}
+
 int store_col_text(struct tz_store *s, sqlite3_stmt *st, int col, char *dst,
                    size_t cap)
 {
@@ -180,7 +194,7 @@ int store_col_text(struct tz_store *s, sqlite3_stmt *st, int col, char *dst,
  */
 int store_unit_begin(struct tz_store *s)
 {
-	return store_exec(s, s->in_txn ? "SAVEPOINT unit" : "BEGIN IMMEDIATE");
+	return store_run(s, s->in_txn ? SQL_SAVEPOINT : SQL_BEGIN);
 }
 
 int store_unit_end(struct tz_store *s, int rc)
@@ -189,18 +203,18 @@ int store_unit_end(struct tz_store *s, int rc)
 
 	if (s->in_txn) {
 		if (rc < 0)
-			(void)store_exec(s, "ROLLBACK TO unit");
-		e = store_exec(s, "RELEASE unit");
+			(void)store_run(s, SQL_ROLLBACK_TO);
+		e = store_run(s, SQL_RELEASE);
 		return rc < 0 ? rc : e;
 	}
 	if (rc >= 0) {
-		e = store_exec(s, "COMMIT");
+		e = store_run(s, SQL_COMMIT);
 		if (!e)
 			return rc;
 		rc = e;
 	}
 	if (!sqlite3_get_autocommit(s->db))
-		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		(void)store_run(s, SQL_ROLLBACK);
 	return rc;
 }
 
@@ -332,7 +346,7 @@ int tz_store_begin(struct tz_store *s)
 		snprintf(s->err, sizeof(s->err), "already in a transaction");
 		return -EINVAL;
 	}
-	rc = store_exec(s, "BEGIN IMMEDIATE");
+	rc = store_run(s, SQL_BEGIN);
 	if (!rc)
 		s->in_txn = true;
 	return rc;
@@ -348,11 +362,11 @@ int tz_store_commit(struct tz_store *s)
 		return -EINVAL;
 	}
 	s->in_txn = false;
-	rc = store_exec(s, "COMMIT");
+	rc = store_run(s, SQL_COMMIT);
 	/* a failed COMMIT may leave the transaction open: end it, so the
 	 * connection is usable again and nothing half-done lingers */
 	if (rc && !sqlite3_get_autocommit(s->db))
-		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		(void)store_run(s, SQL_ROLLBACK);
 	return rc;
 }
 
@@ -367,5 +381,5 @@ int tz_store_rollback(struct tz_store *s)
 	if (sqlite3_get_autocommit(s->db))
 		return 0; /* SQLite already rolled back (e.g. after I/O error)
 		           */
-	return store_exec(s, "ROLLBACK");
+	return store_run(s, SQL_ROLLBACK);
 }

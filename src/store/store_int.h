@@ -32,6 +32,12 @@ enum store_sql {
 	SQL_FORWARD_GET,
 	SQL_FORWARD_DEL,
 	SQL_CDR_ADD,
+	SQL_BEGIN, /* transactions: prepared once, not parsed per commit */
+	SQL_COMMIT,
+	SQL_ROLLBACK,
+	SQL_SAVEPOINT,
+	SQL_RELEASE,
+	SQL_ROLLBACK_TO,
 	SQL_COUNT
 };
 
@@ -77,8 +83,12 @@ int store_walk(struct tz_store *s, const char *sql, const int64_t *param,
                int (*row)(struct tz_store *s, sqlite3_stmt *st, void *arg),
                void *arg);
 
-/* Run SQL text without results (transactions, pragmas, schema). */
+/* Run SQL text without results (pragmas, schema). */
 int store_exec(struct tz_store *s, const char *sql);
+
+/* Run the prepared statement @p id without parameters or results
+ * (BEGIN, COMMIT, ...): 0 or -errno with the error recorded. */
+int store_run(struct tz_store *s, enum store_sql id);
 
 /* Make several statements one atomic unit: a transaction of their own
  * outside tz_store_begin, a savepoint inside it. store_unit_end commits

@@ -95,13 +95,13 @@ static int test_store_open(void)
 	if (e)
 		return e;
 	TZ_EXPECT(access(path, F_OK) == 0);
-	TZ_EXPECT_INT(tz_store_schema_version(s), 2);
+	TZ_EXPECT_INT(tz_store_schema_version(s), 3);
 	e = keep(&rc, reopen(&s, path)); /* plain PATH, existing file */
 	if (e)
 		return e;
-	TZ_EXPECT_INT(tz_store_schema_version(s), 2);
+	TZ_EXPECT_INT(tz_store_schema_version(s), 3);
 	tz_store_close(s);
-	TZ_EXPECT_INT(peek_int(path, "PRAGMA user_version"), 2);
+	TZ_EXPECT_INT(peek_int(path, "PRAGMA user_version"), 3);
 	/* WAL is a property of the file: a new connection sees it */
 	if (sqlite3_open(path, &db) == SQLITE_OK) {
 		if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st,
@@ -156,7 +156,7 @@ static int test_store_future(void)
 	TZ_EXPECT(s == NULL);
 	TZ_EXPECT(strstr(err, path) != NULL);
 	TZ_EXPECT(strstr(err, "schema version 99 is newer than this "
-	                      "trapezoid knows (2)") != NULL);
+	                      "trapezoid knows (3)") != NULL);
 	TZ_EXPECT_INT(peek_int(path, "PRAGMA user_version"), 99);
 	return 0;
 }
@@ -674,7 +674,7 @@ static int test_store_migrate(void)
 	e = keep(&rc, tz_store_open(&s, path, err, sizeof(err)));
 	if (e)
 		return e;
-	TZ_EXPECT_INT(tz_store_schema_version(s), 2);
+	TZ_EXPECT_INT(tz_store_schema_version(s), 3);
 	TZ_EXPECT_INT(peek_int(path, "SELECT count(*) FROM sqlite_master "
 	                             "WHERE name IN ('cdrs', 'cdrs_end')"),
 	              2);
@@ -748,6 +748,74 @@ static int test_store_txn(void)
 	TZ_EXPECT_INT(keep(&rc, tz_store_binding_del(s, "alice@example.com",
 	                                             "sip:never@h")),
 	              -ENOENT);
+	tz_store_close(s);
+	return rc;
+}
+
+/* A version-2 database (bindings with a rowid, its key index and an
+ * index on expires_at) gets the version-3 table: one b-tree, no expiry
+ * index, every binding kept. */
+static int test_store_migrate_bindings(void)
+{
+	static struct tz_binding_rec b;
+	static const char *const v2 =
+	        "BEGIN;"
+	        "CREATE TABLE b2(aor TEXT NOT NULL, contact TEXT NOT NULL,"
+	        " q INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+	        " call_id TEXT NOT NULL, cseq INTEGER NOT NULL,"
+	        " path TEXT NOT NULL, received TEXT NOT NULL,"
+	        " instance TEXT NOT NULL, reg_id INTEGER NOT NULL,"
+	        " user_agent TEXT NOT NULL, PRIMARY KEY(aor, contact));"
+	        "INSERT INTO b2 SELECT * FROM bindings;"
+	        "DROP TABLE bindings;"
+	        "ALTER TABLE b2 RENAME TO bindings;"
+	        "CREATE INDEX bindings_expires ON bindings(expires_at);"
+	        "PRAGMA user_version=2;"
+	        "COMMIT";
+	struct tz_store *s;
+	char path[PATH_MAX], err[512];
+	sqlite3 *db;
+	int rc = 0, n = 0, e;
+
+	e = open_fresh(&s, "migrate3.db");
+	if (e)
+		return e;
+	snprintf(path, sizeof(path), "%s/migrate3.db", tmpdir);
+	full_binding(&b, "alice@example.com", "", 100);
+	snprintf(b.contact, sizeof(b.contact), "sip:a1@h");
+	TZ_EXPECT_INT(keep(&rc, tz_store_binding_put(s, &b)), 0);
+	snprintf(b.contact, sizeof(b.contact), "sip:a2@h");
+	TZ_EXPECT_INT(keep(&rc, tz_store_binding_put(s, &b)), 0);
+	tz_store_close(s);
+	s = NULL;
+	TZ_EXPECT_INT(sqlite3_open(path, &db), SQLITE_OK);
+	TZ_EXPECT_INT(sqlite3_exec(db, v2, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	TZ_EXPECT_INT(peek_int(path, "SELECT count(*) FROM sqlite_master "
+	                             "WHERE name = 'bindings_expires'"),
+	              1);
+	e = keep(&rc, tz_store_open(&s, path, err, sizeof(err)));
+	if (e)
+		return e;
+	TZ_EXPECT_INT(tz_store_schema_version(s), 3);
+	TZ_EXPECT_INT(peek_int(path, "SELECT count(*) FROM sqlite_master "
+	                             "WHERE name = 'bindings_expires' "
+	                             "OR name LIKE 'bindings_v%'"),
+	              0);
+	TZ_EXPECT_INT(peek_int(path, "SELECT count(*) FROM sqlite_master "
+	                             "WHERE name = 'bindings' "
+	                             "AND sql LIKE '%WITHOUT ROWID'"),
+	              1);
+	TZ_EXPECT_INT(keep(&rc, tz_store_binding_each(s, count_binding, &n)),
+	              0);
+	TZ_EXPECT_INT(n, 2);
+	/* the key still holds: the same (aor, contact) replaces */
+	TZ_EXPECT_INT(keep(&rc, tz_store_binding_put(s, &b)), 0);
+	TZ_EXPECT_INT(peek_int(path, "SELECT count(*) FROM bindings"), 2);
+	TZ_EXPECT_INT(keep(&rc, tz_store_binding_del(s, "alice@example.com",
+	                                             "sip:a1@h")),
+	              0);
+	TZ_EXPECT_INT(peek_int(path, "SELECT count(*) FROM bindings"), 1);
 	tz_store_close(s);
 	return rc;
 }
@@ -1035,7 +1103,7 @@ static const struct tz_test tests[] = {
         TZ_TEST(test_store_txn),        TZ_TEST(test_aor_canon),
         TZ_TEST(test_aor_from_uri),     TZ_TEST(test_store_import),
         TZ_TEST(test_store_import_bad), TZ_TEST(test_store_cdr),
-        TZ_TEST(test_store_migrate),
+        TZ_TEST(test_store_migrate),    TZ_TEST(test_store_migrate_bindings),
 };
 
 static int rm(const char *path, const struct stat *st, int flag,
