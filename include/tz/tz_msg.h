@@ -94,6 +94,14 @@ struct tz_msg {
 void tz_msg_init(struct tz_msg *msg, struct tz_hdr *hdrs, uint32_t cap);
 
 /**
+ * The value of the first Via header field of message @p buf, found by a
+ * scan of its first 16 lines, without a parse (nothing is checked).
+ * @return false when there is none there, or a line before or in it is
+ *         folded: a full parse must decide then.
+ */
+bool tz_msg_top_via(const char *buf, size_t len, struct tz_span *val);
+
+/**
  * Parse one SIP message with datagram semantics (RFC 3261 18.3): leading
  * CRLFs are skipped; with a Content-Length the body is that many bytes and
  * any further bytes are ignored (a shorter body is an error); without one

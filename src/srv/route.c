@@ -77,18 +77,20 @@ int via_fix(const struct tz_msg *m, const struct tz_tp_dest *src, char *out,
 	if (vm.has_rport && !vm.rport.has_value) {
 		sp[nsp].off = vm.rport.name.off + vm.rport.name.len;
 		sp[nsp].del = 0;
-		snprintf(sp[nsp].ins, sizeof(sp[nsp].ins), "=%u", port);
+		sp[nsp].ins[0] = '=';
+		sp[nsp].ins[1 + srv_put_dec(sp[nsp].ins + 1, port)] = '\0';
 		nsp++;
 	}
 	if (vm.has_received) {
 		/* a wrong received= is replaced */
 		sp[nsp].off = vm.received.value.off;
 		sp[nsp].del = vm.received.value.len;
-		snprintf(sp[nsp].ins, sizeof(sp[nsp].ins), "%s", ip);
+		memcpy(sp[nsp].ins, ip, strlen(ip) + 1);
 	} else {
 		sp[nsp].off = v->params.off + v->params.len;
 		sp[nsp].del = 0;
-		snprintf(sp[nsp].ins, sizeof(sp[nsp].ins), ";received=%s", ip);
+		memcpy(sp[nsp].ins, ";received=", 10);
+		memcpy(sp[nsp].ins + 10, ip, strlen(ip) + 1);
 	}
 	nsp++;
 	if (nsp == 2 && sp[1].off < sp[0].off) {
@@ -115,56 +117,6 @@ int via_fix(const struct tz_msg *m, const struct tz_tp_dest *src, char *out,
 	return 0;
 }
 
-/* The value of the first Via header field of request @p buf, found by
- * a scan of the header lines (no full parse): false for a response, a
- * folded line before or in it, or anything unusual (the full parse
- * decides then). */
-static bool first_via(const char *buf, size_t len, struct tz_span *val)
-{
-	uint32_t p = 0, n = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-
-	if (n >= 8 && !memcmp(buf, "SIP/2.0 ", 8))
-		return false;
-	for (unsigned lines = 0; lines < 16; lines++) {
-		const char *crlf = memmem(buf + p, n - p, "\r\n", 2);
-		uint32_t eol, k, v;
-
-		if (!crlf)
-			return false;
-		eol = (uint32_t)(crlf - buf);
-		if (eol + 2 < n &&
-		    (buf[eol + 2] == ' ' || buf[eol + 2] == '\t'))
-			return false; /* folded: the parser's job */
-		if (lines > 0) {
-			if (eol == p)
-				return false; /* end of the headers */
-			for (k = p; k < eol && buf[k] != ':' && buf[k] != ' ' &&
-			            buf[k] != '\t';
-			     k++)
-				;
-			if ((k - p == 3 && !strncasecmp(buf + p, "Via", 3)) ||
-			    (k - p == 1 && (buf[p] == 'v' || buf[p] == 'V'))) {
-				while (k < eol &&
-				       (buf[k] == ' ' || buf[k] == '\t'))
-					k++;
-				if (k == eol || buf[k] != ':')
-					return false;
-				for (v = k + 1; v < eol && (buf[v] == ' ' ||
-				                            buf[v] == '\t');
-				     v++)
-					;
-				while (eol > v && (buf[eol - 1] == ' ' ||
-				                   buf[eol - 1] == '\t'))
-					eol--;
-				*val = (struct tz_span){v, eol - v};
-				return true;
-			}
-		}
-		p = eol + 2;
-	}
-	return false;
-}
-
 int via_prefix(const char *buf, size_t len, const struct tz_tp_dest *src,
                char *out, size_t cap, size_t *outlen)
 {
@@ -175,8 +127,9 @@ int via_prefix(const char *buf, size_t len, const struct tz_tp_dest *src,
 	/* RFC3261 18.2.1, RFC3581 4: the same fix as via_fix, made before
 	 * the one full parse instead of after it (a request parsed twice
 	 * was the proxy's largest single cost) */
-	if (!first_via(buf, len, &val))
-		return 0;
+	if ((len >= 8 && !memcmp(buf, "SIP/2.0 ", 8)) ||
+	    !tz_msg_top_via(buf, len, &val))
+		return 0; /* a response, or unusual: the full parse decides */
 	memset(&m, 0, sizeof(m));
 	m.buf = buf;
 	m.len = (uint32_t)len;

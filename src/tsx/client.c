@@ -4,6 +4,7 @@
  * B, D, M and E, F, K, and the ACK for a non-2xx final (17.1.1.3).
  */
 #include <errno.h>
+#include <string.h>
 
 #include "tz/tz_buf.h"
 #include "tz/tz_mem.h"
@@ -68,6 +69,39 @@ static void timer_e(void *arg)
 	tz_timer_start(t->l->wheel, &t->t_retx, t->interval, timer_e, t);
 }
 
+/*
+ * RFC3261 17.1: what a client transaction needs of its request at once:
+ * the method (a response matches by its CSeq method) and the top Via
+ * with its branch (17.1.3). The rest is parsed when asked for
+ * (tz_tsx_request, the ACK of a non-2xx): a proxy forwards a request it
+ * parsed when it arrived, and parsing the forwarded copy again was a
+ * sixth of the instructions of a call through it.
+ */
+static int light_parse(struct tz_msg *m, struct tz_hdr *none, const char *buf,
+                       size_t len)
+{
+	struct tz_span v;
+	uint32_t p, n = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+
+	tz_msg_init(m, none, 0);
+	if (n >= 8 && !memcmp(buf, "SIP/2.0 ", 8))
+		return -EINVAL; /* a response */
+	/* RFC3261 25.1: Method = token, then SP */
+	for (p = 0; p < n && buf[p] > ' ' && buf[p] < 0x7f; p++)
+		;
+	if (p == 0 || p >= n || buf[p] != ' ' || !tz_msg_top_via(buf, len, &v))
+		return -EINVAL;
+	m->buf = buf;
+	m->len = n;
+	m->request = true;
+	m->method = (struct tz_span){0, p};
+	p = v.off;
+	if (tz_via_decode(&m->via1, buf, &p, v.off + v.len) != 0)
+		return -EINVAL;
+	m->nvia = 1;
+	return 0;
+}
+
 int tz_tsx_client_alloc(struct tz_tsx **tp, struct tz_tsx_layer *l,
                         const char *buf, size_t len,
                         const struct tz_tp_dest *dst, tz_tsx_resp_h *rh,
@@ -76,14 +110,19 @@ int tz_tsx_client_alloc(struct tz_tsx **tp, struct tz_tsx_layer *l,
 	struct tz_hdr h[TZ_MSG_HDRS_DEFAULT];
 	struct tz_msg m;
 	struct tz_tsx *t;
-	bool invite;
+	bool invite, light;
 	int err;
 
 	if (!tp || !l || !buf || !dst || !rh)
 		return -EINVAL;
-	tz_msg_init(&m, h, TZ_MSG_HDRS_DEFAULT);
-	if (tz_msg_parse(&m, buf, len, NULL) || !m.request ||
-	    !(m.via1.has & TZ_VIA_BRANCH) || !m.via1.branch.len)
+	light = light_parse(&m, h, buf, len) == 0;
+	if (!light) {
+		/* unusual (a folded line, say): the full parse decides */
+		tz_msg_init(&m, h, TZ_MSG_HDRS_DEFAULT);
+		if (tz_msg_parse(&m, buf, len, NULL) || !m.request)
+			return -EINVAL;
+	}
+	if (!(m.via1.has & TZ_VIA_BRANCH) || !m.via1.branch.len)
 		return -EINVAL;
 	/* RFC3261 17.1.1.3: an ACK for a 2xx is no transaction */
 	if (tz_span_eq(m.buf, m.method, "ACK"))
@@ -92,6 +131,7 @@ int tz_tsx_client_alloc(struct tz_tsx **tp, struct tz_tsx_layer *l,
 	t = tsx_new(l, &m, dst, invite ? TSX_ICT : TSX_NICT);
 	if (!t)
 		return -ENOMEM;
+	t->req_light = light;
 	t->rh = rh;
 	t->arg = arg;
 	err = tsx_send(t, t->req.buf, t->req.len);
@@ -123,7 +163,7 @@ int tz_tsx_client_alloc(struct tz_tsx **tp, struct tz_tsx_layer *l,
 /* RFC3261 17.1.1.3: the ACK of a non-2xx final response. */
 static int build_ack(struct tz_tsx *t, const struct tz_msg *resp)
 {
-	const struct tz_msg *r = &t->req;
+	const struct tz_msg *r = tsx_req(t);
 	const struct tz_hdr *via = tz_msg_hdr_find(r, TZ_HDR_VIA, 0);
 	const struct tz_hdr *from = tz_msg_hdr_find(r, TZ_HDR_FROM, 0);
 	const struct tz_hdr *to = tz_msg_hdr_find(resp, TZ_HDR_TO, 0);

@@ -5,6 +5,7 @@
  * RFC 6026.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "tz/tz_mem.h"
@@ -218,6 +219,7 @@ static void tsx_destroy(void *data)
 
 	tsx_stop(t);
 	tz_free(t->reqmem);
+	tz_free(t->reqhdr);
 	tz_free(t->out);
 }
 
@@ -326,9 +328,36 @@ void *tz_tsx_arg(const struct tz_tsx *t)
 	return t->arg;
 }
 
+const struct tz_msg *tsx_req(struct tz_tsx *t)
+{
+	struct tz_hdr h[TZ_MSG_HDRS_DEFAULT], *copy;
+	struct tz_msg m;
+	size_t hb;
+
+	if (!t->req_light)
+		return &t->req;
+	tz_msg_init(&m, h, TZ_MSG_HDRS_DEFAULT);
+	if (tz_msg_parse(&m, t->req.buf, t->req.len, NULL) != 0)
+		return &t->req;
+	hb = m.nhdr * sizeof(struct tz_hdr);
+	copy = tz_malloc(hb ? hb : 1);
+	if (!copy)
+		return &t->req; /* out of memory: the next call tries again */
+	memcpy(copy, h, hb);
+	m.hdr = copy;
+	m.hdr_cap = m.nhdr;
+	m.arena = NULL;
+	m.ncache = 0;
+	t->reqhdr = copy;
+	t->req = m;
+	t->req_light = false;
+	return &t->req;
+}
+
 const struct tz_msg *tz_tsx_request(const struct tz_tsx *t)
 {
-	return &t->req;
+	/* a client transaction's request is parsed at the first ask */
+	return tsx_req((struct tz_tsx *)(uintptr_t)t);
 }
 
 const char *tz_tsx_state_name(enum tz_tsx_state s)

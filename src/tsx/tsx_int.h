@@ -39,6 +39,10 @@ struct tz_tsx {
 
 	struct tz_msg req; /* kept copy: buffer and headers in reqmem */
 	void *reqmem;
+	/* client: only the method and the top Via of @c req are parsed
+	 * yet (tsx_req() parses the rest when asked, into reqhdr) */
+	bool req_light;
+	struct tz_hdr *reqhdr;
 
 	/* server: the last response sent; ICT: the ACK of a non-2xx */
 	char *out;
@@ -69,6 +73,10 @@ void tsx_terminate(struct tz_tsx *t, int err);
 struct tz_tsx *tsx_new(struct tz_tsx_layer *l, const struct tz_msg *req,
                        const struct tz_tp_dest *dst, enum tsx_kind kind);
 int tsx_keep(char **outp, size_t *lenp, const char *buf, size_t len);
+/* The request of @p t, parsed in full: a client transaction's is parsed
+ * at the first call. Should that parse fail (we built the request), what
+ * was parsed at once: the method and the top Via, no header fields. */
+const struct tz_msg *tsx_req(struct tz_tsx *t);
 
 /* client.c */
 void tsx_client_recv(struct tz_tsx *t, const struct tz_msg *resp);

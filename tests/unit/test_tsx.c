@@ -200,6 +200,12 @@ static int test_ict_timeout_udp(void)
 		goto out;
 	TZ_EXPECT_INT(tz_tsx_state(t), TZ_TSX_CALLING);
 	TZ_EXPECT_INT(tz_tsx_layer_count(l), 1);
+	/* parsed in full when asked for, not before (the light parse) */
+	TZ_EXPECT_INT(tz_tsx_request(t)->nhdr, 9);
+	TZ_EXPECT_INT(tz_tsx_request(t)->cseq, 1);
+	TZ_EXPECT_SPAN(tz_tsx_request(t)->buf, tz_tsx_request(t)->call_id,
+	               "cid1@192.0.2.1");
+	TZ_EXPECT(tz_tsx_request(t)->has_route);
 	tz_wheel_advance(&wheel, 31999);
 	TZ_EXPECT_INT(tu.nerr, 0);
 	tz_wheel_advance(&wheel, 32000);
@@ -1131,6 +1137,18 @@ static int test_invalid(void)
 	mkreq(&p, "ACK", VIA1, 5, "x");
 	TZ_EXPECT_INT(tz_tsx_server_alloc(&t, l, &p.m, &udp, 0, NULL, NULL),
 	              -EINVAL);
+	/* a folded top Via: not for the line scan, the full parse takes it */
+	mkreq(&p, "OPTIONS", "SIP/2.0/UDP h\r\n ;branch=z9hG4bKfold", 5, "");
+	TZ_EXPECT_INT(
+	        tz_tsx_client_alloc(&t, l, p.buf, p.len, &udp, on_resp, &tu),
+	        0);
+	if (t) {
+		TZ_EXPECT_SPAN(tz_tsx_request(t)->buf,
+		               tz_tsx_request(t)->via1.branch, "z9hG4bKfold");
+		tz_tsx_detach(t);
+		tz_mem_deref(t);
+		t = NULL;
+	}
 	mkreq(&p, "INVITE", "SIP/2.0/UDP h", 5, "");
 	TZ_EXPECT_INT(
 	        tz_tsx_client_alloc(&t, l, p.buf, p.len, &udp, on_resp, &tu),
