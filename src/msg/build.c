@@ -87,8 +87,11 @@ int tz_build_request(struct tz_buf *b, const struct tz_req_build *r)
 		tz_buf_printf(b, ";tag=%s", r->to_tag);
 	tz_buf_printf(b, "\r\nCall-ID: %s\r\nCSeq: %u %s\r\n", r->call_id,
 	              r->cseq, r->method);
-	if (given(r->contact))
-		tz_buf_printf(b, "Contact: %s\r\n", r->contact);
+	if (given(r->contact)) {
+		tz_buf_puts(b, "Contact: ");
+		tz_buf_puts(b, r->contact);
+		tz_buf_puts(b, "\r\n");
+	}
 	if (given(r->headers))
 		tz_buf_puts(b, r->headers);
 	put_body(b, r->ctype, r->body, r->body_len);
@@ -121,8 +124,11 @@ int tz_build_response(struct tz_buf *b, const struct tz_msg *req,
 	if (!req->request || r->status < 100 || r->status > 699 || !to ||
 	    (r->body_len && !given(r->ctype)) || !fields_ok(r->headers))
 		return -EINVAL;
-	tz_buf_printf(b, "SIP/2.0 %u %s\r\n", r->status,
-	              r->reason ? r->reason : tz_status_phrase(r->status));
+	tz_buf_puts(b, "SIP/2.0 ");
+	tz_buf_put_u64(b, r->status);
+	tz_buf_putc(b, ' ');
+	tz_buf_puts(b, r->reason ? r->reason : tz_status_phrase(r->status));
+	tz_buf_puts(b, "\r\n");
 	/* RFC3261 8.2.6.2: Via (all, in order), From, To, Call-ID and CSeq
 	 * are copied; the UAS adds a To tag if there is none, except to a
 	 * 100 Trying */
@@ -157,8 +163,11 @@ int tz_build_response(struct tz_buf *b, const struct tz_msg *req,
 	/* RFC3261 8.2.6.1: a Timestamp is echoed in the 100 */
 	if (r->status == 100)
 		copy_fields(b, req, TZ_HDR_TIMESTAMP);
-	if (given(r->contact))
-		tz_buf_printf(b, "Contact: %s\r\n", r->contact);
+	if (given(r->contact)) {
+		tz_buf_puts(b, "Contact: ");
+		tz_buf_puts(b, r->contact);
+		tz_buf_puts(b, "\r\n");
+	}
 	if (given(r->headers))
 		tz_buf_puts(b, r->headers);
 	put_body(b, r->ctype, r->body, r->body_len);

@@ -3,8 +3,10 @@
  * proxy makes (RFC 3261 16.6, 16.7) applied to its original bytes.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "tz/tz_edit.h"
 
@@ -55,12 +57,27 @@ insert_field(struct tz_edits *ed, uint32_t off, const char *name,
 	char *t = ed->text + ed->tlen;
 	int n, v;
 
+	size_t k = strlen(name);
+
 	if (ed->err)
 		return ed->err;
-	n = snprintf(t, room, "%s: ", name);
-	if (n < 0 || (size_t)n >= room)
+	if (k + 2 >= room)
 		return set_err(ed, -EOVERFLOW);
-	v = vsnprintf(t + n, room - (size_t)n, fmt, ap);
+	memcpy(t, name, k);
+	memcpy(t + k, ": ", 2);
+	n = (int)k + 2;
+	if (!strcmp(fmt, "%s")) {
+		/* the common case (a Via, a Record-Route): no printf */
+		const char *val = va_arg(ap, const char *);
+		size_t vl = strlen(val);
+
+		if (vl > INT_MAX || (size_t)n + vl + 2 > room)
+			return set_err(ed, -EOVERFLOW);
+		memcpy(t + n, val, vl);
+		v = (int)vl;
+	} else {
+		v = vsnprintf(t + n, room - (size_t)n, fmt, ap);
+	}
 	if (v < 0 || (size_t)(n + v + 2) > room)
 		return set_err(ed, -EOVERFLOW);
 	memcpy(t + n + v, "\r\n", 2);
@@ -145,8 +162,10 @@ int tz_edit_list_pop(struct tz_edits *ed, const struct tz_hdr *h)
 	pos = h->value.off;
 	end = h->value.off + h->value.len;
 	/* RFC3261 7.3.1: the field is a comma list; drop its first element
-	 * and the separator after it, or the whole field if it is alone */
-	if (tz_hdr_list_split(ed->msg->buf, &pos, end, &first) ||
+	 * and the separator after it, or the whole field if it is alone
+	 * (without a comma it is alone: no need to split) */
+	if (!memchr(ed->msg->buf + pos, ',', end - pos) ||
+	    tz_hdr_list_split(ed->msg->buf, &pos, end, &first) ||
 	    tz_hdr_list_split(ed->msg->buf, &pos, end, &next) != 0)
 		return tz_edit_hdr_remove(ed, h);
 	return tz_edits_replace(ed, h->value.off, next.off - h->value.off, NULL,
@@ -175,14 +194,19 @@ int tz_edit_max_forwards(struct tz_edits *ed, unsigned value)
 {
 	const struct tz_hdr *h =
 	        tz_msg_hdr_find(ed->msg, TZ_HDR_MAX_FORWARDS, 0);
-	char num[12];
-	int n = snprintf(num, sizeof(num), "%u", value);
+	char num[4];
+	size_t n = 0;
 
 	if (value > 255)
 		return set_err(ed, -EINVAL); /* RFC3261 20.22: 0-255 */
+	if (value >= 100)
+		num[n++] = (char)('0' + value / 100);
+	if (value >= 10)
+		num[n++] = (char)('0' + value / 10 % 10);
+	num[n++] = (char)('0' + value % 10);
 	if (!h)
 		return tz_edit_hdr_append(ed, "Max-Forwards", "%u", value);
-	return tz_edits_replace(ed, h->value.off, h->value.len, num, (size_t)n);
+	return tz_edits_replace(ed, h->value.off, h->value.len, num, n);
 }
 
 /*

@@ -140,6 +140,7 @@ static bool eqi_token(const char *a, const char *b, size_t len)
 #define HSLOTS 256
 
 static uint8_t slots[HSLOTS]; /* index + 1 into names[]; 0 is empty */
+static const char *long_name[TZ_HDR_COUNT_]; /* by id: tz_hdr_name() */
 
 static unsigned hname_hash(const char *n, size_t len)
 {
@@ -157,6 +158,8 @@ __attribute__((constructor)) static void hname_build(void)
 		while (slots[h])
 			h = (h + 1) & (HSLOTS - 1);
 		slots[h] = (uint8_t)(i + 1);
+		/* long forms follow the compact ones: the last one stays */
+		long_name[names[i].id] = names[i].name;
 	}
 }
 
@@ -178,12 +181,5 @@ enum tz_hdr_id tz_hdr_id_lookup(const char *name, size_t len)
 
 const char *tz_hdr_name(enum tz_hdr_id id)
 {
-	size_t i;
-
-	/* Long forms follow the compact ones, so the last match wins. */
-	const char *found = NULL;
-	for (i = 0; i < NNAMES; i++)
-		if (names[i].id == id)
-			found = names[i].name;
-	return found;
+	return (unsigned)id < TZ_HDR_COUNT_ ? long_name[id] : NULL;
 }

@@ -136,17 +136,23 @@ int reg_contacts_text(struct tz_buf *b, const struct reg_aor *a)
 	     x = x->next) {
 		int64_t left = x->expires_at - now;
 
-		err = tz_buf_printf(b, "Contact: <%s>;expires=%" PRId64,
-		                    reg_b_contact(x), left > 0 ? left : 0);
-		if (!err && x->q != 1000)
-			err = tz_buf_printf(b, ";q=0.%03u", x->q);
-		if (!err && x->inst_len)
-			err = tz_buf_printf(b, ";+sip.instance=\"%s\"",
-			                    reg_b_instance(x));
-		if (!err && x->reg_id)
-			err = tz_buf_printf(b, ";reg-id=%" PRIu32, x->reg_id);
-		if (!err)
-			err = tz_buf_printf(b, "\r\n");
+		/* put, not printf: this runs for every registration */
+		tz_buf_puts(b, "Contact: <");
+		tz_buf_puts(b, reg_b_contact(x));
+		tz_buf_puts(b, ">;expires=");
+		tz_buf_put_u64(b, left > 0 ? (uint64_t)left : 0);
+		if (x->q != 1000)
+			tz_buf_printf(b, ";q=0.%03u", x->q);
+		if (x->inst_len) {
+			tz_buf_puts(b, ";+sip.instance=\"");
+			tz_buf_puts(b, reg_b_instance(x));
+			tz_buf_putc(b, '"');
+		}
+		if (x->reg_id) {
+			tz_buf_puts(b, ";reg-id=");
+			tz_buf_put_u64(b, x->reg_id);
+		}
+		err = tz_buf_puts(b, "\r\n");
 	}
 	return err;
 }
@@ -191,7 +197,7 @@ static bool stale_cseq(const struct view *v, const struct msg *m,
 void reg_fail(struct reg_pending *p, uint16_t status, const char *reason)
 {
 	p->rep.status = status;
-	snprintf(p->reason, sizeof(p->reason), "%s", reason);
+	reg_copy(p->reason, sizeof(p->reason), reason);
 	p->rep.reason = p->reason;
 }
 
@@ -286,10 +292,10 @@ void reg_apply(struct tz_registry *r, const struct msg *m, const struct view *v,
 		memset(&rec, 0, sizeof(rec));
 		memcpy(rec.aor, v->aor, strlen(v->aor));
 		memcpy(rec.contact, v->uri[i], c->uri_len);
-		snprintf(rec.call_id, sizeof(rec.call_id), "%s", v->callid);
-		snprintf(rec.path, sizeof(rec.path), "%s", v->path);
+		reg_copy(rec.call_id, sizeof(rec.call_id), v->callid);
+		reg_copy(rec.path, sizeof(rec.path), v->path);
 		memcpy(rec.instance, v->inst[i], c->inst_len);
-		snprintf(rec.user_agent, sizeof(rec.user_agent), "%s", v->ua);
+		reg_copy(rec.user_agent, sizeof(rec.user_agent), v->ua);
 		rec.q = c->q;
 		rec.cseq = m->cseq;
 		rec.reg_id = c->reg_id;

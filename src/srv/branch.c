@@ -20,6 +20,20 @@ static uint32_t fnv(uint32_t h, const char *p, size_t n)
 	return h ^ 0xff; /* field separator */
 }
 
+size_t srv_put_dec(char *p, uint32_t v)
+{
+	char t[10];
+	size_t k = 0, n;
+
+	do {
+		t[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (n = 0; n < k; n++)
+		p[n] = t[k - 1 - n];
+	return k;
+}
+
 static uint32_t fnv_hdrs(uint32_t h, const struct tz_msg *m, enum tz_hdr_id id)
 {
 	const struct tz_hdr *hd;
@@ -42,14 +56,13 @@ uint32_t loop_hash(const struct tz_msg *m, struct tz_span topvia)
 	h = fnv(h, m->buf + m->call_id.off, m->call_id.len);
 	h = fnv(h, m->buf + m->ruri.off, m->ruri.len);
 	h = fnv(h, m->buf + topvia.off, topvia.len);
-	h = fnv(h, cseq, (size_t)snprintf(cseq, sizeof(cseq), "%u", m->cseq));
+	h = fnv(h, cseq, srv_put_dec(cseq, m->cseq));
 	h = fnv_hdrs(h, m, TZ_HDR_PROXY_REQUIRE);
 	h = fnv_hdrs(h, m, TZ_HDR_PROXY_AUTHORIZATION);
 	return h;
 }
 
-/* @p digits hex digits of @p v at @p p (0: as many as needed). */
-static char *put_hex(char *p, uint64_t v, int digits)
+char *srv_put_hex(char *p, uint64_t v, int digits)
 {
 	static const char hex[] = "0123456789abcdef";
 	int k = digits;
@@ -62,18 +75,24 @@ static char *put_hex(char *p, uint64_t v, int digits)
 	return p + k;
 }
 
-int make_branch(char *out, size_t n, unsigned worker, uint32_t lh)
+/* BRANCH_MAGIC WORKER "." HASH "." then @p tail_hex random hex digits,
+ * or "s" when 0 (stateless): by hand, not printf (one per forwarded
+ * request) */
+static int branch_text(char *out, size_t n, unsigned worker, uint32_t lh,
+                       int tail_hex)
 {
-	/* one per forwarded request: by hand, not printf */
 	char t[64], *p = t;
 
 	memcpy(p, BRANCH_MAGIC, sizeof(BRANCH_MAGIC) - 1);
 	p += sizeof(BRANCH_MAGIC) - 1;
-	p = put_hex(p, worker, 0);
+	p = srv_put_hex(p, worker, 0);
 	*p++ = '.';
-	p = put_hex(p, lh, 8);
+	p = srv_put_hex(p, lh, 8);
 	*p++ = '.';
-	p = put_hex(p, tz_rand64(), 16);
+	if (tail_hex)
+		p = srv_put_hex(p, tz_rand64(), tail_hex);
+	else
+		*p++ = 's';
 	if (n) {
 		size_t k = (size_t)(p - t) < n ? (size_t)(p - t) : n - 1;
 
@@ -81,6 +100,16 @@ int make_branch(char *out, size_t n, unsigned worker, uint32_t lh)
 		out[k] = 0;
 	}
 	return (int)(p - t);
+}
+
+int make_branch(char *out, size_t n, unsigned worker, uint32_t lh)
+{
+	return branch_text(out, n, worker, lh, 16);
+}
+
+static int stateless_branch(char *out, size_t n, unsigned worker, uint32_t h)
+{
+	return branch_text(out, n, worker, h, 0);
 }
 
 int branch_worker(const char *b, size_t n)
@@ -127,6 +156,16 @@ bool via_loop(const struct tz_config *c, const struct tz_msg *m)
 	bool have_prev = false;
 
 	memset(&prev, 0, sizeof(prev));
+	/* only a Via whose branch is one of ours can make a loop: without
+	 * our magic cookie in any Via, nothing to decode */
+	for (unsigned nth = 0;; nth++) {
+		h = tz_msg_hdr_find(m, TZ_HDR_VIA, nth);
+		if (!h)
+			return false;
+		if (memmem(m->buf + h->value.off, h->value.len, BRANCH_MAGIC,
+		           sizeof(BRANCH_MAGIC) - 1))
+			break;
+	}
 	for (unsigned nth = 0; (h = tz_msg_hdr_find(m, TZ_HDR_VIA, nth));
 	     nth++) {
 		uint32_t pos = h->value.off, end = h->value.off + h->value.len;
@@ -162,9 +201,10 @@ int fwd_branch(char *out, size_t n, unsigned worker, const struct tz_msg *m,
 		/* RFC3261 16.11: a retransmission, and the CANCEL or non-2xx
 		 * ACK of an INVITE, get the branch the INVITE got: derived
 		 * from the branch they carry */
-		return snprintf(out, n, BRANCH_MAGIC "%x.%08x.s", worker,
-		                fnv(2166136261u, m->buf + m->via1.branch.off,
-		                    m->via1.branch.len));
+		return stateless_branch(out, n, worker,
+		                        fnv(2166136261u,
+		                            m->buf + m->via1.branch.off,
+		                            m->via1.branch.len));
 	if (h) {
 		uint32_t pos = h->value.off;
 

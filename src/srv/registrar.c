@@ -38,12 +38,23 @@ struct answer {
 
 static void date_hdr(char *out, size_t n)
 {
+	/* formatted once a second per thread, not once per 200 */
+	static _Thread_local time_t last = -1;
+	static _Thread_local char text[64];
 	time_t t = time(NULL);
 	struct tm tm;
+	size_t k;
 
-	/* RFC3261 20.17: rfc1123-date, always GMT */
-	gmtime_r(&t, &tm);
-	strftime(out, n, "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+	if (t != last) {
+		/* RFC3261 20.17: rfc1123-date, always GMT */
+		gmtime_r(&t, &tm);
+		strftime(text, sizeof(text),
+		         "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+		last = t;
+	}
+	k = strnlen(text, n - 1);
+	memcpy(out, text, k);
+	out[k] = '\0';
 }
 
 /* RFC3327 5.3: the Path values go back in the 200 when the UA said it

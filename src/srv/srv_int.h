@@ -348,6 +348,12 @@ void dlg_expire(struct tz_server *s, uint64_t now);
 /* branch.c: RFC 3261 16.6 item 8 branches, 16.3 item 4 loop check */
 #define BRANCH_MAGIC "z9hG4bKtz"
 uint32_t loop_hash(const struct tz_msg *m, struct tz_span topvia);
+/* Text by hand, for the per-message paths where printf costs: the
+ * decimal digits of @p v at @p p (how many: at most 10), and @p digits
+ * hex digits of @p v (0: as many as needed; returns the end). Nothing is
+ * terminated. */
+size_t srv_put_dec(char *p, uint32_t v);
+char *srv_put_hex(char *p, uint64_t v, int digits);
 int make_branch(char *out, size_t n, unsigned worker, uint32_t lh);
 /* the branch of the first Via element of @p m for a forwarded copy */
 int fwd_branch(char *out, size_t n, unsigned worker, const struct tz_msg *m,

@@ -45,9 +45,19 @@ static bool is_method(const struct tz_msg *m, const char *name)
 
 static void new_tag(struct worker *w, char *out, size_t n)
 {
-	/* RFC3261 19.3: at least 32 random bits */
-	snprintf(out, n, "tz%x%08x%x", w->index, (uint32_t)tz_rand64(),
-	         ++w->tag_serial);
+	/* RFC3261 19.3: at least 32 random bits; "tz" WORKER RANDOM SERIAL
+	 * in hex, at most 2 + 8 + 8 + 8 bytes */
+	char t[32], *p = t;
+	size_t k;
+
+	*p++ = 't';
+	*p++ = 'z';
+	p = srv_put_hex(p, w->index, 0);
+	p = srv_put_hex(p, (uint32_t)tz_rand64(), 8);
+	p = srv_put_hex(p, ++w->tag_serial, 0);
+	k = (size_t)(p - t) < n ? (size_t)(p - t) : n - 1;
+	memcpy(out, t, k);
+	out[k] = '\0';
 }
 
 static void count(struct worker *w, uint16_t status)
