@@ -60,4 +60,15 @@ static inline bool tz_span_eqi(const char *base, struct tz_span s,
 	return str[i] == '\0';
 }
 
+/** snprintf(dst, cap, "%s", src) without the format machinery (for
+ *  the per-message paths): what fits of @p src, always terminated;
+ *  @p cap must be at least 1. */
+static inline void tz_str_copy(char *dst, size_t cap, const char *src)
+{
+	size_t n = strnlen(src, cap - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 #endif

@@ -87,8 +87,10 @@ static int challenge(struct tz_buf *b, const struct tz_auth_conf *c,
 	                     : "WWW-Authenticate: Digest realm=");
 	put_quoted(b, realm);
 	/* RFC7616 3.3: qop is mandatory; algorithm, not quoted */
-	tz_buf_printf(b, ", nonce=\"%s\", qop=\"auth\", algorithm=%s", nonce,
-	              alg);
+	tz_buf_puts(b, ", nonce=\"");
+	tz_buf_puts(b, nonce);
+	tz_buf_puts(b, "\", qop=\"auth\", algorithm=");
+	tz_buf_puts(b, alg);
 	/* RFC7616 3.3: stale=true when only the nonce was at fault */
 	if (stale)
 		tz_buf_puts(b, ", stale=true");

@@ -197,7 +197,7 @@ static bool stale_cseq(const struct view *v, const struct msg *m,
 void reg_fail(struct reg_pending *p, uint16_t status, const char *reason)
 {
 	p->rep.status = status;
-	reg_copy(p->reason, sizeof(p->reason), reason);
+	tz_str_copy(p->reason, sizeof(p->reason), reason);
 	p->rep.reason = p->reason;
 }
 
@@ -292,10 +292,10 @@ void reg_apply(struct tz_registry *r, const struct msg *m, const struct view *v,
 		memset(&rec, 0, sizeof(rec));
 		memcpy(rec.aor, v->aor, strlen(v->aor));
 		memcpy(rec.contact, v->uri[i], c->uri_len);
-		reg_copy(rec.call_id, sizeof(rec.call_id), v->callid);
-		reg_copy(rec.path, sizeof(rec.path), v->path);
+		tz_str_copy(rec.call_id, sizeof(rec.call_id), v->callid);
+		tz_str_copy(rec.path, sizeof(rec.path), v->path);
 		memcpy(rec.instance, v->inst[i], c->inst_len);
-		reg_copy(rec.user_agent, sizeof(rec.user_agent), v->ua);
+		tz_str_copy(rec.user_agent, sizeof(rec.user_agent), v->ua);
 		rec.q = c->q;
 		rec.cseq = m->cseq;
 		rec.reg_id = c->reg_id;

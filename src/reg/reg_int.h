@@ -130,15 +130,6 @@ struct reg_binding *reg_binding_new(const struct tz_binding_rec *rec,
 void reg_binding_src(const struct reg_binding *b, char *out, size_t n);
 void reg_binding_to_loc(const struct reg_binding *b, int64_t now,
                         struct tz_location *out);
-/* snprintf(dst, cap, "%s", src) without the format machinery: copy what
- * fits of @p src, always terminated (cap > 0) */
-static inline void reg_copy(char *dst, size_t cap, const char *src)
-{
-	size_t n = strnlen(src, cap - 1);
-
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
 static inline const char *reg_b_contact(const struct reg_binding *b)
 {
 	return b->s;

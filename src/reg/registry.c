@@ -158,7 +158,7 @@ void reg_add_event(struct tz_registry *r, struct reg_pending *p,
 	p->evs = e;
 	e = &p->evs[p->nev++];
 	e->ev = ev;
-	reg_copy(e->aor, sizeof(e->aor), b->aor->aor);
+	tz_str_copy(e->aor, sizeof(e->aor), b->aor->aor);
 	reg_binding_to_loc(b, reg_now(), &e->loc);
 }
 

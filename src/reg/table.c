@@ -254,16 +254,16 @@ void reg_binding_src(const struct reg_binding *b, char *out, size_t n)
 		out[i] = (char)(p[i] | 0x20);
 	if (i + 1 < n)
 		out[i++] = ':';
-	reg_copy(out + i, n - i, tz_sa_print(&ss, true, addr, sizeof(addr)));
+	tz_str_copy(out + i, n - i, tz_sa_print(&ss, true, addr, sizeof(addr)));
 }
 
 void reg_binding_to_loc(const struct reg_binding *b, int64_t now,
                         struct tz_location *out)
 {
 	memset(out, 0, sizeof(*out));
-	reg_copy(out->uri, sizeof(out->uri), reg_b_contact(b));
-	reg_copy(out->path, sizeof(out->path), reg_b_path(b));
-	reg_copy(out->instance, sizeof(out->instance), reg_b_instance(b));
+	tz_str_copy(out->uri, sizeof(out->uri), reg_b_contact(b));
+	tz_str_copy(out->path, sizeof(out->path), reg_b_path(b));
+	tz_str_copy(out->instance, sizeof(out->instance), reg_b_instance(b));
 	out->q = b->q;
 	out->reg_id = b->reg_id;
 	out->expires =

@@ -236,13 +236,19 @@ int tz_registry_ha1(void *arg, const char *user, const char *realm,
 	struct reg_users *u = &r->users;
 	char aor[TZ_AOR_MAX + 1];
 	struct reg_user *x;
+	size_t ul, rl;
 	int n, err = -ENOENT;
 
 	/* DESIGN.md: the digest username is the user part, the realm the
 	 * domain: the user is "username@realm" */
-	n = snprintf(aor, sizeof(aor), "%s@%s", user, realm);
-	if (n < 0 || (size_t)n >= sizeof(aor))
+	ul = strlen(user);
+	rl = strlen(realm);
+	if (ul + 1 + rl >= sizeof(aor))
 		return -ENOENT;
+	memcpy(aor, user, ul);
+	aor[ul] = '@';
+	memcpy(aor + ul + 1, realm, rl + 1);
+	n = (int)(ul + 1 + rl);
 	pthread_rwlock_rdlock(&u->lock);
 	x = *slot(u->tab, u->size, aor, reg_hash(aor, (size_t)n));
 	if (x && base == TZ_DIGEST_MD5 && x->ha1_md5[0]) {

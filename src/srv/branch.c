@@ -102,6 +102,29 @@ static int branch_text(char *out, size_t n, unsigned worker, uint32_t lh,
 	return (int)(p - t);
 }
 
+void stateless_tag(const struct tz_msg *m, uint64_t key, char *out, size_t n)
+{
+	uint32_t lo = 2166136261u ^ (uint32_t)key,
+	         hi = 2166136261u ^ (uint32_t)(key >> 32);
+	char t[24], *p = t;
+	size_t k;
+
+	/* two 32-bit FNV-1a lanes, each seeded by half of the key */
+	lo = fnv(lo, m->buf + m->call_id.off, m->call_id.len);
+	lo = fnv(lo, m->buf + m->from.tag.off, m->from.tag.len);
+	lo = fnv(lo, m->buf + m->via1.branch.off, m->via1.branch.len);
+	lo = fnv(lo, (const char *)&m->cseq, sizeof(m->cseq));
+	hi = fnv(hi, m->buf + m->via1.branch.off, m->via1.branch.len);
+	hi = fnv(hi, (const char *)&m->cseq, sizeof(m->cseq));
+	hi = fnv(hi, m->buf + m->from.tag.off, m->from.tag.len);
+	hi = fnv(hi, m->buf + m->call_id.off, m->call_id.len);
+	memcpy(p, "tzs", 3);
+	p = srv_put_hex(p + 3, ((uint64_t)hi << 32) | lo, 16);
+	k = (size_t)(p - t) < n ? (size_t)(p - t) : n - 1;
+	memcpy(out, t, k);
+	out[k] = '\0';
+}
+
 int make_branch(char *out, size_t n, unsigned worker, uint32_t lh)
 {
 	return branch_text(out, n, worker, lh, 16);

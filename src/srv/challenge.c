@@ -30,7 +30,7 @@ bool srv_authenticate(struct worker *w, struct tz_msg *m,
 	}
 	switch (res.verdict) {
 	case TZ_VERDICT_OK:
-		snprintf(user, un, "%s", res.user);
+		tz_str_copy(user, un, res.user);
 		return true;
 	case TZ_VERDICT_BAD:
 		uas_reply_why(w, m, src, 400, res.why, NULL);
@@ -50,13 +50,23 @@ bool srv_authenticate(struct worker *w, struct tz_msg *m,
 	 * the nonce was too old */
 	tz_buf_init(&ch);
 	if (tz_auth_challenge(s->auth, &ch, realm, proxy,
-	                      res.verdict == TZ_VERDICT_STALE, now) == 0 &&
-	    tz_buf_putc(&ch, 0) == 0)
+	                      res.verdict == TZ_VERDICT_STALE, now) != 0 ||
+	    tz_buf_putc(&ch, 0) != 0)
+		uas_reply(w, m, src, 500, NULL, NULL);
+	else if (!tz_span_eq(m->buf, m->method, "INVITE"))
+		/* RFC3261 8.2.7, 26.1.5: a challenge keeps no transaction
+		 * state, so a flood of unauthenticated requests costs no
+		 * memory (a retransmission is challenged again) */
+		uas_reply_stateless(w, m, src, proxy ? 407 : 401,
+		                    res.verdict == TZ_VERDICT_FAILED ? res.why
+		                                                     : NULL,
+		                    ch.p);
+	else
+		/* an INVITE's challenge is acknowledged by an ACK, which
+		 * its transaction absorbs (RFC3261 17.2.1) */
 		uas_reply_why(w, m, src, proxy ? 407 : 401,
 		              res.verdict == TZ_VERDICT_FAILED ? res.why : NULL,
 		              ch.p);
-	else
-		uas_reply(w, m, src, 500, NULL, NULL);
 	tz_buf_free(&ch);
 	return false;
 }

@@ -126,7 +126,7 @@ static void done(void *arg, const struct tz_reg_reply *rep)
 	a.status = rep->status;
 	a.nbindings = rep->nbindings;
 	if (rep->reason)
-		snprintf(a.reason, sizeof(a.reason), "%s", rep->reason);
+		tz_str_copy(a.reason, sizeof(a.reason), rep->reason);
 	if (tz_hub_post2(pr->w->srv->hub, pr->w->index, answer_run, pr->w, &a,
 	                 sizeof(a), rep->contacts, clen + 1) != 0)
 		/* the transaction stays unanswered; the client retries */
@@ -317,7 +317,7 @@ void registrar_request(struct worker *w, struct tz_msg *m,
 	if (c->auth) {
 		char realm[TZ_AOR_MAX + 1];
 
-		snprintf(realm, sizeof(realm), "%s", at + 1);
+		tz_str_copy(realm, sizeof(realm), at + 1);
 		if (!srv_authenticate(w, m, src, realm, false, user,
 		                      sizeof(user)))
 			return;

@@ -121,6 +121,7 @@ struct tz_server {
 	bool stop_sent;         /* workers told to end their loops */
 	uint64_t stop_deadline; /* shutdown-timeout from SIGTERM */
 	uint64_t started;
+	uint64_t tag_key; /* stateless To tags (RFC3261 8.2.7) */
 	unsigned reloads;
 	/* status snapshots */
 	pthread_mutex_t snap_lock;
@@ -163,6 +164,12 @@ void uas_reply(struct worker *w, const struct tz_msg *m,
 void uas_reply_why(struct worker *w, const struct tz_msg *m,
                    const struct tz_tp_dest *src, uint16_t status,
                    const char *why, const char *hdrs);
+/* RFC3261 8.2.7: the same answer without a server transaction (the To
+ * tag a hash of the request: a retransmission gets the response again);
+ * @p why as in uas_reply_why(), or NULL */
+void uas_reply_stateless(struct worker *w, const struct tz_msg *m,
+                         const struct tz_tp_dest *src, uint16_t status,
+                         const char *why, const char *hdrs);
 /* the first option tags of header @p id we lack, as an Unsupported
  * field into @p out; false when all are supported (RFC 3261 8.2.2.3) */
 bool uas_unsupported(const struct tz_msg *m, enum tz_hdr_id id, char *out,
@@ -355,6 +362,10 @@ uint32_t loop_hash(const struct tz_msg *m, struct tz_span topvia);
 size_t srv_put_dec(char *p, uint32_t v);
 char *srv_put_hex(char *p, uint64_t v, int digits);
 int make_branch(char *out, size_t n, unsigned worker, uint32_t lh);
+/* RFC3261 8.2.7: the To tag of a stateless answer, the same for the same
+ * request (a retransmission): a hash keyed by @p key of its Call-ID, From
+ * tag, CSeq and top Via branch; "tzs" and 16 hex digits, terminated. */
+void stateless_tag(const struct tz_msg *m, uint64_t key, char *out, size_t n);
 /* the branch of the first Via element of @p m for a forwarded copy */
 int fwd_branch(char *out, size_t n, unsigned worker, const struct tz_msg *m,
                bool stateless);

@@ -136,12 +136,34 @@ void uas_reply_why(struct worker *w, const struct tz_msg *m,
 	uas_reply(w, m, src, status, reason, hdrs);
 }
 
-void uas_reply_bad(struct worker *w, const struct tz_msg *m, uint16_t status,
-                   const char *what, const struct tz_tp_dest *src)
+/* RFC3261 8.2.7: answer without a server transaction: the To tag is
+ * the same for a retransmission, which gets the response again. */
+void uas_reply_stateless(struct worker *w, const struct tz_msg *m,
+                         const struct tz_tp_dest *src, uint16_t status,
+                         const char *why, const char *hdrs)
 {
 	struct tz_resp_build rb = {0};
 	struct tz_tp_dest dst;
-	char reason[160], tag[32];
+	char tag[32], reason[160];
+
+	if (why)
+		snprintf(reason, sizeof(reason), "%s: %s",
+		         tz_status_phrase(status), why);
+	stateless_tag(m, w->srv->tag_key, tag, sizeof(tag));
+	rb.status = status;
+	rb.reason = why ? reason : NULL;
+	rb.to_tag = tag;
+	rb.headers = hdrs;
+	tz_resp_dest(m, src, &dst);
+	tz_buf_reset(&w->out);
+	if (tz_build_response(&w->out, m, &rb) == 0 &&
+	    worker_send(w, w->out.p, w->out.len, &dst) == 0)
+		count(w, status);
+}
+
+void uas_reply_bad(struct worker *w, const struct tz_msg *m, uint16_t status,
+                   const char *what, const struct tz_tp_dest *src)
+{
 
 	/* RFC3261 8.2, 18.2.2: a reply needs a request whose Via we could
 	 * read and the fields a response copies; else the message is
@@ -152,17 +174,7 @@ void uas_reply_bad(struct worker *w, const struct tz_msg *m, uint16_t status,
 	    !tz_msg_hdr_find(m, TZ_HDR_CALL_ID, 0) ||
 	    !tz_msg_hdr_find(m, TZ_HDR_CSEQ, 0) || is_method(m, "ACK"))
 		return;
-	snprintf(reason, sizeof(reason), "%s%s%s", tz_status_phrase(status),
-	         what ? ": " : "", what ? what : "");
-	new_tag(w, tag, sizeof(tag));
-	rb.status = status;
-	rb.reason = reason;
-	rb.to_tag = tag;
-	tz_resp_dest(m, src, &dst);
-	tz_buf_reset(&w->out);
-	if (tz_build_response(&w->out, m, &rb) == 0 &&
-	    worker_send(w, w->out.p, w->out.len, &dst) == 0)
-		count(w, status);
+	uas_reply_stateless(w, m, src, status, what, NULL);
 }
 
 /* The first option tag of header @p id we do not support, listed into
@@ -264,13 +276,15 @@ static void to_self(struct worker *w, const struct tz_msg *m,
 		return;
 	}
 	/* RFC3261 11.2: the capabilities: Allow, Accept, Accept-Encoding,
-	 * Accept-Language, Supported */
-	uas_reply(w, m, src, 200, NULL,
-	          "Allow: " ALLOW "\r\n"
-	          "Accept: application/sdp\r\n"
-	          "Accept-Encoding: identity\r\n"
-	          "Accept-Language: en\r\n"
-	          "Supported: path\r\n");
+	 * Accept-Language, Supported. RFC3261 8.2.7: the same request always
+	 * gets the same answer, so no transaction is kept: keep-alive
+	 * OPTIONS from many devices cost no memory for 64*T1 each */
+	uas_reply_stateless(w, m, src, 200, NULL,
+	                    "Allow: " ALLOW "\r\n"
+	                    "Accept: application/sdp\r\n"
+	                    "Accept-Encoding: identity\r\n"
+	                    "Accept-Language: en\r\n"
+	                    "Supported: path\r\n");
 }
 
 void uas_request(struct worker *w, struct tz_msg *m,

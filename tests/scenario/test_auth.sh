@@ -4,7 +4,8 @@
 # that compute their responses with md5sum and sha256sum (lib.sh
 # tz_digest); every check compares exact status lines and header values.
 #
-# Server 1 (defaults, auth-fail-limit 0): the challenge (one
+# Server 1 (defaults, auth-fail-limit 0): a stateless challenge (a
+# copy of the request gets the same To tag, no transaction); the challenge (one
 # WWW-Authenticate per algorithm, SHA-256 first, qop="auth", base64url
 # nonces); SHA-256 and MD5 success; wrong password and unknown user get the
 # same 401 "wrong credentials" with a new challenge; another user's AOR:
@@ -100,6 +101,31 @@ TZ_CONF_EXTRA='auth-fail-limit = 0'
 tz_start
 tz_user add alice@localhost secret
 tz_user add bob@localhost bobpw
+
+# RFC 3261 8.2.7: a challenge keeps no transaction: the same REGISTER sent
+# twice (one branch) gets a 401 each time with the same To tag (a hash of
+# the request), nothing is absorbed and no transaction is left
+t_stateless() {
+	local f=$TZ_DIR/stateless.sip r1 r2 a0
+	tz_status || tz_fail "no status"
+	a0=$(tz_json_field "$TZ_STATUS" absorbed)
+	printf 'REGISTER sip:localhost SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bK-sl1;rport\nMax-Forwards: 70\nFrom: <sip:alice@localhost>;tag=sl1\nTo: <sip:alice@localhost>\nCall-ID: stateless@tz.test\nCSeq: 1 REGISTER\nContact: <sip:alice@127.0.0.1:5999>\nContent-Length: 0\n\n' |
+		tz_crlf >"$f"
+	tz_udp_open
+	tz_udp_send "$f"
+	r1=$(tz_udp_recv 3)
+	tz_udp_send "$f"
+	r2=$(tz_udp_recv 3)
+	tz_udp_close
+	tz_expect "first answer" "$(status_of "$r1")" "SIP/2.0 401 Unauthorized"
+	tz_expect "answer to the copy" "$(status_of "$r2")" "SIP/2.0 401 Unauthorized"
+	tz_expect_match "To tag" "$(printf '%s' "$r1" | tz_hdr To)" ';tag=tzs[0-9a-f]{16}$'
+	tz_expect "the copy's To tag" "$(printf '%s' "$r2" | tz_hdr To)" "$(printf '%s' "$r1" | tz_hdr To)"
+	tz_status || tz_fail "no status"
+	tz_expect "absorbed (no transaction took the copy)" "$(tz_json_field "$TZ_STATUS" absorbed)" "$a0"
+	tz_expect "transactions" "$(tz_json_field "$TZ_STATUS" transactions)" 0
+}
+tz_try "the challenge is stateless: the same 401 (To tag) for a copy, no transaction" t_stateless
 
 t_challenge() {
 	local r ch1 ch2 n1 n2

@@ -34,10 +34,11 @@ run "TCP OPTIONS to itself, Max-Forwards 0" options.xml tcp -key ruri sip:localh
 run "TCP OPTIONS with a top Route naming it" options_route.xml tcp \
 	-key ruri sip:localhost -key route "sip:127.0.0.1:$TZ_TCP_PORT;transport=tcp;lr"
 
-# the counters: one 200 per run (SIPp retransmissions, if any, are
-# absorbed and not counted as answers), nothing else
+# the counters: one 200 per run, nothing else (OPTIONS is answered
+# statelessly, RFC 3261 8.2.7: a SIPp retransmission, which loopback
+# makes rare, would get its own 200; hence at least n)
 tz_status || tz_fail "no status"
-tz_try "status responses.2xx = $n" tz_expect "responses.2xx" "$(tz_json_field "$TZ_STATUS" responses.2xx)" "$n"
+tz_try "status responses.2xx >= $n" tz_expect_ge "responses.2xx" "$(tz_json_field "$TZ_STATUS" responses.2xx)" "$n"
 tz_try "status received >= $n" tz_expect_ge "received" "$(tz_json_field "$TZ_STATUS" received)" "$n"
 tz_try "status sent >= $n" tz_expect_ge "sent" "$(tz_json_field "$TZ_STATUS" sent)" "$n"
 for f in responses.1xx responses.3xx responses.4xx responses.5xx responses.6xx parse_errors send_errors; do
