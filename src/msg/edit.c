@@ -174,7 +174,31 @@ int tz_edit_list_pop(struct tz_edits *ed, const struct tz_hdr *h)
 
 int tz_edit_via_pop(struct tz_edits *ed)
 {
-	return tz_edit_list_pop(ed, tz_msg_hdr_find(ed->msg, TZ_HDR_VIA, 0));
+	const struct tz_msg *m = ed->msg;
+	const struct tz_hdr *h = tz_msg_hdr_find(m, TZ_HDR_VIA, 0);
+	const char *b = m->buf;
+	uint32_t q, end;
+
+	/* The parse found where the top entry's parameters end: past them
+	 * only LWS, then a comma and the next entry, or the field's end.
+	 * Anything less plain (a fold, no parameters) takes the split. */
+	if (h && m->via1.params.len) {
+		q = m->via1.params.off + m->via1.params.len;
+		end = h->value.off + h->value.len;
+		while (q < end && (b[q] == ' ' || b[q] == '\t'))
+			q++;
+		if (q == end)
+			return tz_edit_hdr_remove(ed, h);
+		if (q < end && b[q] == ',') {
+			for (q++; q < end && (b[q] == ' ' || b[q] == '\t'); q++)
+				;
+			if (q < end && b[q] != '\r' && b[q] != '\n')
+				return tz_edits_replace(ed, h->value.off,
+				                        q - h->value.off, NULL,
+				                        0);
+		}
+	}
+	return tz_edit_list_pop(ed, h);
 }
 
 int tz_edit_route_pop(struct tz_edits *ed)

@@ -13,12 +13,13 @@ bool tz_msg_top_via(const char *buf, size_t len, struct tz_span *val)
 	uint32_t p = 0, n = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 
 	for (unsigned lines = 0; lines < 16; lines++) {
-		const char *crlf = memmem(buf + p, n - p, "\r\n", 2);
+		/* CR then LF: memchr is vectorised, memmem is not */
+		const char *cr = memchr(buf + p, '\r', n - p);
 		uint32_t eol, k, v;
 
-		if (!crlf)
-			return false;
-		eol = (uint32_t)(crlf - buf);
+		if (!cr || (uint32_t)(cr - buf) + 1 >= n || cr[1] != '\n')
+			return false; /* a bare CR: the parser's job */
+		eol = (uint32_t)(cr - buf);
 		if (eol + 2 < n &&
 		    (buf[eol + 2] == ' ' || buf[eol + 2] == '\t'))
 			return false; /* folded: the parser's job */

@@ -4,6 +4,7 @@
  * round trip parse -> edit -> parse.
  */
 #include <errno.h>
+#include <stdio.h>
 
 #include "tz_test.h"
 #include "tz/tz_edit.h"
@@ -105,6 +106,65 @@ static int test_edit_proxy_forward(void)
 	                 "Via: SIP/2.0/UDP a.example.com",
 	                 70) != NULL);
 	tz_buf_free(&out);
+	return 0;
+}
+
+/* The top Via entry popped where the parse says it ends: the same text
+ * as the comma split would leave, whatever the spacing, a quoted comma
+ * in a parameter, a fold after the comma (the split then), or the entry
+ * alone in its field (the field goes). */
+static int test_edit_via_pop_forms(void)
+{
+	static const struct {
+		const char *via, *left; /* Via field(s) before and after */
+	} t[] = {
+	        {"Via: SIP/2.0/UDP a;branch=z9hG4bK1 , SIP/2.0/UDP b;rport\r\n",
+	         "Via: SIP/2.0/UDP b;rport\r\n"},
+	        {"Via: SIP/2.0/UDP a;branch=z9hG4bK1,SIP/2.0/UDP b\r\n",
+	         "Via: SIP/2.0/UDP b\r\n"},
+	        {"Via: SIP/2.0/UDP a;x=\"p,q\";branch=z9hG4bK1\r\n"
+	         "Via: SIP/2.0/UDP b\r\n",
+	         "Via: SIP/2.0/UDP b\r\n"},
+	        {"Via: SIP/2.0/UDP a;branch=z9hG4bK1 \r\n"
+	         "v: SIP/2.0/UDP b\r\n",
+	         "v: SIP/2.0/UDP b\r\n"},
+	        {"Via: SIP/2.0/UDP a;branch=z9hG4bK1,\r\n SIP/2.0/UDP b\r\n",
+	         "Via: SIP/2.0/UDP b\r\n"},
+	        {"Via: SIP/2.0/UDP a, SIP/2.0/UDP b\r\n",
+	         "Via: SIP/2.0/UDP b\r\n"},
+	};
+	char in[512], want[512];
+	struct tz_edits ed;
+	int err;
+	struct tz_msg m;
+	struct tz_buf out;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		static const char rest[] = "From: <sip:a@h>;tag=1\r\n"
+		                           "To: <sip:b@h>\r\nCall-ID: c@h\r\n"
+		                           "CSeq: 1 INVITE\r\n"
+		                           "Content-Length: 0\r\n\r\n";
+		int n = snprintf(in, sizeof(in), "SIP/2.0 200 OK\r\n%s%s",
+		                 t[i].via, rest);
+		int k = snprintf(want, sizeof(want), "SIP/2.0 200 OK\r\n%s%s",
+		                 t[i].left, rest);
+
+		TZ_EXPECT_INT(parse(&m, in, (size_t)n), 0);
+		tz_edits_init(&ed, &m);
+		TZ_EXPECT_INT(tz_edit_via_pop(&ed), 0);
+		err = apply(&ed, &out);
+		if (err == -ENOMEM) {
+			tz_buf_free(&out);
+			return err;
+		}
+		TZ_EXPECT_INT(err, 0);
+		if (out.len != (size_t)k || memcmp(out.p, want, (size_t)k)) {
+			fprintf(stderr, "case %zu: got %.*s", i, (int)out.len,
+			        out.p);
+			TZ_EXPECT(false);
+		}
+		tz_buf_free(&out);
+	}
 	return 0;
 }
 
@@ -262,6 +322,7 @@ static const struct tz_test tests[] = {
         TZ_TEST(test_edit_noop),
         TZ_TEST(test_edit_proxy_forward),
         TZ_TEST(test_edit_via_pop),
+        TZ_TEST(test_edit_via_pop_forms),
         TZ_TEST(test_edit_append_and_mf_insert),
         TZ_TEST(test_edit_errors),
         TZ_TEST(test_edit_drops_trailing_bytes),
