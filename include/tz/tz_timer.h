@@ -55,6 +55,16 @@ void tz_timer_init(struct tz_timer *t);
 void tz_timer_start(struct tz_wheel *w, struct tz_timer *t, uint64_t delay_ms,
                     tz_timer_h *h, void *arg);
 
+/**
+ * tz_timer_start() for a timer whose moment may come a little late (one
+ * that only keeps state around, to absorb retransmissions, then frees
+ * it): the due time is rounded up to a multiple of a power-of-two granule
+ * of at most @p delay_ms / 8 and at most 128 ms, so such timers started
+ * close together fire in one wake-up instead of one each.
+ */
+void tz_timer_start_lazy(struct tz_wheel *w, struct tz_timer *t,
+                         uint64_t delay_ms, tz_timer_h *h, void *arg);
+
 /** Stop @p t if it runs; accepts an idle timer. */
 void tz_timer_cancel(struct tz_timer *t);
 

@@ -43,6 +43,10 @@ struct tz_tsx_config {
 	uint32_t td;     /**< Timer D on unreliable transports; default 32000 */
 	uint32_t trying; /**< automatic 100 Trying delay; default 200 */
 	uint32_t buckets; /**< hash buckets, a power of two; default 4096 */
+	/** The timers that only end a transaction (D, I, J, K, L, M) may
+	 *  fire up to 1/8 (at most 128 ms) late, those due close together
+	 *  in one wake-up (tz_timer_start_lazy); default true. */
+	bool lazy_ends;
 };
 
 /** Fill @p cfg with the defaults named above. */

@@ -98,6 +98,17 @@ void tz_timer_start(struct tz_wheel *w, struct tz_timer *t, uint64_t delay_ms,
 	place(w, t);
 }
 
+void tz_timer_start_lazy(struct tz_wheel *w, struct tz_timer *t,
+                         uint64_t delay_ms, tz_timer_h *h, void *arg)
+{
+	uint64_t g = 1, due = w->now + delay_ms;
+
+	while (g < 128 && g * 2 <= delay_ms / 8)
+		g *= 2;
+	due = (due + g - 1) & ~(g - 1);
+	tz_timer_start(w, t, due - w->now, h, arg);
+}
+
 void tz_timer_cancel(struct tz_timer *t)
 {
 	if (!t->wheel)

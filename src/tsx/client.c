@@ -241,8 +241,7 @@ static void ict_recv(struct tz_tsx *t, const struct tz_msg *resp)
 		if (sc < 300) {
 			/* RFC6026 7.2: Accepted, Timer M = 64*T1 */
 			t->state = TZ_TSX_ACCEPTED;
-			tz_timer_start(t->l->wheel, &t->t_life, t64(t),
-			               timer_end, t);
+			tsx_start_end(t, &t->t_life, t64(t), timer_end);
 			pass_up(t, resp);
 			return;
 		}
@@ -255,8 +254,7 @@ static void ict_recv(struct tz_tsx *t, const struct tz_msg *resp)
 			return;
 		}
 		if (!t->dst.reliable)
-			tz_timer_start(t->l->wheel, &t->t_wait, t->l->cfg.td,
-			               timer_end, t);
+			tsx_start_end(t, &t->t_wait, t->l->cfg.td, timer_end);
 		pass_up(t, resp);
 		/* RFC3261 17.1.1.2: Timer D is zero on reliable transports */
 		if (t->dst.reliable)
@@ -295,8 +293,7 @@ static void nict_recv(struct tz_tsx *t, const struct tz_msg *resp)
 	tz_timer_cancel(&t->t_life);
 	t->state = TZ_TSX_COMPLETED;
 	if (!t->dst.reliable)
-		tz_timer_start(t->l->wheel, &t->t_wait, t->l->cfg.t4, timer_end,
-		               t);
+		tsx_start_end(t, &t->t_wait, t->l->cfg.t4, timer_end);
 	pass_up(t, resp);
 	if (t->dst.reliable)
 		tsx_terminate(t, 0);

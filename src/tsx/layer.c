@@ -22,6 +22,7 @@ void tz_tsx_config_default(struct tz_tsx_config *cfg)
 	/* RFC3261 17.2.1: 100 Trying unless the TU answers within 200 ms */
 	cfg->trying = 200;
 	cfg->buckets = 4096;
+	cfg->lazy_ends = true;
 }
 
 static bool config_ok(const struct tz_tsx_config *cfg)

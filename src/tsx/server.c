@@ -136,8 +136,7 @@ static int reply_move(struct tz_tsx *t, uint16_t sc)
 		 * reliable transports (terminated once sent) */
 		t->state = TZ_TSX_COMPLETED;
 		if (!t->dst.reliable)
-			tz_timer_start(l->wheel, &t->t_wait, t64(t), timer_end,
-			               t);
+			tsx_start_end(t, &t->t_wait, t64(t), timer_end);
 		return 0;
 	}
 	if (t->state == TZ_TSX_ACCEPTED)
@@ -151,7 +150,7 @@ static int reply_move(struct tz_tsx *t, uint16_t sc)
 	if (sc < 300) {
 		/* RFC6026 7.1: Accepted, Timer L = 64*T1 */
 		t->state = TZ_TSX_ACCEPTED;
-		tz_timer_start(l->wheel, &t->t_life, t64(t), timer_end, t);
+		tsx_start_end(t, &t->t_life, t64(t), timer_end);
 		return 0;
 	}
 	/* RFC3261 17.2.1: Completed; Timer G when unreliable, Timer H */
@@ -266,8 +265,7 @@ int tsx_server_recv(struct tz_tsx *t, const struct tz_msg *req)
 		if (t->dst.reliable)
 			tsx_terminate(t, 0);
 		else
-			tz_timer_start(t->l->wheel, &t->t_wait, t->l->cfg.t4,
-			               timer_end, t);
+			tsx_start_end(t, &t->t_wait, t->l->cfg.t4, timer_end);
 		return 1;
 	}
 	/* RFC3261 17.2.1: Proceeding resends the last provisional,

@@ -64,6 +64,19 @@ struct tz_tsx {
 #define TSX_COOKIE     "z9hG4bK"
 #define TSX_COOKIE_LEN 7
 
+/* Start one of the timers that only end a transaction (D, I, J, K, L,
+ * M): with cfg.lazy_ends they may fire a little late, together with
+ * the others due close by (tz_timer_start_lazy): RFC 3261 17 sets how
+ * long retransmissions are absorbed at least, not at most. */
+static inline void tsx_start_end(struct tz_tsx *t, struct tz_timer *tm,
+                                 uint64_t ms, tz_timer_h *h)
+{
+	if (t->l->cfg.lazy_ends)
+		tz_timer_start_lazy(t->l->wheel, tm, ms, h, t);
+	else
+		tz_timer_start(t->l->wheel, tm, ms, h, t);
+}
+
 /* layer.c */
 bool tsx_has_cookie(const char *base, struct tz_span branch);
 uint32_t tsx_hash_span(const char *base, struct tz_span s);

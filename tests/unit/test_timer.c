@@ -42,6 +42,50 @@ static void arm(struct tz_wheel *w, struct probe *p, uint64_t delay)
 	tz_timer_start(w, &p->t, delay, on_fire, p);
 }
 
+/* A lazy timer fires on the first multiple of its granule (the largest
+ * power of two <= delay / 8, at most 128) at or after its due time:
+ * never early, at most a granule late; short delays stay exact. */
+static int test_timer_lazy(void)
+{
+	static const struct {
+		uint64_t now, delay, fires;
+	} t[] = {
+	        {1000003, 10, 1000013},       /* granule 1: exact */
+	        {1000003, 15, 1000018},       /* 15 / 8 = 1 */
+	        {1000003, 16, 1000020},       /* granule 2 */
+	        {1000003, 1000, 1001024},     /* 64: 1001003 up to 64k */
+	        {1001000, 32000, 1033088},    /* 128 (capped): 1033000 up */
+	        {1000056, 5000, 1005056},     /* due on a multiple: on time */
+	        {1000003, 40000000, 41000064} /* 128, cascading levels */
+	};
+	struct tz_wheel w;
+	struct probe a, b;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		tz_wheel_init(&w, t[i].now);
+		memset(&a, 0, sizeof(a));
+		a.w = &w;
+		tz_timer_init(&a.t);
+		tz_timer_start_lazy(&w, &a.t, t[i].delay, on_fire, &a);
+		TZ_EXPECT_INT(tz_wheel_advance(&w, t[i].fires - 1), 0);
+		TZ_EXPECT_INT(tz_wheel_advance(&w, t[i].fires), 1);
+		TZ_EXPECT_INT(a.fired, t[i].fires);
+	}
+	/* two started 10 ms apart fire at the same moment */
+	tz_wheel_init(&w, 5000);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.w = b.w = &w;
+	tz_timer_start_lazy(&w, &a.t, 32000, on_fire, &a);
+	tz_wheel_advance(&w, 5010);
+	tz_timer_start_lazy(&w, &b.t, 32000, on_fire, &b);
+	TZ_EXPECT_INT(tz_wheel_advance(&w, 37119), 0);
+	TZ_EXPECT_INT(tz_wheel_advance(&w, 37120), 2);
+	TZ_EXPECT_INT(a.fired, 37120);
+	TZ_EXPECT_INT(b.fired, 37120);
+	return 0;
+}
+
 /* Each delay around every level boundary fires exactly on time. */
 static int test_timer_exact(void)
 {
@@ -211,6 +255,7 @@ static int test_timer_random_load(void)
 static const struct tz_test tests[] = {
         TZ_TEST(test_timer_cascade_first),
         TZ_TEST(test_timer_exact),
+        TZ_TEST(test_timer_lazy),
         TZ_TEST(test_timer_cancel_restart),
         TZ_TEST(test_timer_cancel_from_handler),
         TZ_TEST(test_timer_next),

@@ -90,6 +90,7 @@ static int env_init(struct tz_tsx_layer **lp)
 
 	tz_tsx_config_default(&c);
 	c.buckets = 16;
+	c.lazy_ends = false; /* the timings below are exact; see test_lazy */
 	tz_wheel_init(&wheel, 0);
 	nsent = 0;
 	send_err = 0;
@@ -178,6 +179,52 @@ static int done(int err, struct tz_tsx *t, struct tz_tsx_layer *l)
 	if (err)
 		return err;
 	return tz_mem_failed() ? -ENOMEM : 0;
+}
+
+/* With lazy_ends (the default), Timer J of two transactions answered
+ * 10 ms apart fires for both in one wake-up, on a 128 ms boundary after
+ * 64*T1, never before it. */
+static int test_lazy_ends(void)
+{
+	static const char via2[] =
+	        "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKb2";
+	struct tz_tsx_config c;
+	struct tz_tsx_layer *l;
+	struct tz_tsx *a = NULL, *b = NULL;
+	struct pm r1, r2, p;
+	int err;
+
+	tz_tsx_config_default(&c);
+	c.buckets = 16;
+	TZ_EXPECT(c.lazy_ends);
+	tz_wheel_init(&wheel, 0);
+	nsent = 0;
+	send_err = 0;
+	err = tz_tsx_layer_alloc(&l, &wheel, &c, fake_send, NULL);
+	if (err)
+		return err;
+	mkreq(&r1, "REGISTER", VIA1, 9, "");
+	mkreq(&r2, "REGISTER", via2, 9, "");
+	err = tz_tsx_server_alloc(&a, l, &r1.m, &udp, 0, NULL, NULL);
+	if (!err)
+		err = tz_tsx_server_alloc(&b, l, &r2.m, &udp, 0, NULL, NULL);
+	if (err)
+		goto out;
+	tz_wheel_advance(&wheel, 1000);
+	mkresp(&p, 200, VIA1, 9, "REGISTER", "s");
+	TZ_EXPECT_INT(tz_tsx_reply(a, p.buf, p.len), 0);
+	tz_wheel_advance(&wheel, 1010);
+	mkresp(&p, 200, via2, 9, "REGISTER", "s");
+	TZ_EXPECT_INT(tz_tsx_reply(b, p.buf, p.len), 0);
+	tz_wheel_advance(&wheel, 33023); /* 64*T1 after each: not yet */
+	TZ_EXPECT_INT(tz_tsx_state(a), TZ_TSX_COMPLETED);
+	TZ_EXPECT_INT(tz_tsx_state(b), TZ_TSX_COMPLETED);
+	TZ_EXPECT_INT(tz_wheel_advance(&wheel, 33024), 2); /* 258 * 128 */
+	TZ_EXPECT_INT(tz_tsx_state(a), TZ_TSX_TERMINATED);
+	TZ_EXPECT_INT(tz_tsx_state(b), TZ_TSX_TERMINATED);
+out:
+	tz_mem_deref(a);
+	return done(err, b, l);
 }
 
 /* RFC 3261 17.1.1.2: INVITE over UDP, no answer: Timer A doubles without
@@ -1169,6 +1216,7 @@ int main(int argc, char **argv)
 {
 	static const struct tz_test tests[] = {
 	        TZ_TEST(test_ist_reply_known),
+	        TZ_TEST(test_lazy_ends),
 	        TZ_TEST(test_ict_timeout_udp),
 	        TZ_TEST(test_ict_timeout_tcp),
 	        TZ_TEST(test_ict_reject_udp),
