@@ -274,6 +274,8 @@ static void on_signal(int fd, unsigned events, void *arg)
 	}
 }
 
+static void watch_workers(void *arg);
+
 void server_stop(struct tz_server *s)
 {
 	if (s->stopping)
@@ -283,7 +285,11 @@ void server_stop(struct tz_server *s)
 	for (unsigned i = 0; i < s->nworkers; i++)
 		worker_post_drain(&s->w[i]);
 	/* watch_workers stops them together, and the main loop ends once
-	 * every worker has */
+	 * every worker has: it looks every 20 ms from now on (once the
+	 * loop runs: before, tz_server_run starts it) */
+	if (tz_timer_active(&s->watch))
+		tz_timer_start(tz_loop_wheel(s->loop), &s->watch, 20,
+		               watch_workers, s);
 }
 
 static void watch_workers(void *arg)
@@ -312,7 +318,10 @@ static void watch_workers(void *arg)
 				worker_post_stop(&s->w[i]);
 		}
 	}
-	tz_timer_start(tz_loop_wheel(s->loop), &s->watch, 20, watch_workers, s);
+	/* idle, a look twice a second is enough (a worker that ended by
+	 * itself, the dialog scan each second): no wake-up every 20 ms */
+	tz_timer_start(tz_loop_wheel(s->loop), &s->watch,
+	               s->stopping ? 20 : 500, watch_workers, s);
 }
 
 int tz_server_run(struct tz_server *s)
