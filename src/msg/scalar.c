@@ -13,15 +13,17 @@ static int digits(const char *b, uint32_t *pp, uint32_t end, uint64_t max,
                   uint64_t *out)
 {
 	uint32_t p = *pp;
-	uint64_t v = 0;
+	uint64_t v = 0, lim = max / 10, last = max % 10;
 	bool over = false;
 
 	if (p >= end || !chr_is((unsigned char)b[p], C_DIGIT))
 		return -EBADMSG;
+	/* one division before the loop, none per digit: v * 10 + d <= max
+	 * exactly when v < max / 10, or v == max / 10 and d <= max % 10 */
 	for (; p < end && chr_is((unsigned char)b[p], C_DIGIT); p++) {
 		uint64_t d = (uint64_t)(b[p] - '0');
 		if (!over) {
-			over = d > max || v > (max - d) / 10;
+			over = v > lim || (v == lim && d > last);
 			v = v * 10 + d;
 		}
 	}
