@@ -372,11 +372,12 @@ start_server() {
 		cp "$dir"/tz.db* "$run/"
 		# MD5 only: the one challenge Kamailio's auth_check sends
 		# (trapezoid's default also offers SHA-256, RFC 8760: a second
-		# WWW-Authenticate with its own nonce)
+		# WWW-Authenticate with its own nonce; TZ_AUTH_ALGS=MD5,SHA-256
+		# measures that)
 		# shellcheck disable=SC2086
 		$vg "$bin" serve --listen "udp:127.0.0.1:$port" --workers "$tzw" \
 			--db "sqlite:$run/tz.db" --control "$run/ctl" --log-level warn \
-			--auth "$auth" --auth-algorithms MD5 --auth-fail-limit 0 \
+			--auth "$auth" --auth-algorithms "${TZ_AUTH_ALGS:-MD5}" --auth-fail-limit 0 \
 			--max-expires 3600s --proxy-mode "$tzmode" --shutdown-timeout 0s \
 			>"$run/log" 2>&1 &
 	else
