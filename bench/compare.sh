@@ -45,6 +45,9 @@
 #   --users N (10000), --hold MS (calls: ACK -> BYE, 1000),
 #   --tz-workers N (nproc), --tz-mode dialog|stateful|stateless (dialog,
 #   trapezoid's default), --kam-workers N (4, UDP children)
+#   --kam-shm MB       Kamailio's shared memory pool (-m; 1024: at 3,000
+#                      calls/s its transactions filled 256 MB and tm failed
+#                      with "cannot allocate shmem buffer")
 #   --kam-mem fm|qm|tlsf: Kamailio's memory manager for shm and pkg (-x,
 #                      -X; default fm. Debian's build defaults to qm, with
 #                      memory debugging compiled in, which made a call cost
@@ -88,6 +91,7 @@ tzmode=dialog
 kamw=4
 nsipp=1
 kmem=fm
+kamshm=1024
 build=tree
 kdb=0
 budget=0
@@ -115,6 +119,7 @@ while [ $# -gt 0 ]; do
 	--kam-workers) kamw=$2; shift ;;
 	--sipp) nsipp=$2; shift ;;
 	--kam-mem) kmem=$2; shift ;;
+	--kam-shm) kamshm=$2; shift ;;
 	--build) build=$2; shift ;;
 	--kam-usrloc-db) kdb=1 ;;
 	--budget) budget=$2; shift ;;
@@ -387,7 +392,7 @@ start_server() {
 		# shellcheck disable=SC2086
 		$vg kamailio -f "$top/bench/kamailio/kamailio.cfg" -DD -E -n "$kamw" \
 			-l "udp:127.0.0.1:$port" -A "DBURL=\"sqlite:///$dir/kam.db\"" $a \
-			-Y "$run" -P "$run/kamailio.pid" -w "$run" -m 256 -M 16 -x "$kmem" -X "$kmem" \
+			-Y "$run" -P "$run/kamailio.pid" -w "$run" -m "$kamshm" -M 16 -x "$kmem" -X "$kmem" \
 			>"$run/log" 2>&1 &
 	fi
 	spid=$!
@@ -516,6 +521,9 @@ load() {
 	u1=$(uas_cpu_ns)
 	ok=0 bad=0
 	for sc in "$lg"/*/screen; do
+		# the counters are in the screen file, unless SIPp's error
+		# lines took its place: then in its output
+		grep -q "Successful call" "$sc" 2>/dev/null || sc=${sc%/screen}/sipp.out
 		o=$(grep -E "Successful call" "$sc" 2>/dev/null | tail -1 | awk '{ print $NF }')
 		b=$(grep -E "Failed call" "$sc" 2>/dev/null | tail -1 | awk '{ print $NF }')
 		a=$(grep -E "Outgoing call created|Outgoing calls created" "$sc" 2>/dev/null | tail -1 | awk '{ print $NF }')
@@ -553,7 +561,7 @@ limit_of() { # SERVER
 }
 settings() { # SERVER: how it ran
 	if [ "$1" = kamailio ]; then
-		echo "$kamw UDP children, -x/-X $kmem$([ "$lab" = kamailio-usrloc-db ] && echo ", usrloc db_mode 2 (1 s)"); $nsipp SIPp"
+		echo "$kamw UDP children, -x/-X $kmem, -m $kamshm$([ "$lab" = kamailio-usrloc-db ] && echo ", usrloc db_mode 2 (1 s)"); $nsipp SIPp"
 	else
 		echo "$tzw workers, proxy-mode $tzmode, build $tzrev; $nsipp SIPp"
 	fi
