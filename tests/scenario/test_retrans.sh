@@ -17,19 +17,28 @@ msg() { # method, branch, cseq
 		"$1" "$2" "$3" "$1" | tz_crlf
 }
 
+# send_twice FILE A B: FILE sent twice from one socket, the answers in A, B
+send_twice() {
+	tz_udp_open
+	tz_udp_send "$1"
+	tz_udp_recv 2 >"$2"
+	tz_udp_send "$1"
+	tz_udp_recv 2 >"$3"
+	tz_udp_close
+}
+# same_answer A B WHAT: the two answers are identical, byte for byte
+same_answer() {
+	cmp -s "$1" "$2" ||
+		tz_fail "$3 got another response: $(diff "$1" "$2" | tr -d '\r' | head -n 10)"
+}
+
 # ---- a non-INVITE request, twice: PUBLISH, 405 (no presence yet) ----
 msg PUBLISH z9hG4bK-rt-pub 1 >"$TZ_DIR/pub.sip"
-tz_udp_open
-tz_udp_send "$TZ_DIR/pub.sip"
-tz_udp_recv 2 >"$TZ_DIR/r1"
-tz_udp_send "$TZ_DIR/pub.sip"
-tz_udp_recv 2 >"$TZ_DIR/r2"
-tz_udp_close
+send_twice "$TZ_DIR/pub.sip" "$TZ_DIR/r1" "$TZ_DIR/r2"
 tz_expect "first answer" "$(tz_first_line <"$TZ_DIR/r1")" "SIP/2.0 405 Method Not Allowed"
 tz_expect "answer to the copy" "$(tz_first_line <"$TZ_DIR/r2")" "SIP/2.0 405 Method Not Allowed"
 tz_expect_match "To tag of the first answer" "$(tz_hdr To <"$TZ_DIR/r1")" ';tag=[^;]+'
-cmp -s "$TZ_DIR/r1" "$TZ_DIR/r2" ||
-	tz_fail "the copy got another response: $(diff "$TZ_DIR/r1" "$TZ_DIR/r2" | tr -d '\r' | head -n 10)"
+same_answer "$TZ_DIR/r1" "$TZ_DIR/r2" "the copy"
 
 tz_status || tz_fail "no status"
 tz_expect "received" "$(tz_json_field "$TZ_STATUS" received)" 2
@@ -54,16 +63,10 @@ tz_wait_field transactions 0 4
 
 # ---- OPTIONS to the server, twice: stateless (RFC 3261 8.2.7) ----
 msg OPTIONS z9hG4bK-rt-opt 1 >"$TZ_DIR/opt.sip"
-tz_udp_open
-tz_udp_send "$TZ_DIR/opt.sip"
-tz_udp_recv 2 >"$TZ_DIR/o1"
-tz_udp_send "$TZ_DIR/opt.sip"
-tz_udp_recv 2 >"$TZ_DIR/o2"
-tz_udp_close
+send_twice "$TZ_DIR/opt.sip" "$TZ_DIR/o1" "$TZ_DIR/o2"
 tz_expect "OPTIONS answer" "$(tz_first_line <"$TZ_DIR/o1")" "SIP/2.0 200 OK"
 tz_expect_match "its To tag (a hash of the request)" "$(tz_hdr To <"$TZ_DIR/o1")" ';tag=tzs[0-9a-f]{16}$'
-cmp -s "$TZ_DIR/o1" "$TZ_DIR/o2" ||
-	tz_fail "the OPTIONS copy got another response: $(diff "$TZ_DIR/o1" "$TZ_DIR/o2" | tr -d '\r' | head -n 10)"
+same_answer "$TZ_DIR/o1" "$TZ_DIR/o2" "the OPTIONS copy"
 tz_status || tz_fail "no status"
 tz_expect "OPTIONS: no transaction" "$(tz_json_field "$TZ_STATUS" transactions)" 0
 tz_expect "OPTIONS: nothing absorbed" "$(tz_json_field "$TZ_STATUS" absorbed)" 1
