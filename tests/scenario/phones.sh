@@ -185,25 +185,29 @@ phone_unregister() {
 		-key expires 0
 }
 
-# phone_rx NAME: the messages NAME received, in order, on one line:
+# phone_rx NAME [all]: the messages NAME received, in order, on one line:
 # a request as its method, a response as CODE/METHOD (from its CSeq);
 # "@X" follows either when its Call-ID is X///... (a second dialog of the
-# same SIPp call, see the multi-dialog scenarios).
+# same SIPp call, see the multi-dialog scenarios). A message identical to
+# one received before is a retransmission (a late ACK or 200 on a busy
+# machine, T1 being 20 ms here) and is left out, unless "all" is given.
 phone_rx() {
-	awk '
+	awk -v all="${2:-}" '
 	function flush() {
-		if (first != "") {
+		if (first != "" && (all == "all" || !(text in seen))) {
+			seen[text] = 1
 			split(first, w, " ")
 			s = (w[1] == "SIP/2.0") ? w[2] "/" meth : w[1]
 			if (dlg != "") s = s "@" dlg
 			out = out (out == "" ? "" : " ") s
 		}
-		first = ""; meth = ""; dlg = ""; st = 0
+		first = ""; meth = ""; dlg = ""; st = 0; text = ""
 	}
 	{ sub(/\r$/, "") }
 	/^-----------------------------------------------/ { flush(); next }
 	st == 0 && /message received/ { st = 1; next }
 	st == 0 { next }
+	{ text = text $0 "\n" }
 	st == 1 && first == "" && $0 == "" { next }
 	st == 1 && first == "" { first = $0; next }
 	st == 1 && $0 == "" { st = 2; next }

@@ -52,7 +52,7 @@ feat_none() {
 # once; they must carry the first INVITE's branch.
 feat_rx() {
 	local n i b0
-	n=$(phone_rx "$1" | tr ' ' '\n' | grep -c '^INVITE$')
+	n=$(phone_rx "$1" all | tr ' ' '\n' | grep -c '^INVITE$')
 	b0=$(phone_vias "$1" INVITE 1 | head -n 1 | grep -o 'branch=[^;]*')
 	for ((i = 2; i <= n; i++)); do
 		tz_expect "$1: branch of INVITE #$i (a retransmission)" \
