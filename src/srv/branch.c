@@ -93,12 +93,9 @@ static int branch_text(char *out, size_t n, unsigned worker, uint32_t lh,
 		p = srv_put_hex(p, tz_rand64(), tail_hex);
 	else
 		*p++ = 's';
-	if (n) {
-		size_t k = (size_t)(p - t) < n ? (size_t)(p - t) : n - 1;
-
-		memcpy(out, t, k);
-		out[k] = 0;
-	}
+	*p = '\0';
+	if (n)
+		tz_str_copy(out, n, t);
 	return (int)(p - t);
 }
 
@@ -107,7 +104,6 @@ void stateless_tag(const struct tz_msg *m, uint64_t key, char *out, size_t n)
 	uint32_t lo = 2166136261u ^ (uint32_t)key,
 	         hi = 2166136261u ^ (uint32_t)(key >> 32);
 	char t[24], *p = t;
-	size_t k;
 
 	/* two 32-bit FNV-1a lanes, each seeded by half of the key */
 	lo = fnv(lo, m->buf + m->call_id.off, m->call_id.len);
@@ -120,9 +116,8 @@ void stateless_tag(const struct tz_msg *m, uint64_t key, char *out, size_t n)
 	hi = fnv(hi, m->buf + m->call_id.off, m->call_id.len);
 	memcpy(p, "tzs", 3);
 	p = srv_put_hex(p + 3, ((uint64_t)hi << 32) | lo, 16);
-	k = (size_t)(p - t) < n ? (size_t)(p - t) : n - 1;
-	memcpy(out, t, k);
-	out[k] = '\0';
+	*p = '\0';
+	tz_str_copy(out, n, t);
 }
 
 int make_branch(char *out, size_t n, unsigned worker, uint32_t lh)

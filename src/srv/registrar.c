@@ -43,7 +43,6 @@ static void date_hdr(char *out, size_t n)
 	static _Thread_local char text[64];
 	time_t t = time(NULL);
 	struct tm tm;
-	size_t k;
 
 	if (t != last) {
 		/* RFC3261 20.17: rfc1123-date, always GMT */
@@ -52,9 +51,7 @@ static void date_hdr(char *out, size_t n)
 		         "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
 		last = t;
 	}
-	k = strnlen(text, n - 1);
-	memcpy(out, text, k);
-	out[k] = '\0';
+	tz_str_copy(out, n, text);
 }
 
 /* RFC3327 5.3: the Path values go back in the 200 when the UA said it

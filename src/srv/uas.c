@@ -48,16 +48,14 @@ static void new_tag(struct worker *w, char *out, size_t n)
 	/* RFC3261 19.3: at least 32 random bits; "tz" WORKER RANDOM SERIAL
 	 * in hex, at most 2 + 8 + 8 + 8 bytes */
 	char t[32], *p = t;
-	size_t k;
 
 	*p++ = 't';
 	*p++ = 'z';
 	p = srv_put_hex(p, w->index, 0);
 	p = srv_put_hex(p, (uint32_t)tz_rand64(), 8);
 	p = srv_put_hex(p, ++w->tag_serial, 0);
-	k = (size_t)(p - t) < n ? (size_t)(p - t) : n - 1;
-	memcpy(out, t, k);
-	out[k] = '\0';
+	*p = '\0';
+	tz_str_copy(out, n, t);
 }
 
 static void count(struct worker *w, uint16_t status)
@@ -121,19 +119,25 @@ void uas_reply(struct worker *w, const struct tz_msg *m,
 	tz_mem_deref(st);
 }
 
+/* The reason phrase "<standard phrase>: <why>" in @p buf, or NULL (the
+ * standard phrase alone) without @p why. */
+static const char *why_reason(uint16_t status, const char *why, char *buf,
+                              size_t n)
+{
+	if (!why)
+		return NULL;
+	snprintf(buf, n, "%s: %s", tz_status_phrase(status), why);
+	return buf;
+}
+
 void uas_reply_why(struct worker *w, const struct tz_msg *m,
                    const struct tz_tp_dest *src, uint16_t status,
                    const char *why, const char *hdrs)
 {
 	char reason[160];
 
-	if (!why) {
-		uas_reply(w, m, src, status, NULL, hdrs);
-		return;
-	}
-	snprintf(reason, sizeof(reason), "%s: %s", tz_status_phrase(status),
-	         why);
-	uas_reply(w, m, src, status, reason, hdrs);
+	uas_reply(w, m, src, status,
+	          why_reason(status, why, reason, sizeof(reason)), hdrs);
 }
 
 /* RFC3261 8.2.7: answer without a server transaction: the To tag is
@@ -146,12 +150,9 @@ void uas_reply_stateless(struct worker *w, const struct tz_msg *m,
 	struct tz_tp_dest dst;
 	char tag[32], reason[160];
 
-	if (why)
-		snprintf(reason, sizeof(reason), "%s: %s",
-		         tz_status_phrase(status), why);
 	stateless_tag(m, w->srv->tag_key, tag, sizeof(tag));
 	rb.status = status;
-	rb.reason = why ? reason : NULL;
+	rb.reason = why_reason(status, why, reason, sizeof(reason));
 	rb.to_tag = tag;
 	rb.headers = hdrs;
 	tz_resp_dest(m, src, &dst);
