@@ -4,7 +4,7 @@
  * nonces, nonce-count replay protection, throttling of failed attempts,
  * and the check of a request's credentials.
  *
- * Hashes come from OpenSSL's libcrypto (EVP), the nonce HMAC too.
+ * Hashes come from OpenSSL's libcrypto (EVP); the nonce MAC is SipHash.
  */
 #ifndef TZ_DIGEST_H
 #define TZ_DIGEST_H
@@ -22,7 +22,7 @@
  *  included (SHA-256: 64 hex digits). */
 #define TZ_DIGEST_HEX 65
 
-/** Size of the server secret keying the nonce HMAC. */
+/** Size of the server secret keying the nonce MAC. */
 #define TZ_DIGEST_SECRET_LEN 32
 
 /**
@@ -76,7 +76,7 @@ int tz_digest_response(const struct tz_digest_in *in, char out[TZ_DIGEST_HEX]);
 
 /**
  * A nonce carrying its own issue time: base64url of (issue time in ms,
- * 64 random bits, the first 16 bytes of HMAC-SHA256(secret, time |
+ * 64 random bits, the 16-byte SipHash-2-4-128 keyed by secret of (time |
  * random | realm)): 43 characters of [A-Za-z0-9_-]. No state is kept
  * per challenge.
  * @return 0; -EIO when the random generator fails; -ENOMEM.
@@ -85,7 +85,7 @@ int tz_nonce_make(const uint8_t secret[TZ_DIGEST_SECRET_LEN], uint64_t now_ms,
                   const char *realm, size_t realmlen, char out[TZ_NONCE_LEN]);
 
 /**
- * Check a nonce: issued by us for @p realm (HMAC matches) and not older
+ * Check a nonce: issued by us for @p realm (MAC matches) and not older
  * than @p lifetime_ms at @p now_ms (age == lifetime is still valid).
  * @return 0 valid; -ESTALE issued by us but expired (answer stale=true);
  *         -EINVAL not ours, malformed, or issued more than a second after
@@ -99,7 +99,7 @@ int tz_nonce_check(const uint8_t secret[TZ_DIGEST_SECRET_LEN],
 
 /** Settings of a tz_auth_server (tz_auth_server_alloc copies them). */
 struct tz_auth_conf {
-	uint8_t secret[TZ_DIGEST_SECRET_LEN]; /**< nonce HMAC key */
+	uint8_t secret[TZ_DIGEST_SECRET_LEN]; /**< nonce MAC key */
 	uint64_t nonce_lifetime_ms; /**< older nonces are stale (e.g. 300 s) */
 	/** Failed-attempt throttling; failures 0 turns it off. After
 	 *  @c failures failed attempts for one username@realm, or from one

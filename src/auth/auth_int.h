@@ -26,16 +26,11 @@ int tz_auth_nonce_parse(const uint8_t secret[TZ_DIGEST_SECRET_LEN],
 
 struct evp_md_st;
 struct evp_md_ctx_st;
-struct evp_mac_ctx_st;
 /** The digest of base algorithm @p base, fetched once; NULL if unknown. */
 const struct evp_md_st *auth_md(enum tz_digest_alg base);
 /** This thread's digest context (reset by each EVP_DigestInit_ex); NULL
  *  without memory. */
 struct evp_md_ctx_st *auth_md_ctx(void);
-/** This thread's HMAC-SHA256 context, keyed with @p secret and ready for
- *  EVP_MAC_update; NULL on failure. */
-struct evp_mac_ctx_st *
-auth_hmac_ctx(const uint8_t secret[TZ_DIGEST_SECRET_LEN]);
 
 /** @p n unpredictable bytes (RAND_bytes, drawn ahead per thread): 0;
  *  -EIO; -ENOMEM. */

@@ -1,23 +1,26 @@
 /*
  * nonce.c  Stateless nonces (RFC 7616 3.3, 5.4; RFC 2617 3.2.1): the
- * nonce carries its issue time and random bits, authenticated by an HMAC
+ * nonce carries its issue time and random bits, authenticated by a MAC
  * over them and the realm, so checking one needs no per-challenge state.
  *
  * Layout before base64url (RFC 4648 5, no padding): 8 bytes issue time in
- * ms (big-endian), 8 random bytes, the first 16 bytes of
- * HMAC-SHA256(secret, time | random | realm): 32 bytes, 43 characters.
+ * ms (big-endian), 8 random bytes, the 16-byte SipHash-2-4-128 of (time |
+ * random | realm) keyed with the secret: 32 bytes, 43 characters.
+ *
+ * The MAC is SipHash, a PRF built for authenticating short inputs (Linux
+ * signs its TCP SYN cookies with it), not HMAC-SHA256: one nonce MAC went
+ * from about 5,500 instructions through OpenSSL's EVP_MAC to about 300,
+ * and every digest-authenticated request takes two (the challenge's and
+ * the check's). The 256-bit secret is folded to SipHash's 128-bit key by
+ * XOR of its halves, so every secret bit keys the MAC.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <string.h>
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
-#include <openssl/rand.h>
 
 #include "tz/tz_digest.h"
+#include "tz/tz_siphash.h"
 #include "auth_int.h"
 
 #define RAW_LEN 32
@@ -30,24 +33,16 @@
 static const char b64u[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-static int mac(const uint8_t secret[TZ_DIGEST_SECRET_LEN], const uint8_t *tr,
-               const char *realm, size_t realmlen, uint8_t out[MAC_LEN])
+static void mac(const uint8_t secret[TZ_DIGEST_SECRET_LEN], const uint8_t *tr,
+                const char *realm, size_t realmlen, uint8_t out[MAC_LEN])
 {
-	unsigned char full[EVP_MAX_MD_SIZE];
-	size_t flen = 0;
-	EVP_MAC_CTX *ctx = auth_hmac_ctx(secret); /* this thread's, keyed */
-	int ok;
+	struct tz_siphash h;
 
-	if (!ctx)
-		return -ENOMEM;
-	ok = EVP_MAC_update(ctx, tr, 16) &&
-	     EVP_MAC_update(ctx, (const unsigned char *)realm, realmlen) &&
-	     EVP_MAC_final(ctx, full, &flen, sizeof(full));
-	if (!ok || flen < MAC_LEN)
-		return -ENOMEM;
-	memcpy(out, full, MAC_LEN);
-	OPENSSL_cleanse(full, sizeof(full));
-	return 0;
+	tz_siphash_init(&h, tz_le64(secret) ^ tz_le64(secret + 16),
+	                tz_le64(secret + 8) ^ tz_le64(secret + 24), 1);
+	tz_siphash_update(&h, tr, 16);
+	tz_siphash_update(&h, realm, realmlen);
+	tz_siphash_final128(&h, out);
 }
 
 static void b64u_encode(const uint8_t raw[RAW_LEN], char *out)
@@ -123,9 +118,7 @@ int tz_nonce_make(const uint8_t secret[TZ_DIGEST_SECRET_LEN], uint64_t now_ms,
 	err = auth_random(raw + 8, 8);
 	if (err)
 		return err;
-	err = mac(secret, raw, realm, realmlen, raw + 16);
-	if (err)
-		return err;
+	mac(secret, raw, realm, realmlen, raw + 16);
 	b64u_encode(raw, out);
 	return 0;
 }
@@ -137,13 +130,10 @@ int tz_auth_nonce_parse(const uint8_t secret[TZ_DIGEST_SECRET_LEN],
 {
 	uint8_t raw[RAW_LEN], want[MAC_LEN];
 	uint64_t t = 0;
-	int err;
 
 	if (len != B64_LEN || b64u_decode(nonce, raw))
 		return -EINVAL;
-	err = mac(secret, raw, realm, realmlen, want);
-	if (err)
-		return err;
+	mac(secret, raw, realm, realmlen, want);
 	if (CRYPTO_memcmp(want, raw + 16, MAC_LEN) != 0)
 		return -EINVAL;
 	for (int i = 0; i < 8; i++)
@@ -162,10 +152,7 @@ int tz_nonce_check(const uint8_t secret[TZ_DIGEST_SECRET_LEN],
                    size_t realmlen, uint64_t now_ms, uint64_t lifetime_ms)
 {
 	uint64_t issued;
-	int err = tz_auth_nonce_parse(secret, nonce, len, realm, realmlen,
-	                              now_ms, lifetime_ms, &issued);
 
-	/* the header promises 0, -ESTALE or -EINVAL: a failing MAC context
-	 * means we cannot vouch for the nonce */
-	return err == -ENOMEM ? -EINVAL : err;
+	return tz_auth_nonce_parse(secret, nonce, len, realm, realmlen, now_ms,
+	                           lifetime_ms, &issued);
 }

@@ -2,33 +2,25 @@
  * ossl.c  The OpenSSL objects the digest code uses on every request,
  * made once instead of per call: the message digests fetched once per
  * process (OpenSSL 3 otherwise looks a legacy EVP_md5() up in its
- * provider tables at every EVP_DigestInit_ex), and per thread one digest
- * context and one HMAC context keyed with the nonce secret (re-keying
- * hashes the key into two SHA-256 blocks and parses the parameters; a
- * keyed context is re-initialised for the next MAC with a NULL key),
- * and random bytes drawn from RAND_bytes 512 at a time (each call takes
- * the DRBG's lock; the bytes stay as unpredictable).
- * Per-thread state is freed when its thread exits; it lives outside
- * tz_malloc (plain calloc) since it outlives every caller's accounting.
+ * provider tables at every EVP_DigestInit_ex), per thread one digest
+ * context, and random bytes drawn from RAND_bytes 512 at a time (each call
+ * takes the DRBG's lock; the bytes stay as unpredictable). Per-thread state is
+ * freed when its thread exits; it lives outside tz_malloc (plain calloc) since
+ * it outlives every caller's accounting.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include "auth_int.h"
 
 struct auth_tls {
 	EVP_MD_CTX *md;
-	EVP_MAC_CTX *mac;
-	bool keyed;
-	uint8_t secret[TZ_DIGEST_SECRET_LEN];
 	size_t rnd_left;  /* unused bytes at the end of rnd */
 	uint8_t rnd[512]; /* from RAND_bytes, handed out in order */
 };
@@ -37,14 +29,12 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static pthread_key_t tls_key;
 static bool tls_ok;
 static EVP_MD *mds[3]; /* MD5, SHA-256, SHA-512/256 */
-static EVP_MAC *hmac;
 
 static void tls_free(void *p)
 {
 	struct auth_tls *t = p;
 
 	EVP_MD_CTX_free(t->md);
-	EVP_MAC_CTX_free(t->mac);
 	OPENSSL_cleanse(t, sizeof(*t));
 	free(t);
 }
@@ -55,7 +45,6 @@ static void init(void)
 
 	for (int i = 0; i < 3; i++)
 		mds[i] = EVP_MD_fetch(NULL, names[i], NULL);
-	hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
 	tls_ok = pthread_key_create(&tls_key, tls_free) == 0;
 }
 
@@ -89,8 +78,7 @@ static struct auth_tls *tls(void)
 	if (!t)
 		return NULL;
 	t->md = EVP_MD_CTX_new();
-	t->mac = hmac ? EVP_MAC_CTX_new(hmac) : NULL;
-	if (!t->md || !t->mac || pthread_setspecific(tls_key, t) != 0) {
+	if (!t->md || pthread_setspecific(tls_key, t) != 0) {
 		tls_free(t);
 		return NULL;
 	}
@@ -102,29 +90,6 @@ EVP_MD_CTX *auth_md_ctx(void)
 	struct auth_tls *t = tls();
 
 	return t ? t->md : NULL;
-}
-
-EVP_MAC_CTX *auth_hmac_ctx(const uint8_t secret[TZ_DIGEST_SECRET_LEN])
-{
-	char digest[] = "SHA256";
-	OSSL_PARAM params[] = {
-	        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest,
-	                                         0),
-	        OSSL_PARAM_construct_end(),
-	};
-	struct auth_tls *t = tls();
-
-	if (!t)
-		return NULL;
-	if (t->keyed &&
-	    CRYPTO_memcmp(t->secret, secret, sizeof(t->secret)) == 0)
-		return EVP_MAC_init(t->mac, NULL, 0, NULL) ? t->mac : NULL;
-	t->keyed = false;
-	if (!EVP_MAC_init(t->mac, secret, TZ_DIGEST_SECRET_LEN, params))
-		return NULL;
-	memcpy(t->secret, secret, sizeof(t->secret));
-	t->keyed = true;
-	return t->mac;
 }
 
 int auth_random(uint8_t *out, size_t n)

@@ -12,67 +12,11 @@
 
 #include "tz/tz_mem.h"
 #include "tz/tz_rand.h"
+#include "tz/tz_siphash.h"
 #include "auth_int.h"
 
 /* expired entries looked for near the LRU end before evicting a live one */
 #define EVICT_SCAN 8
-
-static uint64_t rotl(uint64_t x, int b)
-{
-	return (x << b) | (x >> (64 - b));
-}
-
-static void sipround(uint64_t v[4])
-{
-	v[0] += v[1];
-	v[1] = rotl(v[1], 13);
-	v[1] ^= v[0];
-	v[0] = rotl(v[0], 32);
-	v[2] += v[3];
-	v[3] = rotl(v[3], 16);
-	v[3] ^= v[2];
-	v[0] += v[3];
-	v[3] = rotl(v[3], 21);
-	v[3] ^= v[0];
-	v[2] += v[1];
-	v[1] = rotl(v[1], 17);
-	v[1] ^= v[2];
-	v[2] = rotl(v[2], 32);
-}
-
-/* SipHash-2-4 (Aumasson and Bernstein) */
-static uint64_t siphash(uint64_t k0, uint64_t k1, const unsigned char *p,
-                        size_t len)
-{
-	uint64_t v[4] = {
-	        0x736f6d6570736575ULL ^ k0,
-	        0x646f72616e646f6dULL ^ k1,
-	        0x6c7967656e657261ULL ^ k0,
-	        0x7465646279746573ULL ^ k1,
-	};
-	uint64_t m, b = (uint64_t)len << 56;
-	size_t i, whole = len & ~(size_t)7;
-
-	for (i = 0; i < whole; i += 8) {
-		m = 0;
-		for (int j = 7; j >= 0; j--)
-			m = m << 8 | p[i + (size_t)j];
-		v[3] ^= m;
-		sipround(v);
-		sipround(v);
-		v[0] ^= m;
-	}
-	for (size_t j = 0; i + j < len; j++)
-		b |= (uint64_t)p[i + j] << (8 * j);
-	v[3] ^= b;
-	sipround(v);
-	sipround(v);
-	v[0] ^= b;
-	v[2] ^= 0xff;
-	for (int r = 0; r < 4; r++)
-		sipround(v);
-	return v[0] ^ v[1] ^ v[2] ^ v[3];
-}
 
 void tz_authtab_init(struct tz_authtab *t, size_t max)
 {
@@ -114,7 +58,7 @@ struct tz_authtab_shard *tz_authtab_lock(struct tz_authtab *t, const void *key,
 {
 	struct tz_authtab_shard *s;
 
-	*hash = siphash(t->k0, t->k1, key, klen);
+	*hash = tz_siphash(t->k0, t->k1, key, klen);
 	/* the top bits pick the shard, the low bits the bucket */
 	s = &t->shard[*hash >> 60 & (TZ_AUTHTAB_SHARDS - 1)];
 	pthread_mutex_lock(&s->lock);

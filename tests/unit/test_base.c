@@ -1,6 +1,6 @@
 /*
- * test_base.c  Memory (reference counts, destructors, OOM mode) and
- * output buffers.
+ * test_base.c  Memory (reference counts, destructors, OOM mode), output
+ * buffers, the random generator and SipHash.
  */
 #include <errno.h>
 
@@ -12,6 +12,8 @@
 #include "tz/tz_buf.h"
 #include "tz/tz_mem.h"
 #include "tz/tz_rand.h"
+#include "tz/tz_siphash.h"
+#include <string.h>
 
 static int destroyed;
 
@@ -162,10 +164,72 @@ static int test_rand(void)
 	return 0;
 }
 
+/* SipHash-2-4: the reference implementation's vectors (key 00..0f, input
+ * 00 01 .. of each length), and any split of the input into two pieces
+ * gives the one-shot hash */
+static int test_siphash(void)
+{
+	static const struct {
+		size_t len;
+		uint64_t h;
+	} v64[] = {
+	        {0, 0x726fdb47dd0e0e31ULL},  {1, 0x74f839c593dc67fdULL},
+	        {8, 0x93f5f5799a932462ULL},  {15, 0xa129ca6149be45e5ULL},
+	        {63, 0x958a324ceb064572ULL},
+	};
+	static const uint8_t v128[4][16] = {
+	        {0xa3, 0x81, 0x7f, 0x04, 0xba, 0x25, 0xa8, 0xe6, 0x6d, 0xf6,
+	         0x72, 0x14, 0xc7, 0x55, 0x02, 0x93},
+	        {0xda, 0x87, 0xc1, 0xd8, 0x6b, 0x99, 0xaf, 0x44, 0x34, 0x76,
+	         0x59, 0x11, 0x9b, 0x22, 0xfc, 0x45},
+	        {0x81, 0x77, 0x22, 0x8d, 0xa4, 0xa4, 0x5d, 0xc7, 0xfc, 0xa3,
+	         0x8b, 0xde, 0xf6, 0x0a, 0xff, 0xe4},
+	        {0x9c, 0x70, 0xb6, 0x0c, 0x52, 0x67, 0xa9, 0x4e, 0x5f, 0x33,
+	         0xb6, 0xb0, 0x29, 0x85, 0xed, 0x51},
+	};
+	uint8_t key[16], in[64], out[16];
+	uint64_t k0, k1;
+	struct tz_siphash h;
+
+	for (int i = 0; i < 16; i++)
+		key[i] = (uint8_t)i;
+	for (int i = 0; i < 64; i++)
+		in[i] = (uint8_t)i;
+	k0 = tz_le64(key);
+	k1 = tz_le64(key + 8);
+	TZ_EXPECT(k0 == 0x0706050403020100ULL);
+	for (size_t i = 0; i < sizeof(v64) / sizeof(v64[0]); i++)
+		TZ_EXPECT(tz_siphash(k0, k1, in, v64[i].len) == v64[i].h);
+	for (size_t n = 0; n < 4; n++) {
+		tz_siphash_init(&h, k0, k1, 1);
+		tz_siphash_update(&h, in, n);
+		tz_siphash_final128(&h, out);
+		TZ_EXPECT(memcmp(out, v128[n], 16) == 0);
+	}
+	/* pieces: 63 bytes cut at every point, and a byte at a time */
+	for (size_t cut = 0; cut <= 63; cut++) {
+		tz_siphash_init(&h, k0, k1, 0);
+		tz_siphash_update(&h, in, cut);
+		tz_siphash_update(&h, in + cut, 63 - cut);
+		TZ_EXPECT(tz_siphash_final(&h) == 0x958a324ceb064572ULL);
+	}
+	tz_siphash_init(&h, k0, k1, 0);
+	for (size_t i = 0; i < 15; i++)
+		tz_siphash_update(&h, in + i, 1);
+	TZ_EXPECT(tz_siphash_final(&h) == 0xa129ca6149be45e5ULL);
+	tz_siphash_init(&h, k0, k1, 1);
+	tz_siphash_update(&h, in, 1);
+	tz_siphash_update(&h, in + 1, 2);
+	tz_siphash_final128(&h, out);
+	TZ_EXPECT(memcmp(out, v128[3], 16) == 0);
+	return 0;
+}
+
 static const struct tz_test tests[] = {
         TZ_TEST(test_mem_refcount), TZ_TEST(test_mem_fail_after),
         TZ_TEST(test_buf_grow),     TZ_TEST(test_buf_fixed),
         TZ_TEST(test_arena),        TZ_TEST(test_rand),
+        TZ_TEST(test_siphash),
 };
 
 int main(int argc, char **argv)
