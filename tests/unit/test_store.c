@@ -119,6 +119,25 @@ static int test_store_open(void)
 	                             "'bindings', 'forwards', "
 	                             "'users_domain', 'cdrs', 'cdrs_end')"),
 	              7);
+	/* a new database gets 2 KiB pages; one made with 4 KiB pages (an
+	 * earlier trapezoid) keeps them and opens as before */
+	TZ_EXPECT_INT(peek_int(path, "PRAGMA page_size"), 2048);
+	path = fresh("open4k.db");
+	if (sqlite3_open(path, &db) == SQLITE_OK) {
+		TZ_EXPECT_INT(sqlite3_exec(db,
+		                           "PRAGMA page_size=4096;"
+		                           "CREATE TABLE t(x);",
+		                           NULL, NULL, NULL),
+		              SQLITE_OK);
+		sqlite3_close(db);
+	}
+	s = NULL;
+	e = keep(&rc, tz_store_open(&s, path, err, sizeof(err)));
+	if (e)
+		return e;
+	TZ_EXPECT_INT(tz_store_schema_version(s), 3);
+	tz_store_close(s);
+	TZ_EXPECT_INT(peek_int(path, "PRAGMA page_size"), 4096);
 
 	s = NULL;
 	TZ_EXPECT_INT(tz_store_open(&s, "postgres://db/x", err, sizeof(err)),
