@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "tz_span.h"
 
@@ -35,17 +36,42 @@ void tz_buf_reset(struct tz_buf *b);
 /** Release a growable buffer's memory; accepts an unused or fixed one. */
 void tz_buf_free(struct tz_buf *b);
 
-/** Append @p n bytes. @return 0 or the sticky error. */
-int tz_buf_put(struct tz_buf *b, const void *p, size_t n);
+/** tz_buf_put when the bytes may not fit: grows the buffer, or records
+ *  the error. */
+int tz_buf_put_grow(struct tz_buf *b, const void *p, size_t n);
+
+/** Append @p n bytes. @return 0 or the sticky error.
+ *  Inline: a message is printed in some twenty puts, most of constant
+ *  strings whose length and copy the compiler then resolves. */
+static inline int tz_buf_put(struct tz_buf *b, const void *p, size_t n)
+{
+	if (__builtin_expect(!b->err && n <= b->cap - b->len, 1)) {
+		if (n)
+			memcpy(b->p + b->len, p, n);
+		b->len += n;
+		return 0;
+	}
+	return tz_buf_put_grow(b, p, n);
+}
 
 /** Append a C string. */
-int tz_buf_puts(struct tz_buf *b, const char *s);
+static inline int tz_buf_puts(struct tz_buf *b, const char *s)
+{
+	return tz_buf_put(b, s, strlen(s));
+}
 
 /** Append one byte. */
-int tz_buf_putc(struct tz_buf *b, char c);
+static inline int tz_buf_putc(struct tz_buf *b, char c)
+{
+	return tz_buf_put(b, &c, 1);
+}
 
 /** Append the bytes of span @p s of @p base. */
-int tz_buf_put_span(struct tz_buf *b, const char *base, struct tz_span s);
+static inline int tz_buf_put_span(struct tz_buf *b, const char *base,
+                                  struct tz_span s)
+{
+	return tz_buf_put(b, base + s.off, s.len);
+}
 
 /** Append a decimal number. */
 int tz_buf_put_u64(struct tz_buf *b, uint64_t v);

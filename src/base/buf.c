@@ -58,7 +58,7 @@ static int reserve(struct tz_buf *b, size_t n)
 	return 0;
 }
 
-int tz_buf_put(struct tz_buf *b, const void *p, size_t n)
+int tz_buf_put_grow(struct tz_buf *b, const void *p, size_t n)
 {
 	int err = reserve(b, n);
 
@@ -68,21 +68,6 @@ int tz_buf_put(struct tz_buf *b, const void *p, size_t n)
 		memcpy(b->p + b->len, p, n);
 	b->len += n;
 	return 0;
-}
-
-int tz_buf_puts(struct tz_buf *b, const char *s)
-{
-	return tz_buf_put(b, s, strlen(s));
-}
-
-int tz_buf_putc(struct tz_buf *b, char c)
-{
-	return tz_buf_put(b, &c, 1);
-}
-
-int tz_buf_put_span(struct tz_buf *b, const char *base, struct tz_span s)
-{
-	return tz_buf_put(b, base + s.off, s.len);
 }
 
 int tz_buf_put_u64(struct tz_buf *b, uint64_t v)
