@@ -19,6 +19,7 @@ static bool given(const char *s)
  */
 static bool fields_ok(const char *h)
 {
+	const char *lf;
 	size_t i, n;
 
 	if (!h || !*h)
@@ -26,12 +27,13 @@ static bool fields_ok(const char *h)
 	n = strlen(h);
 	if (n < 2 || h[n - 2] != '\r' || h[n - 1] != '\n' || h[0] == '\r')
 		return false;
-	for (i = 0; i < n; i++) {
-		if (h[i] == '\n' && (i == 0 || h[i - 1] != '\r'))
-			return false;
-		if (h[i] == '\r' && h[i + 1] != '\n')
-			return false;
-		if (h[i] == '\r' && h[i + 2] == '\r')
+	/* line by line (memchr, not a test per byte): each LF ends a CRLF,
+	 * and no CR elsewhere in the line, nor a line empty after it */
+	for (i = 0; i < n; i = (size_t)(lf - h) + 1) {
+		lf = memchr(h + i, '\n', n - i);
+		if (!lf || lf == h + i || lf[-1] != '\r' ||
+		    memchr(h + i, '\r', (size_t)(lf - h) - i - 1) ||
+		    lf[1] == '\r')
 			return false;
 	}
 	return true;

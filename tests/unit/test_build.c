@@ -73,7 +73,7 @@ static int test_build_request_invalid(void)
 	struct tz_buf b;
 	int i;
 
-	for (i = 0; i < 14; i++) {
+	for (i = 0; i < 19; i++) {
 		r = base_req;
 		switch (i) {
 		case 0:
@@ -118,6 +118,21 @@ static int test_build_request_invalid(void)
 		case 13:
 			r.max_forwards = 256;
 			break;
+		case 14:
+			r.headers = "X: 1\nY: 2\r\n";
+			break; /* bare LF */
+		case 15:
+			r.headers = "X: 1\rY: 2\r\n";
+			break; /* bare CR */
+		case 16:
+			r.headers = "\r\nX: 1\r\n";
+			break; /* empty first line */
+		case 17:
+			r.headers = "X: 1\r\r\n";
+			break; /* CR before the CRLF */
+		case 18:
+			r.headers = "X: 1\r\nY: 2\n\r\n";
+			break; /* LF then CRLF */
 		}
 		tz_buf_init_fixed(&b, mem, sizeof(mem));
 		TZ_EXPECT_INT(tz_build_request(&b, &r), -EINVAL);
