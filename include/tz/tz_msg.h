@@ -16,6 +16,20 @@
 
 #include "tz_hdr.h"
 
+/**
+ * The top Via of a message as a caller decoded it before the parse (the
+ * server compares it with the source address first, RFC 3261 18.2.1):
+ * given in tz_msg_limits.via1, the parse takes it instead of decoding
+ * that via-parm a second time. Used only when @c buf is the buffer parsed
+ * and @c val is that first Via field's value, as tz_msg_top_via found it.
+ */
+struct tz_via_hint {
+	const char *buf;    /**< the bytes it was decoded from; NULL: none */
+	struct tz_span val; /**< the first Via field's value */
+	uint32_t end;       /**< where tz_via_decode stopped in @c val */
+	struct tz_via via;  /**< the decoded via-parm */
+};
+
 /** Parser limits (DESIGN.md). Exceeding one gives status 513. */
 struct tz_msg_limits {
 	uint32_t max_msg;  /**< whole message in bytes (default 65536) */
@@ -26,6 +40,8 @@ struct tz_msg_limits {
 	 *  mandatory on streams and without it the next message's start
 	 *  cannot be found safely. */
 	bool stream_no_cl;
+	/** Optional: the top Via already decoded (see tz_via_hint). */
+	const struct tz_via_hint *via1;
 };
 
 /** The defaults named above. */

@@ -3,6 +3,8 @@
  * pieces (see tz_siphash.h): 2 compression rounds per 8-byte word, 4
  * finalisation rounds per 64 output bits.
  */
+#include <string.h>
+
 #include "tz/tz_siphash.h"
 
 static uint64_t rotl(uint64_t x, int b)
@@ -36,13 +38,31 @@ static void compress(uint64_t v[4], uint64_t m)
 	v[0] ^= m;
 }
 
-uint64_t tz_le64(const uint8_t b[8])
+/* 8 bytes read little-endian (one load on a little-endian machine) */
+static uint64_t load8(const uint8_t *p)
+{
+	uint64_t m;
+
+	memcpy(&m, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	m = __builtin_bswap64(m);
+#endif
+	return m;
+}
+
+/* @p n (0..7) bytes read little-endian, the missing high bytes zero */
+static uint64_t load_part(const uint8_t *p, size_t n)
 {
 	uint64_t m = 0;
 
-	for (int j = 7; j >= 0; j--)
-		m = m << 8 | b[j];
+	while (n--)
+		m = m << 8 | p[n];
 	return m;
+}
+
+uint64_t tz_le64(const uint8_t b[8])
+{
+	return load8(b);
 }
 
 void tz_siphash_init(struct tz_siphash *s, uint64_t k0, uint64_t k1, int wide)
@@ -64,20 +84,21 @@ void tz_siphash_update(struct tz_siphash *s, const void *data, size_t len)
 	size_t have = s->len & 7;
 
 	s->len += len;
-	/* complete the unfinished word first */
-	while (have && len) {
-		s->tail |= (uint64_t)*p++ << (8 * have);
-		len--;
-		if (++have == 8) {
-			compress(s->v, s->tail);
-			s->tail = 0;
-			have = 0;
-		}
+	if (have) {
+		/* complete the unfinished word first */
+		size_t k = len < 8 - have ? len : 8 - have;
+
+		s->tail |= load_part(p, k) << (8 * have);
+		p += k;
+		len -= k;
+		if (have + k < 8)
+			return;
+		compress(s->v, s->tail);
+		s->tail = 0;
 	}
 	for (; len >= 8; p += 8, len -= 8)
-		compress(s->v, tz_le64(p));
-	for (size_t j = 0; j < len; j++)
-		s->tail |= (uint64_t)p[j] << (8 * (have + j));
+		compress(s->v, load8(p));
+	s->tail = load_part(p, len);
 }
 
 /* the last word (length byte on top) and the first output's rounds */

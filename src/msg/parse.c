@@ -205,7 +205,8 @@ static int dup_check(struct tz_msg *msg, bool seen, const char *what)
 	return seen ? BAD(msg, what) : 0;
 }
 
-static int via_hdr(struct tz_msg *msg, const char *b, struct tz_span v)
+static int via_hdr(struct tz_msg *msg, const char *b, struct tz_span v,
+                   const struct tz_via_hint *hint)
 {
 	uint32_t p = v.off, end = v.off + v.len;
 	struct tz_via tmp;
@@ -213,8 +214,15 @@ static int via_hdr(struct tz_msg *msg, const char *b, struct tz_span v)
 	/* RFC3261 7.3.1: several via-parms per field, comma separated */
 	do {
 		struct tz_via *via = msg->nvia ? &tmp : &msg->via1;
-		if (tz_via_decode(via, b, &p, end))
+
+		if (!msg->nvia && hint && hint->buf == b &&
+		    hint->val.off == v.off && hint->val.len == v.len) {
+			/* decoded by the caller from these very bytes */
+			*via = hint->via;
+			p = hint->end;
+		} else if (tz_via_decode(via, b, &p, end)) {
 			return BAD(msg, "malformed Via");
+		}
 		msg->nvia++;
 	} while (tz_list_next(b, &p, end));
 	return 0;
@@ -268,7 +276,7 @@ static uint32_t eager_bit(unsigned id)
 
 /* Decode the headers routing and transaction matching need, as met. */
 static int eager_decode(struct tz_msg *msg, const struct tz_hdr *h,
-                        uint32_t *seen)
+                        uint32_t *seen, const struct tz_msg_limits *lim)
 {
 	const char *b = msg->buf;
 	uint32_t bit = eager_bit(h->id);
@@ -278,7 +286,7 @@ static int eager_decode(struct tz_msg *msg, const struct tz_hdr *h,
 
 	switch (h->id) {
 	case TZ_HDR_VIA:
-		err = via_hdr(msg, b, h->value);
+		err = via_hdr(msg, b, h->value, lim->via1);
 		break;
 	case TZ_HDR_CSEQ:
 		if ((err = dup_check(msg, dup, "duplicate CSeq")))
@@ -464,7 +472,7 @@ int tz_msg_parse(struct tz_msg *msg, const char *buf, size_t len,
 		return fail(msg, -EOVERFLOW, 513, "start line too long");
 	p = eol + 2;
 	while ((err = header_field(msg, &p, (uint32_t)len, lim)) == 0) {
-		err = eager_decode(msg, &msg->hdr[msg->nhdr - 1], &seen);
+		err = eager_decode(msg, &msg->hdr[msg->nhdr - 1], &seen, lim);
 		if (err)
 			goto out;
 	}

@@ -12,6 +12,7 @@
 #include "srv_int.h"
 #include "tz/tz_hdr.h"
 #include "tz/tz_rand.h"
+#include "tz/tz_siphash.h"
 
 static uint32_t fnv(uint32_t h, const char *p, size_t n)
 {
@@ -99,23 +100,29 @@ static int branch_text(char *out, size_t n, unsigned worker, uint32_t lh,
 	return (int)(p - t);
 }
 
-void stateless_tag(const struct tz_msg *m, uint64_t key, char *out, size_t n)
+/* one field into the tag's hash: its length first, so that no two
+ * splittings of the same bytes hash alike */
+static void tag_field(struct tz_siphash *h, const char *p, uint32_t len)
 {
-	uint32_t lo = 2166136261u ^ (uint32_t)key,
-	         hi = 2166136261u ^ (uint32_t)(key >> 32);
+	tz_siphash_update(h, &len, sizeof(len));
+	tz_siphash_update(h, p, len);
+}
+
+void stateless_tag(const struct tz_msg *m, const uint64_t key[2], char *out,
+                   size_t n)
+{
+	struct tz_siphash h;
 	char t[24], *p = t;
 
-	/* two 32-bit FNV-1a lanes, each seeded by half of the key */
-	lo = fnv(lo, m->buf + m->call_id.off, m->call_id.len);
-	lo = fnv(lo, m->buf + m->from.tag.off, m->from.tag.len);
-	lo = fnv(lo, m->buf + m->via1.branch.off, m->via1.branch.len);
-	lo = fnv(lo, (const char *)&m->cseq, sizeof(m->cseq));
-	hi = fnv(hi, m->buf + m->via1.branch.off, m->via1.branch.len);
-	hi = fnv(hi, (const char *)&m->cseq, sizeof(m->cseq));
-	hi = fnv(hi, m->buf + m->from.tag.off, m->from.tag.len);
-	hi = fnv(hi, m->buf + m->call_id.off, m->call_id.len);
+	/* RFC3261 8.2.7: a retransmission gets the same tag; a keyed PRF
+	 * of what identifies the request, so tags cannot be foreseen */
+	tz_siphash_init(&h, key[0], key[1], 0);
+	tag_field(&h, m->buf + m->call_id.off, m->call_id.len);
+	tag_field(&h, m->buf + m->from.tag.off, m->from.tag.len);
+	tag_field(&h, m->buf + m->via1.branch.off, m->via1.branch.len);
+	tz_siphash_update(&h, &m->cseq, sizeof(m->cseq));
 	memcpy(p, "tzs", 3);
-	p = srv_put_hex(p + 3, ((uint64_t)hi << 32) | lo, 16);
+	p = srv_put_hex(p + 3, tz_siphash_final(&h), 16);
 	*p = '\0';
 	tz_str_copy(out, n, t);
 }

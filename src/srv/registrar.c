@@ -296,7 +296,13 @@ void registrar_request(struct worker *w, struct tz_msg *m,
 	}
 	/* RFC3261 10.3 item 5: the AOR is the To URI in canonical form, in
 	 * a domain this server is responsible for */
-	memset(rq, 0, sizeof(*rq));
+	/* not a memset of the whole (about 10 KB): contacts() sets every
+	 * field of each entry it counts in n */
+	rq->aor[0] = '\0';
+	rq->n = 0;
+	rq->star = false;
+	rq->path[0] = '\0';
+	rq->path_len = 0;
 	if ((m->to.u.scheme != TZ_URI_SIP && m->to.u.scheme != TZ_URI_SIPS) ||
 	    tz_aor_from_uri(rq->aor, m->buf, &m->to.u) != 0) {
 		uas_reply_why(w, m, src, 404,

@@ -118,12 +118,13 @@ int via_fix(const struct tz_msg *m, const struct tz_tp_dest *src, char *out,
 }
 
 int via_prefix(const char *buf, size_t len, const struct tz_tp_dest *src,
-               char *out, size_t cap, size_t *outlen)
+               char *out, size_t cap, size_t *outlen, struct tz_via_hint *hint)
 {
 	struct tz_msg m;
 	struct tz_span val;
 	uint32_t pos;
 
+	hint->buf = NULL;
 	/* RFC3261 18.2.1, RFC3581 4: the same fix as via_fix, made before
 	 * the one full parse instead of after it (a request parsed twice
 	 * was the proxy's largest single cost) */
@@ -134,9 +135,13 @@ int via_prefix(const char *buf, size_t len, const struct tz_tp_dest *src,
 	m.buf = buf;
 	m.len = (uint32_t)len;
 	pos = val.off;
-	if (tz_via_decode(&m.via1, buf, &pos, val.off + val.len) ||
-	    !via_needs_fix(&m, src))
+	if (tz_via_decode(&m.via1, buf, &pos, val.off + val.len))
 		return 0;
+	if (!via_needs_fix(&m, src)) {
+		/* the parse takes this decode instead of making it again */
+		*hint = (struct tz_via_hint){buf, val, pos, m.via1};
+		return 0;
+	}
 	return via_fix(&m, src, out, cap, outlen) ? 0 : 1;
 }
 

@@ -103,7 +103,8 @@ int tz_server_alloc(struct tz_server **sp, const struct tz_config *cfg,
 	s->sigfd = -1;
 	s->ctl_fd = -1;
 	s->started = tz_loop_now();
-	s->tag_key = tz_rand64();
+	s->tag_key[0] = tz_rand64();
+	s->tag_key[1] = tz_rand64();
 	pthread_mutex_init(&s->snap_lock, NULL);
 	pthread_cond_init(&s->snap_cond, NULL);
 	tz_log_set_level(cfg->log_level);

@@ -121,7 +121,7 @@ struct tz_server {
 	bool stop_sent;         /* workers told to end their loops */
 	uint64_t stop_deadline; /* shutdown-timeout from SIGTERM */
 	uint64_t started;
-	uint64_t tag_key; /* stateless To tags (RFC3261 8.2.7) */
+	uint64_t tag_key[2]; /* stateless To tags (RFC3261 8.2.7) */
 	unsigned reloads;
 	/* status snapshots */
 	pthread_mutex_t snap_lock;
@@ -191,9 +191,10 @@ void uas_reply_bad(struct worker *w, const struct tz_msg *m, uint16_t status,
 int via_needs_fix(const struct tz_msg *m, const struct tz_tp_dest *src);
 /* via_fix on the raw bytes of a request, before it is parsed: 1 with
  * @p out filled; 0 when no fix is needed or the scan cannot tell (the
- * parsed message is checked with via_needs_fix then) */
+ * parsed message is checked with via_needs_fix then). With no fix needed,
+ * @p hint holds the top Via decoded for the parse (else hint->buf NULL). */
 int via_prefix(const char *buf, size_t len, const struct tz_tp_dest *src,
-               char *out, size_t cap, size_t *outlen);
+               char *out, size_t cap, size_t *outlen, struct tz_via_hint *hint);
 int via_fix(const struct tz_msg *m, const struct tz_tp_dest *src, char *out,
             size_t cap, size_t *outlen);
 bool srv_is_local(const struct tz_config *c, const char *host, size_t hlen,
@@ -365,7 +366,8 @@ int make_branch(char *out, size_t n, unsigned worker, uint32_t lh);
 /* RFC3261 8.2.7: the To tag of a stateless answer, the same for the same
  * request (a retransmission): a hash keyed by @p key of its Call-ID, From
  * tag, CSeq and top Via branch; "tzs" and 16 hex digits, terminated. */
-void stateless_tag(const struct tz_msg *m, uint64_t key, char *out, size_t n);
+void stateless_tag(const struct tz_msg *m, const uint64_t key[2], char *out,
+                   size_t n);
 /* the branch of the first Via element of @p m for a forwarded copy */
 int fwd_branch(char *out, size_t n, unsigned worker, const struct tz_msg *m,
                bool stateless);

@@ -201,6 +201,7 @@ static void rx(const char *buf, size_t len, unsigned flags,
 	struct worker *w = arg;
 	const struct tz_config *c = &w->conf->c;
 	struct tz_msg_limits lim = tz_msg_limits_default;
+	struct tz_via_hint vh;
 	struct tz_msg m;
 	size_t fixed;
 	int err;
@@ -218,9 +219,11 @@ static void rx(const char *buf, size_t len, unsigned flags,
 	lim.max_msg = c->max_message;
 	/* RFC3261 18.2.1, RFC3581 4: received and rport noted in the top
 	 * Via of a request before the parse (and anything that keeps it) */
-	if (via_prefix(buf, len, src, w->scratch, SCRATCH, &fixed) == 1) {
+	if (via_prefix(buf, len, src, w->scratch, SCRATCH, &fixed, &vh) == 1) {
 		buf = w->scratch;
 		len = fixed;
+	} else if (vh.buf) {
+		lim.via1 = &vh;
 	}
 	err = tz_msg_parse(&m, buf, len, &lim);
 	if (err == -ENODATA)

@@ -78,6 +78,33 @@ bool tz_sa_is_any(const struct sockaddr_storage *a)
 	return memcmp(p, zero, n) == 0;
 }
 
+/* Dotted-decimal IPv4, read as inet_pton(AF_INET) reads it (four parts
+ * of 0-255, no leading zero), without the copy into a C string and the
+ * library call: every request's Via is compared with its source. */
+static bool ipv4_read(const char *h, size_t n, uint8_t out[4])
+{
+	size_t i = 0;
+
+	for (int part = 0; part < 4; part++) {
+		unsigned v = 0;
+		size_t s;
+
+		if (part > 0) {
+			if (i >= n || h[i] != '.')
+				return false;
+			i++;
+		}
+		s = i;
+		while (i < n && h[i] >= '0' && h[i] <= '9' && i - s < 4)
+			v = v * 10 + (unsigned)(h[i++] - '0');
+		if (i == s || i - s > 3 || v > 255 ||
+		    (h[s] == '0' && i - s > 1))
+			return false;
+		out[part] = (uint8_t)v;
+	}
+	return i == n;
+}
+
 int tz_sa_from_host(const char *h, size_t n, uint16_t port,
                     struct sockaddr_storage *out, socklen_t *outlen)
 {
@@ -91,13 +118,16 @@ int tz_sa_from_host(const char *h, size_t n, uint16_t port,
 	}
 	if (n >= sizeof(tmp))
 		return -EINVAL;
-	memcpy(tmp, h, n);
-	tmp[n] = '\0';
 	memset(out, 0, sizeof(*out));
-	if (inet_pton(AF_INET, tmp, &a4->sin_addr) == 1) {
+	if (ipv4_read(h, n, (uint8_t *)&a4->sin_addr)) {
 		a4->sin_family = AF_INET;
 		*outlen = sizeof(*a4);
-	} else if (inet_pton(AF_INET6, tmp, &a6->sin6_addr) == 1) {
+		tz_sa_set_port(out, port);
+		return 0;
+	}
+	memcpy(tmp, h, n);
+	tmp[n] = '\0';
+	if (inet_pton(AF_INET6, tmp, &a6->sin6_addr) == 1) {
 		a6->sin6_family = AF_INET6;
 		*outlen = sizeof(*a6);
 	} else {

@@ -125,14 +125,24 @@ static int test_via_fix(void)
 		struct tz_tp_dest src;
 		char pre[1024];
 		size_t n = 0, k = 0;
+		struct tz_via_hint hint;
 
 		TZ_EXPECT_INT(parse_via(&m, msg, sizeof(msg), rows[i].via), 0);
 		src4(&src, rows[i].src, 5000, TZ_TP_UDP);
 		TZ_EXPECT_INT(via_prefix(msg, strlen(msg), &src, pre,
-		                         sizeof(pre), &k),
+		                         sizeof(pre), &k, &hint),
 		              rows[i].needs);
-		if (!rows[i].needs)
+		if (!rows[i].needs) {
+			/* the decode is handed to the parse */
+			TZ_EXPECT(hint.buf == msg);
+			if (hint.buf)
+				TZ_EXPECT(hint.via.port == m.via1.port &&
+				          hint.via.branch.off ==
+				                  m.via1.branch.off &&
+				          hint.via.host.len == m.via1.host.len);
 			continue;
+		}
+		TZ_EXPECT(hint.buf == NULL);
 		TZ_EXPECT_INT(via_fix(&m, &src, out, sizeof(out), &n), 0);
 		TZ_EXPECT(k == n && memcmp(pre, out, n) == 0);
 	}
@@ -177,6 +187,7 @@ static int test_via_prefix(void)
 	         NULL},
 	};
 	struct tz_tp_dest src;
+	struct tz_via_hint hint;
 	char out[1024];
 
 	src4(&src, "127.0.0.1", 5000, TZ_TP_UDP);
@@ -184,13 +195,67 @@ static int test_via_prefix(void)
 		size_t n = 0;
 
 		TZ_EXPECT_INT(via_prefix(rows[i].msg, strlen(rows[i].msg), &src,
-		                         out, sizeof(out), &n),
+		                         out, sizeof(out), &n, &hint),
 		              rows[i].fixed);
 		if (!rows[i].want)
 			continue;
 		out[n] = 0;
 		TZ_EXPECT(strstr(out, rows[i].want) != NULL);
 	}
+	return 0;
+}
+
+/* The parse takes the top Via that via_prefix decoded, for that buffer
+ * and that field only; the other via-parms are decoded as always. */
+static int test_via_hint(void)
+{
+	static const char msg[] =
+	        "OPTIONS sip:x SIP/2.0\r\n"
+	        "Via: SIP/2.0/UDP 127.0.0.1:5000;branch=z9hG4bKa, SIP/2.0/TCP "
+	        "h2;branch=z9hG4bKb\r\n"
+	        "From: <sip:a@b>;tag=1\r\nTo: <sip:x>\r\n"
+	        "Call-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n";
+	struct tz_msg_limits lim = tz_msg_limits_default;
+	struct tz_via_hint hint;
+	struct tz_tp_dest src;
+	struct tz_msg m, plain;
+	struct tz_hdr h2[16];
+	char copy[sizeof(msg)], out[512];
+	size_t n;
+
+	src4(&src, "127.0.0.1", 5000, TZ_TP_UDP);
+	TZ_EXPECT_INT(
+	        via_prefix(msg, strlen(msg), &src, out, sizeof(out), &n, &hint),
+	        0);
+	TZ_EXPECT(hint.buf == msg);
+	if (!hint.buf)
+		return 0;
+	tz_msg_init(&plain, h2, 16);
+	TZ_EXPECT_INT(tz_msg_parse(&plain, msg, strlen(msg), NULL), 0);
+	lim.via1 = &hint;
+	tz_msg_init(&m, hdrs, 64);
+	TZ_EXPECT_INT(tz_msg_parse(&m, msg, strlen(msg), &lim), 0);
+	/* the same message as without the hint */
+	TZ_EXPECT_INT(m.nvia, 2);
+	TZ_EXPECT_INT(plain.nvia, 2);
+	TZ_EXPECT_INT(m.via1.port, plain.via1.port);
+	TZ_EXPECT_INT(m.via1.has, plain.via1.has);
+	TZ_EXPECT_SPAN(m.buf, m.via1.branch, "z9hG4bKa");
+	TZ_EXPECT_SPAN(m.buf, m.via1.host, "127.0.0.1");
+	TZ_EXPECT(m.via1.params.off == plain.via1.params.off &&
+	          m.via1.params.len == plain.via1.params.len);
+	/* the hint is what the parse uses: a marked one shows through */
+	hint.via.port = 4242;
+	TZ_EXPECT_INT(tz_msg_parse(&m, msg, strlen(msg), &lim), 0);
+	TZ_EXPECT_INT(m.via1.port, 4242);
+	TZ_EXPECT_INT(m.nvia, 2);
+	/* ... for those bytes only: another buffer, another field value */
+	memcpy(copy, msg, sizeof(msg));
+	TZ_EXPECT_INT(tz_msg_parse(&m, copy, strlen(copy), &lim), 0);
+	TZ_EXPECT_INT(m.via1.port, 5000);
+	hint.val.len--;
+	TZ_EXPECT_INT(tz_msg_parse(&m, msg, strlen(msg), &lim), 0);
+	TZ_EXPECT_INT(m.via1.port, 5000);
 	return 0;
 }
 
@@ -446,10 +511,81 @@ static int test_sa_print(void)
 	return 0;
 }
 
+/* tz_sa_from_host reads an IPv4 address as inet_pton(AF_INET) does, and
+ * tz_sa_host_is compares a host text with an address */
+static int test_sa_from_host(void)
+{
+	static const char *const hosts[] = {
+	        "0.0.0.0",
+	        "127.0.0.1",
+	        "255.255.255.255",
+	        "192.0.2.10",
+	        "[192.0.2.10]",
+	        "256.0.0.1",
+	        "1.2.3",
+	        "1.2.3.4.5",
+	        "01.2.3.4",
+	        "1.2.3.04",
+	        "1.2.3.0",
+	        "1..3.4",
+	        ".1.2.3",
+	        "1.2.3.",
+	        "1.2.3.4 ",
+	        "1.2.3.-4",
+	        "1.2.3.1000",
+	        "a.b.c.d",
+	        "example.com",
+	        "::1",
+	        "[2001:db8::1]",
+	        "::ffff:1.2.3.4",
+	        "",
+	        "1.2.3.4:5",
+	};
+	struct sockaddr_in sin;
+
+	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		const char *h = hosts[i];
+		size_t n = strlen(h);
+		char tmp[64];
+		struct sockaddr_storage a;
+		socklen_t alen = 0;
+		int e = tz_sa_from_host(h, n, 5060, &a, &alen);
+		struct in_addr want;
+		bool v4;
+
+		if (n >= 2 && h[0] == '[') {
+			memcpy(tmp, h + 1, n - 2);
+			tmp[n - 2] = 0;
+		} else {
+			strcpy(tmp, h);
+		}
+		v4 = inet_pton(AF_INET, tmp, &want) == 1;
+		if (v4) {
+			TZ_EXPECT_INT(e, 0);
+			TZ_EXPECT_INT(a.ss_family, AF_INET);
+			TZ_EXPECT_INT(alen, sizeof(struct sockaddr_in));
+			TZ_EXPECT(((struct sockaddr_in *)&a)->sin_addr.s_addr ==
+			          want.s_addr);
+			TZ_EXPECT_INT(tz_sa_port(&a), 5060);
+		} else if (e == 0) {
+			TZ_EXPECT_INT(a.ss_family, AF_INET6);
+		}
+	}
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(0xc000020a); /* 192.0.2.10 */
+	TZ_EXPECT(tz_sa_host_is("192.0.2.10", 10, (struct sockaddr *)&sin));
+	TZ_EXPECT(!tz_sa_host_is("192.0.2.1", 9, (struct sockaddr *)&sin));
+	TZ_EXPECT(!tz_sa_host_is("192.0.2.010", 11, (struct sockaddr *)&sin));
+	TZ_EXPECT(!tz_sa_host_is("::1", 3, (struct sockaddr *)&sin));
+	return 0;
+}
+
 static const struct tz_test tests[] = {
-        TZ_TEST(test_sa_print), TZ_TEST(test_via_prefix),
-        TZ_TEST(test_via_fix),  TZ_TEST(test_resp_dest),
-        TZ_TEST(test_local),    TZ_TEST(test_branch),
+        TZ_TEST(test_sa_from_host), TZ_TEST(test_via_hint),
+        TZ_TEST(test_sa_print),     TZ_TEST(test_via_prefix),
+        TZ_TEST(test_via_fix),      TZ_TEST(test_resp_dest),
+        TZ_TEST(test_local),        TZ_TEST(test_branch),
         TZ_TEST(test_loop),
 };
 
