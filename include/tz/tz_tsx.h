@@ -249,8 +249,21 @@ void *tz_tsx_arg(const struct tz_tsx *t);
 enum tz_tsx_state tz_tsx_state(const struct tz_tsx *t);
 
 /** The request that created @p t: a kept copy with its header array,
- *  borrowed for the life of @p t (e.g. to build a 487 after CANCEL). */
+ *  borrowed for the life of @p t (e.g. to build a 487 after CANCEL);
+ *  NULL after tz_tsx_forget_request. */
 const struct tz_msg *tz_tsx_request(const struct tz_tsx *t);
+
+/**
+ * The TU will not ask for the request of server transaction @p st again:
+ * once a non-INVITE server transaction has sent its final response
+ * (Completed) and its branch has the RFC 3261 cookie, it then keeps only
+ * its response and what matches a retransmission to it (top Via branch
+ * and sent-by, method: RFC 3261 17.2.3), not the request with its parsed
+ * form (about 1.4 KB of a REGISTER's 2.2 KB, held 64*T1). Anything else
+ * (an INVITE, no final response yet, RFC 2543 matching, out of memory)
+ * keeps the request; nothing changes for the peer either way.
+ */
+void tz_tsx_forget_request(struct tz_tsx *st);
 
 /** Name of a state ("Proceeding"), for logs and tests. */
 const char *tz_tsx_state_name(enum tz_tsx_state s);

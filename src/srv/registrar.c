@@ -107,6 +107,9 @@ static void answer_run(void *data, void *arg)
 	}
 out:
 	tz_buf_free(&hdrs);
+	/* answered: the transaction absorbs retransmissions for 64*T1
+	 * without the request (RFC3261 17.2.2) */
+	tz_tsx_forget_request(pr->st);
 	tz_mem_deref(pr->st);
 	tz_free(pr);
 }

@@ -116,6 +116,7 @@ void uas_reply(struct worker *w, const struct tz_msg *m,
 	if (uas_tsx(w, m, src, &st) != 0)
 		return;
 	uas_answer(w, st, status, reason, hdrs);
+	tz_tsx_forget_request(st); /* a final answer: none needed it after */
 	tz_mem_deref(st);
 }
 

@@ -40,7 +40,7 @@ static void timer_a(void *arg)
 
 	/* RFC3261 17.1.1.2: retransmit, then double Timer A */
 	t->l->st.retransmitted++;
-	err = tsx_send(t, t->req.buf, t->req.len);
+	err = tsx_send(t, t->req->buf, t->req->len);
 	if (err) {
 		tsx_terminate(t, err);
 		return;
@@ -56,7 +56,7 @@ static void timer_e(void *arg)
 	int err;
 
 	t->l->st.retransmitted++;
-	err = tsx_send(t, t->req.buf, t->req.len);
+	err = tsx_send(t, t->req->buf, t->req->len);
 	if (err) {
 		tsx_terminate(t, err);
 		return;
@@ -134,7 +134,7 @@ int tz_tsx_client_alloc(struct tz_tsx **tp, struct tz_tsx_layer *l,
 	t->req_light = light;
 	t->rh = rh;
 	t->arg = arg;
-	err = tsx_send(t, t->req.buf, t->req.len);
+	err = tsx_send(t, t->req->buf, t->req->len);
 	if (err) {
 		tz_mem_deref(t);
 		return err;

@@ -219,7 +219,8 @@ static void tsx_destroy(void *data)
 	struct tz_tsx *t = data;
 
 	tsx_stop(t);
-	tz_free(t->reqmem);
+	tz_free(t->req);
+	tz_free(t->keys);
 	tz_free(t->reqhdr);
 	tz_free(t->out);
 }
@@ -229,27 +230,29 @@ struct tz_tsx *tsx_new(struct tz_tsx_layer *l, const struct tz_msg *req,
 {
 	size_t hb = req->nhdr * sizeof(struct tz_hdr);
 	struct tz_tsx *t;
+	struct tz_msg *k;
 	char *mem;
 
 	t = tz_mem_zalloc(sizeof(*t), tsx_destroy);
 	if (!t)
 		return NULL;
-	/* one block: the header array, then the bytes (DESIGN.md: a kept
-	 * message is one memcpy, its spans stay valid) */
-	mem = tz_malloc(hb + req->len);
+	/* one block: the message, its header array, then the bytes
+	 * (DESIGN.md: a kept message is one memcpy, its spans stay valid) */
+	mem = tz_malloc(sizeof(*k) + hb + req->len);
 	if (!mem) {
 		tz_mem_deref(t);
 		return NULL;
 	}
-	memcpy(mem, req->hdr, hb);
-	memcpy(mem + hb, req->buf, req->len);
-	t->reqmem = mem;
-	t->req = *req;
-	t->req.hdr = (struct tz_hdr *)(void *)mem;
-	t->req.hdr_cap = req->nhdr;
-	t->req.buf = mem + hb;
-	t->req.arena = NULL;
-	t->req.ncache = 0;
+	k = (struct tz_msg *)(void *)mem;
+	*k = *req;
+	k->hdr = (struct tz_hdr *)(void *)(mem + sizeof(*k));
+	memcpy(k->hdr, req->hdr, hb);
+	k->hdr_cap = req->nhdr;
+	k->buf = mem + sizeof(*k) + hb;
+	memcpy(mem + sizeof(*k) + hb, req->buf, req->len);
+	k->arena = NULL;
+	k->ncache = 0;
+	t->req = k;
 	t->l = l;
 	t->kind = kind;
 	t->dst = *dst;
@@ -336,23 +339,23 @@ const struct tz_msg *tsx_req(struct tz_tsx *t)
 	size_t hb;
 
 	if (!t->req_light)
-		return &t->req;
+		return t->req; /* NULL once forgotten */
 	tz_msg_init(&m, h, TZ_MSG_HDRS_DEFAULT);
-	if (tz_msg_parse(&m, t->req.buf, t->req.len, NULL) != 0)
-		return &t->req;
+	if (tz_msg_parse(&m, t->req->buf, t->req->len, NULL) != 0)
+		return t->req;
 	hb = m.nhdr * sizeof(struct tz_hdr);
 	copy = tz_malloc(hb ? hb : 1);
 	if (!copy)
-		return &t->req; /* out of memory: the next call tries again */
+		return t->req; /* out of memory: the next call tries again */
 	memcpy(copy, h, hb);
 	m.hdr = copy;
 	m.hdr_cap = m.nhdr;
 	m.arena = NULL;
 	m.ncache = 0;
 	t->reqhdr = copy;
-	t->req = m;
+	*t->req = m; /* m.buf is the block's own bytes */
 	t->req_light = false;
-	return &t->req;
+	return t->req;
 }
 
 const struct tz_msg *tz_tsx_request(const struct tz_tsx *t)

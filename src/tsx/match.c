@@ -59,30 +59,52 @@ struct tz_tsx *tsx_match_response(struct tz_tsx_layer *l,
 			continue;
 		/* RFC3261 17.1.3: the top Via branch and the CSeq method
 		 * (a CANCEL has the branch of its INVITE) */
-		if (span_same(m->buf, m->via1.branch, t->req.buf,
-		              t->req.via1.branch) &&
-		    span_same(m->buf, m->cseq_method, t->req.buf,
-		              t->req.method))
+		if (span_same(m->buf, m->via1.branch, t->req->buf,
+		              t->req->via1.branch) &&
+		    span_same(m->buf, m->cseq_method, t->req->buf,
+		              t->req->method))
 			return t;
 	}
 	return NULL;
+}
+
+void tsx_keys_of(const struct tz_msg *r, struct tsx_keys *k)
+{
+	k->buf = r->buf;
+	k->branch = r->via1.branch;
+	k->host = r->via1.host;
+	k->transport = r->via1.transport;
+	k->method = r->method;
+	k->port = r->via1.port;
 }
 
 /* RFC3261 17.2.3: RFC 3261 branches. */
 static bool match_cookie(const struct tz_tsx *t, const struct tz_msg *m,
                          bool cancel, bool ack)
 {
-	const struct tz_msg *r = &t->req;
+	struct tsx_keys rk;
+	const struct tsx_keys *k = t->keys;
+	struct tz_via kv;
 
-	if (!t->cookie ||
-	    !span_same(m->buf, m->via1.branch, r->buf, r->via1.branch) ||
-	    !sent_by_same(m, r))
+	if (!t->cookie)
+		return false;
+	if (!k) {
+		tsx_keys_of(t->req, &rk);
+		k = &rk;
+	}
+	kv.port = k->port;
+	kv.transport = k->transport;
+	/* the top Via branch and sent-by (host and port, the default port
+	 * of the transport filled in) */
+	if (!span_same(m->buf, m->via1.branch, k->buf, k->branch) ||
+	    !span_samei(m->buf, m->via1.host, k->buf, k->host) ||
+	    via_port(m->buf, &m->via1) != via_port(k->buf, &kv))
 		return false;
 	/* RFC3261 9.2: a CANCEL targets the INVITE of the same branch */
 	if (cancel || ack)
 		return t->kind == TSX_IST;
 	/* RFC3261 17.2.3: the method matches, ACK matching the INVITE */
-	return span_same(m->buf, m->method, r->buf, r->method);
+	return span_same(m->buf, m->method, k->buf, k->method);
 }
 
 /* The top Via compared as a whole (transport, sent-by, branch). */
@@ -98,9 +120,9 @@ static bool via_same(const struct tz_msg *a, const struct tz_msg *b)
 static bool match_2543(const struct tz_tsx *t, const struct tz_msg *m,
                        bool cancel, bool ack)
 {
-	const struct tz_msg *r = &t->req;
+	const struct tz_msg *r = t->req;
 
-	if (t->cookie || m->cseq != r->cseq ||
+	if (t->cookie || !r || m->cseq != r->cseq ||
 	    !span_same(m->buf, m->call_id, r->buf, r->call_id) ||
 	    !tag_same(m->buf, &m->from, r->buf, &r->from) || !via_same(m, r) ||
 	    !tz_uri_equal(m->buf, &m->ruri_u, r->buf, &r->ruri_u))

@@ -77,7 +77,7 @@ static void timer_trying(void *arg)
 	/* RFC3261 17.2.1: the TU did not answer within 200 ms: 100 Trying.
 	 * Out of memory, the 100 is skipped: the UAC retransmits. */
 	tz_buf_init(&b);
-	if (tz_build_response(&b, &t->req, &rb))
+	if (tz_build_response(&b, t->req, &rb))
 		goto out_buf;
 	tz_msg_init(&m, h, TZ_MSG_HDRS_DEFAULT);
 	if (tz_msg_parse(&m, b.p, b.len, NULL) || keep_response(t, &m))
@@ -273,4 +273,41 @@ int tsx_server_recv(struct tz_tsx *t, const struct tz_msg *req)
 	if (t->state == TZ_TSX_PROCEEDING || t->state == TZ_TSX_COMPLETED)
 		resend(t);
 	return 1;
+}
+
+void tz_tsx_forget_request(struct tz_tsx *st)
+{
+	struct tsx_keys k, *c;
+	struct tz_span *sp[4];
+	size_t n;
+	char *p;
+
+	/* RFC3261 17.2.2: a completed non-INVITE server transaction only
+	 * answers retransmissions with its last response; with an RFC 3261
+	 * branch, matching them needs the branch, the sent-by and the
+	 * method (17.2.3), not the request. The RFC 2543 rules compare
+	 * much more: those transactions keep it. */
+	if (!st || st->kind != TSX_NIST || st->state != TZ_TSX_COMPLETED ||
+	    !st->cookie || !st->req)
+		return;
+	tsx_keys_of(st->req, &k);
+	n = (size_t)k.branch.len + k.host.len + k.transport.len + k.method.len;
+	c = tz_malloc(sizeof(*c) + n);
+	if (!c)
+		return; /* out of memory: the request stays */
+	*c = k;
+	c->buf = p = (char *)(c + 1);
+	sp[0] = &c->branch;
+	sp[1] = &c->host;
+	sp[2] = &c->transport;
+	sp[3] = &c->method;
+	/* each span copied into the block and rebased onto its copy */
+	for (size_t i = 0; i < 4; i++) {
+		memcpy(p, k.buf + sp[i]->off, sp[i]->len);
+		sp[i]->off = (uint32_t)(p - c->buf);
+		p += sp[i]->len;
+	}
+	st->keys = c;
+	tz_free(st->req);
+	st->req = NULL;
 }

@@ -25,6 +25,15 @@ struct tz_tsx_layer {
 	struct tz_tsx_stats st;
 };
 
+/* The parts of a request that match its retransmissions to a server
+ * transaction with an RFC 3261 branch (17.2.3): top Via branch and
+ * sent-by, and the method; spans into @c buf (the bytes follow). */
+struct tsx_keys {
+	const char *buf;
+	struct tz_span branch, host, transport, method;
+	int32_t port;
+};
+
 struct tz_tsx {
 	struct tz_tsx *hnext,
 	        **hpprev;       /* bucket chain; hpprev NULL: unlinked */
@@ -37,8 +46,12 @@ struct tz_tsx {
 	bool reported;  /* the failure handler ran (or may no longer) */
 	struct tz_tp_dest dst;
 
-	struct tz_msg req; /* kept copy: buffer and headers in reqmem */
-	void *reqmem;
+	/* kept copy of the request, one block: the struct, its header
+	 * array, its bytes; NULL once the TU forgot it */
+	struct tz_msg *req;
+	/* what matching a retransmission needs, kept instead of @c req by
+	 * tz_tsx_forget_request (RFC 3261 17.2.3) */
+	struct tsx_keys *keys;
 	/* client: only the method and the top Via of @c req are parsed
 	 * yet (tsx_req() parses the rest when asked, into reqhdr) */
 	bool req_light;
@@ -76,6 +89,9 @@ static inline void tsx_start_end(struct tz_tsx *t, struct tz_timer *tm,
 	else
 		tz_timer_start(t->l->wheel, tm, ms, h, t);
 }
+
+/* match.c: the matching keys of request @p r (spans into r->buf) */
+void tsx_keys_of(const struct tz_msg *r, struct tsx_keys *k);
 
 /* layer.c */
 bool tsx_has_cookie(const char *base, struct tz_span branch);

@@ -853,6 +853,96 @@ out:
 	return done(err, t, l);
 }
 
+/* tz_tsx_forget_request: a completed NIST drops its request and keeps
+ * matching its retransmissions (branch, sent-by, method) and answering
+ * them with its response; before the final response, for an INVITE and
+ * for RFC 2543 matching it keeps the request. */
+static int test_nist_forget(void)
+{
+	struct tz_tsx_layer *l;
+	struct tz_tsx *t = NULL, *i = NULL, *o = NULL;
+	struct tu tu = {0};
+	struct pm r, p, x;
+	int err;
+
+	err = env_init(&l);
+	if (err)
+		return err;
+	mkreq(&r, "REGISTER", VIA1, 9, "");
+	err = tz_tsx_server_alloc(&t, l, &r.m, &udp, 0, on_err, &tu);
+	if (err)
+		goto out;
+	/* no final response yet: kept */
+	tz_tsx_forget_request(t);
+	TZ_EXPECT(tz_tsx_request(t) != NULL);
+	mkresp(&p, 200, VIA1, 9, "REGISTER", "s");
+	err = tz_tsx_reply(t, p.buf, p.len);
+	if (err)
+		goto out;
+	TZ_EXPECT_INT(nsent, 1);
+	tz_tsx_forget_request(t);
+	if (!tz_mem_failed())
+		TZ_EXPECT(tz_tsx_request(t) == NULL);
+	tz_tsx_forget_request(t); /* twice: nothing more */
+	/* a retransmission: matched, answered with the same bytes */
+	TZ_EXPECT_INT(tz_tsx_layer_recv(l, &r.m, &udp), 1);
+	TZ_EXPECT_INT(nsent, 2);
+	TZ_EXPECT(nsent >= 2 && sent[0].len == sent[1].len &&
+	          !memcmp(sent[0].buf, sent[1].buf, sent[0].len));
+	/* the same sent-by with the default port left out: matched */
+	mkreq(&x, "REGISTER", "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKa1", 9, "");
+	TZ_EXPECT_INT(tz_tsx_layer_recv(l, &x.m, &udp), 1);
+	/* another sent-by port, host, branch or method: not this one */
+	mkreq(&x, "REGISTER", "SIP/2.0/UDP 192.0.2.1:5070;branch=z9hG4bKa1", 9,
+	      "");
+	TZ_EXPECT_INT(tz_tsx_layer_recv(l, &x.m, &udp), 0);
+	mkreq(&x, "REGISTER", "SIP/2.0/UDP 192.0.2.2:5060;branch=z9hG4bKa1", 9,
+	      "");
+	TZ_EXPECT_INT(tz_tsx_layer_recv(l, &x.m, &udp), 0);
+	mkreq(&x, "REGISTER", "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKa2", 9,
+	      "");
+	TZ_EXPECT_INT(tz_tsx_layer_recv(l, &x.m, &udp), 0);
+	mkreq(&x, "OPTIONS", VIA1, 9, "");
+	TZ_EXPECT_INT(tz_tsx_layer_recv(l, &x.m, &udp), 0);
+	TZ_EXPECT_INT(nsent, 3);
+	/* Timer J still ends it */
+	tz_wheel_advance(&wheel, 33000);
+	TZ_EXPECT_INT(tz_tsx_state(t), TZ_TSX_TERMINATED);
+	TZ_EXPECT_INT(tz_tsx_layer_recv(l, &r.m, &udp), 0);
+
+	/* an INVITE server transaction keeps its request */
+	mkreq(&x, "INVITE", "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKi1", 1,
+	      "");
+	err = tz_tsx_server_alloc(&i, l, &x.m, &udp, 0, on_err, &tu);
+	if (err)
+		goto out;
+	mkresp(&p, 486, "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKi1", 1,
+	       "INVITE", "s");
+	err = tz_tsx_reply(i, p.buf, p.len);
+	if (err)
+		goto out;
+	tz_tsx_forget_request(i);
+	TZ_EXPECT(tz_tsx_request(i) != NULL);
+	/* so does one matched by the RFC 2543 rules (no cookie) */
+	mkreq(&x, "OPTIONS", "SIP/2.0/UDP 192.0.2.1:5060;branch=old1", 2, "");
+	err = tz_tsx_server_alloc(&o, l, &x.m, &udp, 0, on_err, &tu);
+	if (err)
+		goto out;
+	mkresp(&p, 200, "SIP/2.0/UDP 192.0.2.1:5060;branch=old1", 2, "OPTIONS",
+	       "s");
+	err = tz_tsx_reply(o, p.buf, p.len);
+	if (err)
+		goto out;
+	tz_tsx_forget_request(o);
+	TZ_EXPECT(tz_tsx_request(o) != NULL);
+	TZ_EXPECT_INT(tz_tsx_layer_recv(l, &x.m, &udp), 1);
+	TZ_EXPECT_INT(tu.nerr, 0);
+out:
+	tz_mem_deref(i);
+	tz_mem_deref(o);
+	return done(err, t, l);
+}
+
 /* RFC 3261 17.1.4, 17.2.4: a failing first send fails the call with no
  * callback; a failing retransmission is reported once; a failing reply
  * is returned and terminates with no callback. */
@@ -1230,6 +1320,7 @@ int main(int argc, char **argv)
 	        TZ_TEST(test_ist_accepted),
 	        TZ_TEST(test_ist_auto_100),
 	        TZ_TEST(test_nist),
+	        TZ_TEST(test_nist_forget),
 	        TZ_TEST(test_transport_error),
 	        TZ_TEST(test_transport_error_later),
 	        TZ_TEST(test_rfc2543),
