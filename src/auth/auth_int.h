@@ -162,6 +162,17 @@ void tz_auth_server_conf(struct tz_auth_server *as, struct tz_auth_conf *c);
 /* hash.c: H() over several parts joined by ':' (RFC 7616 3.4.1 writes
  * A1, A2 and the KD argument that way), in lowercase hex; no copy of the
  * parts. 0; -EINVAL for an unknown algorithm; -ENOMEM. */
+/* MD5 (RFC 1321) of our own (md5.c): the digest hashes' usual case,
+ * without the EVP layer's cost */
+struct auth_md5 {
+	uint32_t st[4];
+	uint64_t len; /* bytes taken */
+	uint8_t buf[64];
+};
+void auth_md5_init(struct auth_md5 *m);
+void auth_md5_update(struct auth_md5 *m, const void *p, size_t n);
+void auth_md5_final(struct auth_md5 *m, uint8_t out[16]);
+
 struct auth_part {
 	const void *p;
 	size_t len;

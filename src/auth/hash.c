@@ -1,6 +1,6 @@
 /*
- * hash.c  The digest hashes (RFC 7616 3.4.2, RFC 2617 3.2.2.2) through
- * OpenSSL's EVP interface: MD5, SHA-256, SHA-512/256.
+ * hash.c  The digest hashes (RFC 7616 3.4.2, RFC 2617 3.2.2.2): MD5 by
+ * md5.c, SHA-256 and SHA-512/256 through OpenSSL's EVP interface.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,12 +33,26 @@ int auth_hash_parts(enum tz_digest_alg alg, const struct auth_part *parts,
                     size_t n, char out[TZ_DIGEST_HEX])
 {
 	static const char hex[] = "0123456789abcdef";
-	const EVP_MD *md = auth_md(tz_digest_base(alg));
+	const EVP_MD *md;
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned int dlen = 0;
 	EVP_MD_CTX *ctx;
 	int ok;
 
+	if (tz_digest_base(alg) == TZ_DIGEST_MD5) {
+		struct auth_md5 m;
+
+		auth_md5_init(&m);
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				auth_md5_update(&m, ":", 1);
+			auth_md5_update(&m, parts[i].p, parts[i].len);
+		}
+		auth_md5_final(&m, d);
+		dlen = 16;
+		goto hexed;
+	}
+	md = auth_md(tz_digest_base(alg));
 	if (!md)
 		return tz_digest_base(alg) == TZ_DIGEST_ALG_OTHER ? -EINVAL
 		                                                  : -ENOMEM;
@@ -56,6 +70,7 @@ int auth_hash_parts(enum tz_digest_alg alg, const struct auth_part *parts,
 		ok = EVP_DigestFinal_ex(ctx, d, &dlen);
 	if (!ok || dlen * 2 + 1 > TZ_DIGEST_HEX)
 		return -ENOMEM;
+hexed:
 	for (unsigned int i = 0; i < dlen; i++) {
 		out[2 * i] = hex[d[i] >> 4];
 		out[2 * i + 1] = hex[d[i] & 15];

@@ -25,6 +25,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "tz_test.h"
 
 #include "tz/tz_arena.h"
@@ -1394,6 +1396,50 @@ out:
 	return err;
 }
 
+/* MD5 (md5.c): the RFC 1321 A.5 test suite, and OpenSSL's MD5 for
+ * every length from 0 to 300 bytes (each padding boundary: 55, 56, 63,
+ * 64, 119, 120 ...) */
+static int test_md5(void)
+{
+	static const struct {
+		const char *in, *hex;
+	} v[] = {
+	        {"", "d41d8cd98f00b204e9800998ecf8427e"},
+	        {"a", "0cc175b9c0f1b6a831c399e269772661"},
+	        {"abc", "900150983cd24fb0d6963f7d28e17f72"},
+	        {"message digest", "f96b697d7cb7938d525a2f31aaf161d0"},
+	        {"abcdefghijklmnopqrstuvwxyz",
+	         "c3fcd3d76192e4007dfb496cca67e13b"},
+	        {"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678"
+	         "9",
+	         "d174ab98d277d9f5a5611c2c9f419d9f"},
+	        {"1234567890123456789012345678901234567890123456789012345678901"
+	         "2345678901234567890",
+	         "57edf4a22be3c955ac49da2e2107b67a"},
+	};
+	char out[TZ_DIGEST_HEX], want[TZ_DIGEST_HEX];
+	unsigned char data[300], d[EVP_MAX_MD_SIZE];
+	unsigned int dlen;
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		TZ_EXPECT_INT(tz_digest_hash(TZ_DIGEST_MD5, v[i].in,
+		                             strlen(v[i].in), out),
+		              0);
+		TZ_EXPECT(strcmp(out, v[i].hex) == 0);
+	}
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)(i * 131 + 7);
+	for (size_t n = 0; n <= sizeof(data); n++) {
+		if (!EVP_Digest(data, n, d, &dlen, EVP_md5(), NULL))
+			return tz_mem_failed() ? -ENOMEM : -EIO;
+		for (unsigned i = 0; i < dlen; i++)
+			snprintf(want + 2 * i, 3, "%02x", d[i]);
+		TZ_EXPECT_INT(tz_digest_hash(TZ_DIGEST_MD5, data, n, out), 0);
+		TZ_EXPECT(strcmp(out, want) == 0);
+	}
+	return 0;
+}
+
 static const struct tz_test tests[] = {
         TZ_TEST(test_response_vectors), TZ_TEST(test_nonce),
         TZ_TEST(test_check_ok),         TZ_TEST(test_check_challenge),
@@ -1401,7 +1447,7 @@ static const struct tz_test tests[] = {
         TZ_TEST(test_check_stale),      TZ_TEST(test_check_bad),
         TZ_TEST(test_throttle_user),    TZ_TEST(test_throttle_source),
         TZ_TEST(test_throttle_off),     TZ_TEST(test_challenge),
-        TZ_TEST(test_many_nonces),
+        TZ_TEST(test_many_nonces),      TZ_TEST(test_md5),
 };
 
 int main(int argc, char **argv)
