@@ -59,18 +59,38 @@ int via_needs_fix(const struct tz_msg *m, const struct tz_tp_dest *src)
 struct splice {
 	uint32_t off, del;
 	char ins[80];
+	uint32_t len; /* of ins */
 };
 
-int via_fix(const struct tz_msg *m, const struct tz_tp_dest *src, char *out,
-            size_t cap, size_t *outlen)
+/* Where the top Via's params end: after the last one, or after sent-by
+ * when there are none (RFC 2543 Vias have none). */
+static uint32_t params_end(const struct tz_msg *m)
 {
 	const struct tz_via *v = &m->via1;
+	uint32_t p = v->host.off + v->host.len, end = m->len, q;
+
+	if (v->params.len)
+		return v->params.off + v->params.len;
+	/* sent-by = host [ COLON port ]; COLON = SWS ":" SWS */
+	for (q = p; q < end && (m->buf[q] == ' ' || m->buf[q] == '\t'); q++)
+		;
+	if (v->port < 0 || q >= end || m->buf[q] != ':')
+		return p;
+	for (q++; q < end && (m->buf[q] == ' ' || m->buf[q] == '\t'); q++)
+		;
+	while (q < end && m->buf[q] >= '0' && m->buf[q] <= '9')
+		q++;
+	return q;
+}
+
+/* The splices of via_fix, in the order of their offsets: rport's value
+ * after its name, received added after the params or its value replaced. */
+static unsigned fix_splices(const struct tz_msg *m,
+                            const struct tz_tp_dest *src, struct splice sp[2])
+{
 	struct via_marks vm;
-	struct splice sp[2];
 	unsigned nsp = 0, port = tz_sa_port(&src->addr);
 	char ip[TZ_SA_STRLEN];
-	uint32_t at = 0;
-	size_t n = 0;
 
 	via_marks(m, &vm);
 	tz_sa_print(&src->addr, false, ip, sizeof(ip));
@@ -87,7 +107,7 @@ int via_fix(const struct tz_msg *m, const struct tz_tp_dest *src, char *out,
 		sp[nsp].del = vm.received.value.len;
 		memcpy(sp[nsp].ins, ip, strlen(ip) + 1);
 	} else {
-		sp[nsp].off = v->params.off + v->params.len;
+		sp[nsp].off = params_end(m);
 		sp[nsp].del = 0;
 		memcpy(sp[nsp].ins, ";received=", 10);
 		memcpy(sp[nsp].ins + 10, ip, strlen(ip) + 1);
@@ -99,15 +119,24 @@ int via_fix(const struct tz_msg *m, const struct tz_tp_dest *src, char *out,
 		sp[0] = sp[1];
 		sp[1] = tmp;
 	}
-	for (unsigned i = 0; i < nsp; i++) {
-		size_t k = strlen(sp[i].ins);
+	for (unsigned i = 0; i < nsp; i++)
+		sp[i].len = (uint32_t)strlen(sp[i].ins);
+	return nsp;
+}
 
-		if (n + (sp[i].off - at) + k > cap)
+static int fix_apply(const struct tz_msg *m, const struct splice *sp,
+                     unsigned nsp, char *out, size_t cap, size_t *outlen)
+{
+	uint32_t at = 0;
+	size_t n = 0;
+
+	for (unsigned i = 0; i < nsp; i++) {
+		if (n + (sp[i].off - at) + sp[i].len > cap)
 			return -ENOBUFS;
 		memcpy(out + n, m->buf + at, sp[i].off - at);
 		n += sp[i].off - at;
-		memcpy(out + n, sp[i].ins, k);
-		n += k;
+		memcpy(out + n, sp[i].ins, sp[i].len);
+		n += sp[i].len;
 		at = sp[i].off + sp[i].del;
 	}
 	if (n + (m->len - at) > cap)
@@ -117,11 +146,92 @@ int via_fix(const struct tz_msg *m, const struct tz_tp_dest *src, char *out,
 	return 0;
 }
 
+int via_fix(const struct tz_msg *m, const struct tz_tp_dest *src, char *out,
+            size_t cap, size_t *outlen)
+{
+	struct splice sp[2];
+	unsigned nsp = fix_splices(m, src, sp);
+
+	return fix_apply(m, sp, nsp, out, cap, outlen);
+}
+
+/* Where offset @p p of the old bytes is in the spliced ones. A start
+ * moves with the splices before it. An end of a value moves with the
+ * splice that replaced that value too; the end of what contains the
+ * params (the params, the field, the via-parm) also with text inserted
+ * right there (received goes after the last param). */
+enum mark { START, VALUE_END, OUTER_END };
+
+static uint32_t moved(const struct splice *sp, unsigned nsp, uint32_t p,
+                      enum mark k)
+{
+	uint32_t q = p;
+
+	for (unsigned i = 0; i < nsp; i++) {
+		bool at = sp[i].off + sp[i].del == p;
+
+		if (sp[i].off + sp[i].del < p ||
+		    (at && ((k == VALUE_END && sp[i].del) || k == OUTER_END)))
+			q = q + sp[i].len - sp[i].del;
+	}
+	return q;
+}
+
+static void move_span(const struct splice *sp, unsigned nsp, struct tz_span *s)
+{
+	uint32_t a, e;
+
+	if (!s->len)
+		return;
+	a = moved(sp, nsp, s->off, START);
+	e = moved(sp, nsp, s->off + s->len, VALUE_END);
+	*s = (struct tz_span){a, e - a};
+}
+
+/* The top Via of the spliced bytes, as tz_via_decode would read it there,
+ * from its decode in the old bytes: spans moved, rport's value and
+ * received noted (checked against a decode in test_route.c). */
+static void fix_hint(const struct tz_msg *m, const struct tz_tp_dest *src,
+                     const struct splice *sp, unsigned nsp, const char *out,
+                     struct tz_span val, uint32_t pos, struct tz_via_hint *hint)
+{
+	struct tz_via v = m->via1;
+	uint32_t pend = params_end(m);
+
+	move_span(sp, nsp, &v.branch);
+	move_span(sp, nsp, &v.received);
+	move_span(sp, nsp, &v.maddr);
+	if (!v.params.len)
+		v.params.off = pend; /* received is the first */
+	v.params.len = moved(sp, nsp, pend, OUTER_END) - v.params.off;
+	for (unsigned i = 0, shift = 0; i < nsp; i++) {
+		if (sp[i].ins[0] == '=') {
+			v.rport = (int32_t)tz_sa_port(&src->addr);
+			v.has |= TZ_VIA_RPORT_VALUE;
+		} else if (sp[i].del == 0) {
+			/* ";received=" added after the params (after rport's
+			 * value when that went in at the same place) */
+			v.received.off = sp[i].off + shift + 10;
+			v.received.len = sp[i].len - 10;
+			v.has |= TZ_VIA_RECEIVED;
+		}
+		shift += sp[i].len - sp[i].del;
+	}
+	hint->buf = out;
+	hint->val = (struct tz_span){
+	        val.off,
+	        moved(sp, nsp, val.off + val.len, OUTER_END) - val.off};
+	hint->end = moved(sp, nsp, pos, OUTER_END);
+	hint->via = v;
+}
+
 int via_prefix(const char *buf, size_t len, const struct tz_tp_dest *src,
                char *out, size_t cap, size_t *outlen, struct tz_via_hint *hint)
 {
 	struct tz_msg m;
 	struct tz_span val;
+	struct splice sp[2];
+	unsigned nsp;
 	uint32_t pos;
 
 	hint->buf = NULL;
@@ -142,7 +252,12 @@ int via_prefix(const char *buf, size_t len, const struct tz_tp_dest *src,
 		*hint = (struct tz_via_hint){buf, val, pos, m.via1};
 		return 0;
 	}
-	return via_fix(&m, src, out, cap, outlen) ? 0 : 1;
+	nsp = fix_splices(&m, src, sp);
+	if (fix_apply(&m, sp, nsp, out, cap, outlen))
+		return 0;
+	/* and the parse of the fixed bytes takes that decode, moved */
+	fix_hint(&m, src, sp, nsp, out, val, pos, hint);
+	return 1;
 }
 
 bool srv_is_domain(const struct tz_config *c, const char *host, size_t hlen)

@@ -222,9 +222,9 @@ static void rx(const char *buf, size_t len, unsigned flags,
 	if (via_prefix(buf, len, src, w->scratch, SCRATCH, &fixed, &vh) == 1) {
 		buf = w->scratch;
 		len = fixed;
-	} else if (vh.buf) {
-		lim.via1 = &vh;
 	}
+	if (vh.buf)
+		lim.via1 = &vh; /* the top Via, decoded already */
 	err = tz_msg_parse(&m, buf, len, &lim);
 	if (err == -ENODATA)
 		return; /* RFC5626 3.5.1: a keep-alive */

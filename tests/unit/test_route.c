@@ -89,6 +89,11 @@ static int test_via_fix(void)
 	         "127.0.0.1", 1,
 	         "SIP/2.0/UDP 10.0.0.1;received=127.0.0.1;rport=5000;branch="
 	         "z9hG4bK1"},
+	        /* no via-params at all (RFC 2543): after sent-by */
+	        {"SIP/2.0/UDP 10.0.0.1", "127.0.0.1", 1,
+	         "SIP/2.0/UDP 10.0.0.1;received=127.0.0.1"},
+	        {"SIP/2.0/UDP 10.0.0.1 : 5062", "127.0.0.1", 1,
+	         "SIP/2.0/UDP 10.0.0.1 : 5062;received=127.0.0.1"},
 	        /* IPv6 sent-by against an IPv4 source */
 	        {"SIP/2.0/UDP [::1]:5060;branch=z9hG4bK1", "127.0.0.1", 1,
 	         "SIP/2.0/UDP [::1]:5060;branch=z9hG4bK1;received=127.0.0.1"},
@@ -142,9 +147,83 @@ static int test_via_fix(void)
 				          hint.via.host.len == m.via1.host.len);
 			continue;
 		}
-		TZ_EXPECT(hint.buf == NULL);
+		TZ_EXPECT(hint.buf == pre);
 		TZ_EXPECT_INT(via_fix(&m, &src, out, sizeof(out), &n), 0);
 		TZ_EXPECT(k == n && memcmp(pre, out, n) == 0);
+	}
+	return 0;
+}
+
+static bool span_is(struct tz_span a, struct tz_span b)
+{
+	return a.off == b.off && a.len == b.len;
+}
+
+/* Every field of two decoded via-parms. */
+static bool via_equal(const struct tz_via *a, const struct tz_via *b)
+{
+	return span_is(a->proto, b->proto) && span_is(a->version, b->version) &&
+	       span_is(a->transport, b->transport) &&
+	       span_is(a->host, b->host) && span_is(a->branch, b->branch) &&
+	       span_is(a->received, b->received) &&
+	       span_is(a->maddr, b->maddr) && span_is(a->params, b->params) &&
+	       a->port == b->port && a->rport == b->rport && a->ttl == b->ttl &&
+	       a->has == b->has && a->host_type == b->host_type;
+}
+
+/* When via_prefix fixes the top Via it hands the parse that decode moved
+ * onto the fixed bytes: the same, field for field, as decoding them. */
+static int test_via_hint_fixed(void)
+{
+	static const char *const vias[] = {
+	        "SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1",
+	        "SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK1;rport",
+	        "SIP/2.0/UDP 127.0.0.1:5060;rport;branch=z9hG4bK1",
+	        "SIP/2.0/UDP "
+	        "10.0.0.1;rport;maddr=10.1.1.1;ttl=9;branch=z9hG4bKx",
+	        "SIP/2.0/UDP 10.0.0.1;received=10.9.9.9;branch=z9hG4bK1",
+	        "SIP/2.0/UDP 10.0.0.1;received=10.9.9.9;rport;branch=z9hG4bK1",
+	        "SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1;rport;received=10.9.9.99",
+	        "SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1;rport , SIP/2.0/TCP h",
+	        "SIP/2.0/TCP pc.example.com;branch=z9hG4bK1 ;rport",
+	        "SIP/2.0/UDP [::1]:5060;branch=z9hG4bK1;x=1;rport;y",
+	        "SIP/2.0/UDP 10.0.0.1",
+	};
+	char msg[1024], pre[1024];
+
+	for (size_t i = 0; i < sizeof(vias) / sizeof(vias[0]); i++) {
+		struct tz_msg m, fixed;
+		struct tz_tp_dest src;
+		struct tz_via_hint hint;
+		struct tz_via dec;
+		struct tz_hdr h2[16];
+		const struct tz_hdr *h;
+		size_t k = 0;
+		uint32_t p;
+
+		TZ_EXPECT_INT(parse_via(&m, msg, sizeof(msg), vias[i]), 0);
+		src4(&src, "127.0.0.1", 5000, TZ_TP_UDP);
+		TZ_EXPECT_INT(via_prefix(msg, strlen(msg), &src, pre,
+		                         sizeof(pre) - 1, &k, &hint),
+		              1);
+		TZ_EXPECT(hint.buf == pre);
+		if (hint.buf != pre)
+			continue;
+		pre[k] = 0;
+		tz_msg_init(&fixed, h2, 16);
+		TZ_EXPECT_INT(tz_msg_parse(&fixed, pre, k, NULL), 0);
+		h = tz_msg_hdr_find(&fixed, TZ_HDR_VIA, 0);
+		TZ_EXPECT(h != NULL);
+		if (!h)
+			continue;
+		TZ_EXPECT(span_is(hint.val, h->value));
+		p = h->value.off;
+		TZ_EXPECT_INT(tz_via_decode(&dec, pre, &p,
+		                            h->value.off + h->value.len),
+		              0);
+		TZ_EXPECT_INT(hint.end, p);
+		TZ_EXPECT(via_equal(&hint.via, &dec));
+		TZ_EXPECT(via_equal(&hint.via, &fixed.via1));
 	}
 	return 0;
 }
@@ -582,11 +661,11 @@ static int test_sa_from_host(void)
 }
 
 static const struct tz_test tests[] = {
-        TZ_TEST(test_sa_from_host), TZ_TEST(test_via_hint),
-        TZ_TEST(test_sa_print),     TZ_TEST(test_via_prefix),
-        TZ_TEST(test_via_fix),      TZ_TEST(test_resp_dest),
-        TZ_TEST(test_local),        TZ_TEST(test_branch),
-        TZ_TEST(test_loop),
+        TZ_TEST(test_sa_from_host),   TZ_TEST(test_via_hint),
+        TZ_TEST(test_via_hint_fixed), TZ_TEST(test_sa_print),
+        TZ_TEST(test_via_prefix),     TZ_TEST(test_via_fix),
+        TZ_TEST(test_resp_dest),      TZ_TEST(test_local),
+        TZ_TEST(test_branch),         TZ_TEST(test_loop),
 };
 
 int main(int argc, char **argv)
