@@ -84,10 +84,26 @@ static uint32_t hash_callid(const char *p, size_t n)
 	return h;
 }
 
+/* What fits of span @p s into @p out (@p n >= 1), terminated: no
+ * printf on the per-call path. */
 static void span_copy(char *out, size_t n, const char *base, struct tz_span s)
 {
-	snprintf(out, n, "%.*s", (int)(s.len < n ? s.len : n - 1),
-	         base + s.off);
+	size_t k = s.len < n ? s.len : n - 1;
+
+	memcpy(out, base + s.off, k);
+	out[k] = '\0';
+}
+
+/* "<status> <phrase>" into @p out (@p n >= 1), cut to fit. */
+static void reason_text(char *out, size_t n, uint16_t status,
+                        const char *phrase)
+{
+	char t[128];
+	size_t k = srv_put_dec(t, status);
+
+	t[k++] = ' ';
+	tz_str_copy(t + k, sizeof(t) - k, phrase);
+	tz_str_copy(out, n, t);
 }
 
 /* The parts of a record the INVITE gives. */
@@ -119,12 +135,13 @@ void acct_final(struct worker *w, const struct tz_msg *req, uint16_t status,
 	c.status = status;
 	/* who ended it: the caller's CANCEL, or the callee's (or the
 	 * network's) final answer */
-	snprintf(c.ended_by, sizeof(c.ended_by), "%s",
-	         status == 487                                     ? "caller"
-	         : status == 408 || status == 480 || status >= 500 ? "proxy"
-	                                                           : "callee");
-	snprintf(c.reason, sizeof(c.reason), "%u %s", status,
-	         status == 487 ? "CANCEL" : tz_status_phrase(status));
+	tz_str_copy(c.ended_by, sizeof(c.ended_by),
+	            status == 487 ? "caller"
+	            : status == 408 || status == 480 || status >= 500
+	                    ? "proxy"
+	                    : "callee");
+	reason_text(c.reason, sizeof(c.reason), status,
+	            status == 487 ? "CANCEL" : tz_status_phrase(status));
 	cdr_write(w->srv, &c);
 }
 
@@ -172,8 +189,11 @@ static bool route_add(char *out, size_t n, const char *base, struct tz_span e)
 
 	if (len + e.len + 3 > n)
 		return false;
-	snprintf(out + len, n - len, "%s%.*s", len ? ", " : "", (int)e.len,
-	         base + e.off);
+	if (len) {
+		memcpy(out + len, ", ", 2);
+		len += 2;
+	}
+	span_copy(out + len, n - len, base, e);
 	return true;
 }
 
@@ -319,8 +339,8 @@ void dlg_cdr_end(struct tz_server *s, struct dlg *d, const char *by,
                  const char *reason)
 {
 	d->cdr.end_ms = (int64_t)srv_wall_ms();
-	snprintf(d->cdr.ended_by, sizeof(d->cdr.ended_by), "%s", by);
-	snprintf(d->cdr.reason, sizeof(d->cdr.reason), "%s", reason);
+	tz_str_copy(d->cdr.ended_by, sizeof(d->cdr.ended_by), by);
+	tz_str_copy(d->cdr.reason, sizeof(d->cdr.reason), reason);
 	cdr_write(s, &d->cdr);
 	tz_free(d);
 }
