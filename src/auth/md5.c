@@ -42,10 +42,11 @@ static void block(uint32_t st[4], const uint8_t *p)
 	uint32_t x[16], a = st[0], b = st[1], c = st[2], d = st[3];
 
 	/* RFC1321 2: words are little-endian */
-	for (int i = 0; i < 16; i++)
+	for (int i = 0; i < 16; i++) {
 		x[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
 		       (uint32_t)p[4 * i + 2] << 16 |
 		       (uint32_t)p[4 * i + 3] << 24;
+	}
 	/* unrolled whole, every step's function, word and shift are
 	 * constants and the rotation of a, b, c, d is renaming: about 9
 	 * instructions a step instead of 60 */
