@@ -172,10 +172,19 @@ phone__end() {
 # every binding of USER@localhost (Contact: *), then adding
 # <sip:USER@127.0.0.1:PORT>; the 200 must list that one binding.
 phone_register() {
+	local n msg=
 	phone_run "reg-$1-$2" call_register.xml "$2" -key user "$1" \
 		-key expires 3600
+	# the 200 to the second REGISTER (CSeq 2): on a busy machine the
+	# first one may be retransmitted and its 200 come twice
+	for n in 1 2 3 4; do
+		msg=$(phone_msg "reg-$1-$2" "SIP/2.0 200" "$n")
+		[ -n "$msg" ] || break
+		printf '%s\n' "$msg" | tz_hdr_all CSeq | grep -q '^2 REGISTER' && break
+		msg=
+	done
 	tz_expect_match "$1's binding after REGISTER from port $2" \
-		"$(phone_msg "reg-$1-$2" "SIP/2.0 200" 2 | tz_hdr_all Contact | tr '\n' '|')" \
+		"$(printf '%s\n' "$msg" | tz_hdr_all Contact | tr '\n' '|')" \
 		"^<sip:$1@127\\.0\\.0\\.1:$2>;expires=(3600|3599)\\|\$"
 }
 
