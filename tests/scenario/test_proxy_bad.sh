@@ -82,7 +82,9 @@ tz_try "strict router undone: Request-URI is the last Route, that Route gone" \
 	tz_expect_match "strict" "$msgs" "OPTIONS sip:peer@127.0.0.1:$pp SIP/2.0"
 tz_try "strict router: no Route reaches the peer" \
 	bash -c '! grep -q "^Route:" "$1"' _ "$TZ_DIR/peer.msg"
-mfs=$(printf '%s\n' "$msgs" | sed -n 's/^Max-Forwards: //p' | tr '\n' ' ')
+# each value once: a request P retransmitted (T1 is 20 ms here, a busy
+# machine answers later) reaches the peer again with the same value
+mfs=$(printf '%s\n' "$msgs" | sed -n 's/^Max-Forwards: //p' | awk '!seen[$0]++' | tr '\n' ' ')
 tz_try "Max-Forwards 1 -> 0, none -> 70, 255 -> 254" \
 	tz_expect "Max-Forwards values at the peer" "$mfs" "0 70 254 "
 tz_try "the peer's 200 comes back to the sender (our Via popped)" \
