@@ -29,10 +29,38 @@ enum tz_digest_alg tz_digest_base(enum tz_digest_alg alg)
 	}
 }
 
+/* @p d in lowercase hex (RFC 7616 3.4.2), terminated. */
+static void to_hex(const unsigned char *d, unsigned int dlen, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (unsigned int i = 0; i < dlen; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[2 * dlen] = 0;
+}
+
+/* MD5 by md5.c: the EVP layer cost more than the hash */
+static void md5_parts(const struct auth_part *parts, size_t n,
+                      char out[TZ_DIGEST_HEX])
+{
+	struct auth_md5 m;
+	unsigned char d[16];
+
+	auth_md5_init(&m);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			auth_md5_update(&m, ":", 1);
+		auth_md5_update(&m, parts[i].p, parts[i].len);
+	}
+	auth_md5_final(&m, d);
+	to_hex(d, 16, out);
+}
+
 int auth_hash_parts(enum tz_digest_alg alg, const struct auth_part *parts,
                     size_t n, char out[TZ_DIGEST_HEX])
 {
-	static const char hex[] = "0123456789abcdef";
 	const EVP_MD *md;
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned int dlen = 0;
@@ -40,17 +68,8 @@ int auth_hash_parts(enum tz_digest_alg alg, const struct auth_part *parts,
 	int ok;
 
 	if (tz_digest_base(alg) == TZ_DIGEST_MD5) {
-		struct auth_md5 m;
-
-		auth_md5_init(&m);
-		for (size_t i = 0; i < n; i++) {
-			if (i)
-				auth_md5_update(&m, ":", 1);
-			auth_md5_update(&m, parts[i].p, parts[i].len);
-		}
-		auth_md5_final(&m, d);
-		dlen = 16;
-		goto hexed;
+		md5_parts(parts, n, out);
+		return 0;
 	}
 	md = auth_md(tz_digest_base(alg));
 	if (!md)
@@ -70,12 +89,7 @@ int auth_hash_parts(enum tz_digest_alg alg, const struct auth_part *parts,
 		ok = EVP_DigestFinal_ex(ctx, d, &dlen);
 	if (!ok || dlen * 2 + 1 > TZ_DIGEST_HEX)
 		return -ENOMEM;
-hexed:
-	for (unsigned int i = 0; i < dlen; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
-	}
-	out[2 * dlen] = 0;
+	to_hex(d, dlen, out);
 	return 0;
 }
 

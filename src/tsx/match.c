@@ -26,17 +26,18 @@ static bool is_method(const char *base, struct tz_span m, const char *name)
 }
 
 /* A sent-by port with the default of its transport filled in. */
-static int32_t via_port(const char *base, const struct tz_via *v)
+static int32_t via_port(const char *base, int32_t port, struct tz_span tp)
 {
-	if (v->port >= 0)
-		return v->port;
-	return tz_span_eqi(base, v->transport, "TLS") ? 5061 : 5060;
+	if (port >= 0)
+		return port;
+	return tz_span_eqi(base, tp, "TLS") ? 5061 : 5060;
 }
 
 static bool sent_by_same(const struct tz_msg *a, const struct tz_msg *b)
 {
 	return span_samei(a->buf, a->via1.host, b->buf, b->via1.host) &&
-	       via_port(a->buf, &a->via1) == via_port(b->buf, &b->via1);
+	       via_port(a->buf, a->via1.port, a->via1.transport) ==
+	               via_port(b->buf, b->via1.port, b->via1.transport);
 }
 
 static bool tag_same(const char *a, const struct tz_naddr *na, const char *b,
@@ -84,7 +85,6 @@ static bool match_cookie(const struct tz_tsx *t, const struct tz_msg *m,
 {
 	struct tsx_keys rk;
 	const struct tsx_keys *k = t->keys;
-	struct tz_via kv;
 
 	if (!t->cookie)
 		return false;
@@ -92,13 +92,12 @@ static bool match_cookie(const struct tz_tsx *t, const struct tz_msg *m,
 		tsx_keys_of(t->req, &rk);
 		k = &rk;
 	}
-	kv.port = k->port;
-	kv.transport = k->transport;
 	/* the top Via branch and sent-by (host and port, the default port
 	 * of the transport filled in) */
 	if (!span_same(m->buf, m->via1.branch, k->buf, k->branch) ||
 	    !span_samei(m->buf, m->via1.host, k->buf, k->host) ||
-	    via_port(m->buf, &m->via1) != via_port(k->buf, &kv))
+	    via_port(m->buf, m->via1.port, m->via1.transport) !=
+	            via_port(k->buf, k->port, k->transport))
 		return false;
 	/* RFC3261 9.2: a CANCEL targets the INVITE of the same branch */
 	if (cancel || ack)
