@@ -22,6 +22,8 @@ enum {
 	C_RESERVED = 1 << 10, /* reserved: ; / ? : @ & = + $ , */
 	C_PHONE = 1 << 11,    /* tel: phonedigit-hex + visual separators */
 	C_GENVAL = 1 << 12,   /* gen-value unquoted: token, host ([ ] :) */
+	C_QDTEXT = 1 << 13,   /* qdtext but LWS's CR LF: HTAB, %x20-7E
+	                         but DQUOTE and "\", UTF8 bytes %x80-FF */
 };
 
 extern const uint16_t tz_chr[256];

@@ -5,10 +5,35 @@
  * bytes; both are bounded by the caller's capacity.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "tz/tz_hval.h"
 #include "tz/tz_uri.h"
 #include "chars.h"
+
+/* The contents of a quoted-string checked whole (tz_skip_quoted): only
+ * quoted-pairs and folds to undo; the copy is no longer than them. */
+static int copy_checked(char *dst, size_t *lenp, const char *base, uint32_t p,
+                        uint32_t end)
+{
+	size_t n = 0;
+
+	while (p < end) {
+		uint32_t q = skip_cls(base, p, end, C_QDTEXT);
+
+		memcpy(dst + n, base + p, q - p);
+		n += q - p;
+		if (q >= end)
+			break;
+		/* RFC3261 25.1 quoted-pair: the byte after "\";
+		 * RFC3261 7.3.1: a fold (CR LF WSP) keeps its WSP */
+		dst[n++] = base[q] == '\\' ? base[q + 1] : base[q + 2];
+		p = q + (base[q] == '\\' ? 2 : 3);
+	}
+	dst[n] = '\0';
+	*lenp = n;
+	return 0;
+}
 
 int tz_qstr_unescape(char *dst, size_t cap, size_t *lenp, const char *base,
                      struct tz_span s)
@@ -22,6 +47,10 @@ int tz_qstr_unescape(char *dst, size_t cap, size_t *lenp, const char *base,
 			return -EBADMSG;
 		p++;
 		end--;
+		if (end - p < cap)
+			return copy_checked(dst, lenp, base, p, end);
+		/* longer than @p cap: the loop below finds whether its
+		 * unescaped copy fits */
 	}
 	while (p < end) {
 		char c = base[p];

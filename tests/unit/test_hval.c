@@ -80,6 +80,11 @@ static const struct {
         /* bounds: the NUL terminator must fit too */
         {"\"abc\"", 0, 4, 0, "abc", 3},
         {"\"abc\"", 0, 3, -EOVERFLOW, NULL, 0},
+        /* longer escaped than unescaped: what must fit is the copy */
+        {"\"\\a\\b\\c\"", 0, 4, 0, "abc", 3},
+        {"\"\\a\\b\\c\"", 0, 3, -EOVERFLOW, NULL, 0},
+        /* quoted-pairs and folds between runs of qdtext */
+        {"\"ab\\\"cd\r\n ef\\\\\"", 0, 16, 0, "ab\"cd ef\\", 9},
         {"abc", 0, 0, -EOVERFLOW, NULL, 0},
         {"", 0, 0, -EOVERFLOW, NULL, 0},
         /* malformed */
@@ -91,6 +96,10 @@ static const struct {
         {"a\r\nb", 0, 16, -EBADMSG, NULL, 0},
         {"a\rb", 0, 16, -EBADMSG, NULL, 0},
         {"a\x01z", 0, 16, -EBADMSG, NULL, 0},
+        {"\"a\x01z\"", 0, 16, -EBADMSG, NULL, 0},
+        {"\"a\x7fz\"", 0, 16, -EBADMSG, NULL, 0},
+        {"\"a\rz\"", 0, 16, -EBADMSG, NULL, 0},
+        {"\"a\"z\"", 0, 16, -EBADMSG, NULL, 0},
         {"a\\\xc3\xa4", 0, 16, -EBADMSG, NULL, 0},
 };
 
