@@ -45,6 +45,9 @@
 #   --users N (10000), --hold MS (calls: ACK -> BYE, 1000),
 #   --tz-workers N (nproc), --tz-mode dialog|stateful|stateless (dialog,
 #   trapezoid's default), --kam-workers N (4, UDP children)
+#   --tz-write-behind MS  trapezoid's write-behind (0: the default, each
+#                      200 after its commit); the register rows are then
+#                      labelled trapezoid-write-behind
 #   --kam-shm MB       Kamailio's shared memory pool (-m; 1024: at 3,000
 #                      calls/s its transactions filled 256 MB and tm failed
 #                      with "cannot allocate shmem buffer")
@@ -88,6 +91,7 @@ users=10000
 hold=1000
 tzw=$(nproc)
 tzmode=dialog
+tzwb=0
 kamw=4
 nsipp=1
 kmem=fm
@@ -116,6 +120,7 @@ while [ $# -gt 0 ]; do
 	--hold) hold=$2; shift ;;
 	--tz-workers) tzw=$2; shift ;;
 	--tz-mode) tzmode=$2; shift ;;
+	--tz-write-behind) tzwb=$2; shift ;;
 	--kam-workers) kamw=$2; shift ;;
 	--sipp) nsipp=$2; shift ;;
 	--kam-mem) kmem=$2; shift ;;
@@ -214,7 +219,7 @@ report() {
 			n = split("register register-noauth calls options", W, " ")
 			print "| workload | server | max sustained rate (< 0.1 % failed) | limited by | p50 / p99 at that rate (ms) | CPU per 1,000 at that rate | rate of the fixed run | p50 / p99 there (ms) | CPU per 1,000 there (less the idle server CPU) | SIPp CPU per 1,000 there | peak RSS | PSS | instructions / op | system calls / op |"
 			print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-			ns = split("trapezoid trapezoid-stateful trapezoid-stateless kamailio kamailio-usrloc-db", SV, " ")
+			ns = split("trapezoid trapezoid-stateful trapezoid-stateless trapezoid-write-behind kamailio kamailio-usrloc-db", SV, " ")
 			for (i = 1; i <= n; i++) for (s = 1; s <= ns; s++) {
 				sv = SV[s]; k = sv SUBSEP W[i]
 				if (!(k in key)) continue
@@ -270,7 +275,7 @@ report() {
 plot() {
 	command -v gnuplot >/dev/null 2>&1 || { echo "no gnuplot: no chart" >&2; return 0; }
 	pd=$(mktemp -d "${TMPDIR:-/tmp}/tzplot.XXXXXX")
-	for s in trapezoid trapezoid-stateful trapezoid-stateless kamailio kamailio-usrloc-db; do
+	for s in trapezoid trapezoid-stateful trapezoid-stateless trapezoid-write-behind kamailio kamailio-usrloc-db; do
 		for w in register register-noauth calls options; do
 			awk -F'\t' -v s="$s" -v w="$w" 'NR > 1 && $1 == s && $2 == w &&
 				($3 == "step" || $3 == "fixed") && $10 != "-" { print $9, $10, $11 }' "$tsv" |
@@ -288,9 +293,9 @@ plot() {
 			[ "$w" = register ] && t="register (digest auth: both round trips)"
 			[ "$w" = calls ] && t="calls (INVITE -> 200 setup time)"
 			pl=
-			for s in trapezoid trapezoid-stateful trapezoid-stateless kamailio kamailio-usrloc-db; do
+			for s in trapezoid trapezoid-stateful trapezoid-stateless trapezoid-write-behind kamailio kamailio-usrloc-db; do
 				[ -s "$pd/$s.$w" ] || continue
-				case $s in kamailio) c=7 ;; kamailio-*) c=4 ;; trapezoid) c=1 ;; *-stateful) c=2 ;; *) c=3 ;; esac
+				case $s in kamailio) c=7 ;; kamailio-*) c=4 ;; trapezoid) c=1 ;; *-stateful) c=2 ;; *-write-behind) c=6 ;; *) c=3 ;; esac
 				pl="$pl${pl:+, }'$pd/$s.$w' using 1:3 with linespoints lc $c pt 7 title '$s p99', '$pd/$s.$w' using 1:2 with linespoints lc $c dt 2 pt 6 title '$s p50'"
 			done
 			[ -n "$pl" ] || continue
@@ -384,6 +389,7 @@ start_server() {
 			--db "sqlite:$run/tz.db" --control "$run/ctl" --log-level warn \
 			--auth "$auth" --auth-algorithms "${TZ_AUTH_ALGS:-MD5}" --auth-fail-limit 0 \
 			--max-expires 3600s --proxy-mode "$tzmode" --shutdown-timeout 0s \
+			--write-behind "${tzwb}ms" \
 			>"$run/log" 2>&1 &
 	else
 		a=
@@ -563,7 +569,7 @@ settings() { # SERVER: how it ran
 	if [ "$1" = kamailio ]; then
 		echo "$kamw UDP children, -x/-X $kmem, -m $kamshm$([ "$lab" = kamailio-usrloc-db ] && echo ", usrloc db_mode 2 (1 s)"); $nsipp SIPp"
 	else
-		echo "$tzw workers, proxy-mode $tzmode, build $tzrev; $nsipp SIPp"
+		echo "$tzw workers, proxy-mode $tzmode$([ "$tzwb" = 0 ] || echo ", write-behind ${tzwb}ms"), build $tzrev; $nsipp SIPp"
 	fi
 }
 # row SERVER WORKLOAD KIND RATE COUNT [INSTR NOTE]: one line of the TSV
@@ -692,6 +698,7 @@ for w in $workloads; do
 	for s in $servers; do
 		lab=$s
 		[ "$s" = trapezoid ] && [ "$w" = calls ] && [ "$tzmode" != dialog ] && lab="trapezoid-$tzmode"
+		case $s.$w.$tzwb in trapezoid.register*.0) ;; trapezoid.register*) lab=trapezoid-write-behind ;; esac
 		case $s.$w.$kdb in kamailio.register*.1) lab=kamailio-usrloc-db ;; esac
 		if has_part fixed || has_part search; then
 			start_server "$s" "$w"

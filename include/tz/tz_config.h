@@ -108,6 +108,8 @@ struct tz_config {
 	uint32_t default_expires; /**< "default-expires": no Expires given,
 	                               default 1h */
 	uint32_t max_contacts;    /**< "max-contacts" per AOR, default 10 */
+	uint32_t write_behind;    /**< "write-behind" ms; 0 (default): a
+	                               REGISTER is answered after its commit */
 
 	/* Digest authentication (RFC 7616). */
 	bool auth;                 /**< "auth": challenge requests (on) */

@@ -54,6 +54,17 @@ void tz_registry_free(struct tz_registry *r);
 /** Settings that a reload may change. */
 void tz_registry_set_max_contacts(struct tz_registry *r, unsigned n);
 
+/**
+ * Write-behind (off, 0, by default): with @p ms > 0 a REGISTER is answered
+ * as soon as the table in memory has it, and its changes are committed
+ * within @p ms (or at 1,024 requests), with whatever else came meanwhile.
+ * A crash or kill -9 then loses the registrations of the last @p ms; a
+ * failed commit keeps them in memory and writes every binding again
+ * (retried each second) instead of answering 500. With 0 no answer
+ * leaves before the commit that made its binding durable.
+ */
+void tz_registry_set_write_behind(struct tz_registry *r, unsigned ms);
+
 /** The nonce secret kept in the store (the same across restarts, so
  *  nonces issued before a restart stay valid). */
 void tz_registry_secret(const struct tz_registry *r,
@@ -85,7 +96,8 @@ struct tz_reg_reply {
 };
 
 /** Called on the storage thread once the request's changes are durable
- *  (or failed): the caller hands the answer to its own thread. */
+ *  (or failed), or with write-behind once they are in memory: the
+ *  caller hands the answer to its own thread. */
 typedef void(tz_reg_done_h)(void *arg, const struct tz_reg_reply *rep);
 
 /** A REGISTER for tz_registry_register(); everything is copied. */
@@ -150,7 +162,8 @@ enum tz_reg_event {
 	TZ_REG_EXPIRED, /**< by its timer */
 };
 
-/** Called on the storage thread after the change is committed. */
+/** Called on the storage thread after the change is committed (with
+ *  write-behind: made in memory). */
 typedef void(tz_reg_event_h)(void *arg, enum tz_reg_event ev, const char *aor,
                              const struct tz_location *b);
 

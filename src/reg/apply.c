@@ -157,6 +157,19 @@ int reg_contacts_text(struct tz_buf *b, const struct reg_aor *a)
 	return err;
 }
 
+/* Contact @p i of the request, parsed the first time a comparison
+ * needs it (a new binding or a byte-identical refresh never does). */
+static const struct tz_uri *view_uri(const struct view *v, unsigned i)
+{
+	if (!(*v->parsed & (UINT64_C(1) << i))) {
+		if (tz_uri_parse(&v->u[i], v->uri[i], 0, v->mc[i].uri_len) != 0)
+			memset(&v->u[i], 0, sizeof(v->u[i])); /* checked by
+			                                          the caller */
+		*v->parsed |= UINT64_C(1) << i;
+	}
+	return &v->u[i];
+}
+
 static bool same_contact(const struct view *v, unsigned i,
                          const struct reg_binding *b)
 {
@@ -171,11 +184,13 @@ static bool same_contact(const struct view *v, unsigned i,
 		       !memcmp(reg_b_instance(b), v->inst[i], c->inst_len);
 	if (b->reg_id && b->inst_len)
 		return false;
-	/* RFC3261 10.3 item 7: the Contact URI, compared per 19.1.4 */
+	/* RFC3261 10.3 item 7: the Contact URI, compared per 19.1.4 (the
+	 * same bytes are the same URI: a refresh mostly sends them) */
+	if (b->contact_len == c->uri_len && !memcmp(bs, v->uri[i], c->uri_len))
+		return true;
 	if (tz_uri_parse(&bu, bs, 0, b->contact_len) != 0)
-		return b->contact_len == c->uri_len &&
-		       !memcmp(bs, v->uri[i], c->uri_len);
-	return tz_uri_equal(v->uri[i], &v->u[i], bs, &bu);
+		return false;
+	return tz_uri_equal(v->uri[i], view_uri(v, i), bs, &bu);
 }
 
 static struct reg_binding *find(const struct view *v, unsigned i,
@@ -249,8 +264,8 @@ void reg_apply(struct tz_registry *r, const struct msg *m, const struct view *v,
 			                                v->mc[i].inst_len &&
 			                        !memcmp(v->inst[j], v->inst[i],
 			                                v->mc[i].inst_len)
-			              : tz_uri_equal(v->uri[j], &v->u[j],
-			                             v->uri[i], &v->u[i]);
+			              : tz_uri_equal(v->uri[j], view_uri(v, j),
+			                             v->uri[i], view_uri(v, i));
 		if (b && stale_cseq(v, m, b)) {
 			reg_fail(p, 400, "Invalid CSeq number");
 			return;

@@ -97,7 +97,13 @@ struct tz_registry {
 	bool store_failed; /* a write of the open batch failed */
 	unsigned batch;
 	unsigned batch_cdrs;        /* call records written in the open batch */
-	struct tz_timer cdr_linger; /* a batch of call records only waits */
+	unsigned batch_early;       /* its registrations answered already
+	                               (write-behind) */
+	struct tz_timer cdr_linger; /* a batch nobody waits for only waits */
+	atomic_uint write_behind;   /* ms; 0: answer after the commit */
+	bool resync;                /* a write-behind batch was lost: write
+	                               the whole table again */
+	struct tz_timer resync_retry;
 	struct reg_pending *pend, **pend_tail;
 	/* watchers */
 	unsigned nwatch;
@@ -130,6 +136,8 @@ struct reg_binding *reg_binding_new(const struct tz_binding_rec *rec,
 void reg_binding_src(const struct reg_binding *b, char *out, size_t n);
 void reg_binding_to_loc(const struct reg_binding *b, int64_t now,
                         struct tz_location *out);
+/* the row of @p b as the store keeps it */
+void reg_binding_rec(const struct reg_binding *b, struct tz_binding_rec *rec);
 static inline const char *reg_b_contact(const struct reg_binding *b)
 {
 	return b->s;
@@ -209,7 +217,8 @@ struct view {
 	const char *aor, *callid, *path, *ua;
 	const struct msg_contact *mc;
 	const char **uri, **inst;
-	struct tz_uri *u;
+	struct tz_uri *u; /* each parsed when first compared (reg_view_uri) */
+	uint64_t *parsed; /* bit i: u[i] is */
 };
 
 /* registry.c: the open batch */

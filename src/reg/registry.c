@@ -26,6 +26,9 @@
  * long for more to share its commit: at a low call rate every record
  * was its own fsync'd commit. A crash loses at most this much of them. */
 #define CDR_LINGER_MS 100
+/* After a write-behind batch was lost, the table is written again whole
+ * this long after (and again after each failure). */
+#define RESYNC_RETRY_MS 1000
 
 int64_t reg_now(void)
 {
@@ -51,6 +54,7 @@ int reg_ensure_tx(struct tz_registry *r)
 }
 
 static void restore_all(struct tz_registry *r);
+static void resync_due(void *arg);
 
 static void deliver(struct tz_registry *r, struct reg_pending *p, bool failed)
 {
@@ -75,9 +79,10 @@ static void deliver(struct tz_registry *r, struct reg_pending *p, bool failed)
 static void flush(struct tz_registry *r)
 {
 	struct reg_pending *p, *pn;
-	bool failed = false;
+	bool failed = false, early = r->batch_early != 0;
 
 	tz_timer_cancel(&r->cdr_linger);
+	r->batch_early = 0;
 	if (r->in_tx) {
 		r->in_tx = false;
 		if (r->store_failed || tz_store_commit(r->store) != 0) {
@@ -100,8 +105,19 @@ static void flush(struct tz_registry *r)
 		tz_log(TZ_LOG_ERROR, "storage: %u call records lost",
 		       r->batch_cdrs);
 	r->batch_cdrs = 0;
-	if (failed)
+	if (failed && (early || r->resync)) {
+		/* write-behind: bindings already answered 200 were in the
+		 * batch; memory is the truth, the disk follows it */
+		tz_log(TZ_LOG_ERROR, "storage: registrations answered before "
+		                     "the commit are not on disk: all bindings "
+		                     "are written again");
+		r->resync = true;
+		if (!tz_timer_active(&r->resync_retry))
+			tz_timer_start(tz_loop_wheel(r->loop), &r->resync_retry,
+			               RESYNC_RETRY_MS, resync_due, r);
+	} else if (failed) {
 		restore_all(r); /* memory back to what is on disk */
+	}
 	p = r->pend;
 	r->pend = NULL;
 	r->pend_tail = &r->pend;
@@ -119,15 +135,75 @@ static void cdr_due(void *arg)
 	flush(arg);
 }
 
+/* Write every binding in memory into the open batch, after deleting
+ * every row: the disk catches up with what was answered. */
+static void resync(struct tz_registry *r)
+{
+	struct tz_binding_rec rec;
+	int err = reg_ensure_tx(r);
+
+	if (!err)
+		err = tz_store_binding_expire(r->store, INT64_MAX, NULL);
+	for (unsigned i = 0; i < REG_SHARDS && !err; i++) {
+		const struct reg_shard *sh = &r->shard[i];
+
+		for (uint32_t k = 0; k < sh->size && !err; k++)
+			for (const struct reg_aor *a = sh->tab[k]; a && !err;
+			     a = a->next)
+				for (const struct reg_binding *b = a->b;
+				     b && !err; b = b->next) {
+					reg_binding_rec(b, &rec);
+					err = tz_store_binding_put(r->store,
+					                           &rec);
+				}
+	}
+	if (err) {
+		tz_log(TZ_LOG_ERROR, "storage: writing the bindings again: %s",
+		       tz_store_errmsg(r->store));
+		atomic_fetch_add(&r->store_errors, 1);
+		if (r->in_tx) {
+			/* what else the batch held goes too: the next resync
+			 * writes the whole table anyway */
+			tz_store_rollback(r->store);
+			r->in_tx = false;
+		}
+		tz_timer_start(tz_loop_wheel(r->loop), &r->resync_retry,
+		               RESYNC_RETRY_MS, resync_due, r);
+		return;
+	}
+	r->resync = false;
+	r->batch_early++; /* nobody waits: the commit comes as for them */
+	tz_log(TZ_LOG_INFO, "storage: all bindings written again");
+}
+
+static void resync_due(void *arg)
+{
+	struct tz_registry *r = arg;
+
+	if (r->resync)
+		resync(r);
+}
+
+/* How long a batch nobody waits for stays open: the write-behind the
+ * operator chose when it holds answered registrations. */
+static unsigned linger_ms(const struct tz_registry *r)
+{
+	unsigned wb = atomic_load(&r->write_behind);
+
+	return r->batch_early && wb ? wb : CDR_LINGER_MS;
+}
+
 static void on_idle(void *arg)
 {
 	struct tz_registry *r = arg;
 
-	if (!r->polling && r->in_tx && !r->pend && !r->batch && r->batch_cdrs) {
-		/* only call records: they wait CDR_LINGER_MS for company */
+	if (!r->polling && r->in_tx && !r->pend &&
+	    (r->batch_cdrs || r->batch_early)) {
+		/* nobody waits for this commit (call records, registrations
+		 * answered already): it waits a little for company */
 		if (!tz_timer_active(&r->cdr_linger))
 			tz_timer_start(tz_loop_wheel(r->loop), &r->cdr_linger,
-			               CDR_LINGER_MS, cdr_due, r);
+			               linger_ms(r), cdr_due, r);
 		return;
 	}
 	flush(r);
@@ -185,6 +261,7 @@ static void run_register(struct tz_registry *r, const struct msg *m)
 	const char *s = (const char *)(mc + m->n);
 	const char *uri[64], *inst[64];
 	struct tz_uri u[64];
+	uint64_t parsed = 0;
 	struct view v = {0};
 	struct reg_pending *p, *tmp;
 	struct tz_buf text;
@@ -204,15 +281,12 @@ static void run_register(struct tz_registry *r, const struct msg *m)
 		s += mc[i].uri_len + 1;
 		inst[i] = s;
 		s += mc[i].inst_len + 1;
-		if (tz_uri_parse(&u[i], uri[i], 0, mc[i].uri_len) != 0)
-			memset(&u[i], 0,
-			       sizeof(u[i])); /* checked by the
-			                         caller: unreachable */
 	}
 	v.mc = mc;
 	v.uri = uri;
 	v.inst = inst;
 	v.u = u;
+	v.parsed = &parsed;
 	tmp = pending_new(m, 0);
 	if (!tmp) {
 		struct tz_reg_reply rep = {
@@ -245,6 +319,20 @@ static void run_register(struct tz_registry *r, const struct msg *m)
 	tmp->rep.reason = tmp->reason[0] ? tmp->reason : NULL;
 	tmp->rep.contacts = tmp->text;
 	tmp->rep.nbindings = a ? a->n : 0;
+	if (atomic_load(&r->write_behind) && !r->store_failed) {
+		/* write-behind: the answer leaves now, its changes are
+		 * committed within write-behind ms (a crash loses them) */
+		deliver(r, tmp, false);
+		tz_free(tmp->evs);
+		tz_free(tmp);
+		if (r->in_tx) {
+			r->batch++;
+			r->batch_early++;
+			if (r->batch + r->batch_cdrs >= BATCH_MAX)
+				flush(r);
+		}
+		return;
+	}
 	reg_pend_add(r, tmp);
 	if (!r->in_tx || r->batch >= BATCH_MAX)
 		flush(r); /* nothing to commit (a query), or a full batch */
@@ -564,6 +652,7 @@ int tz_registry_open(struct tz_registry **out, const char *db, char *err,
 	memset(r, 0, sizeof(*r));
 	r->pend_tail = &r->pend;
 	tz_timer_init(&r->cdr_linger);
+	tz_timer_init(&r->resync_retry);
 	atomic_store(&r->max_contacts, 10);
 	e = reg_table_init(r);
 	if (!e)
@@ -660,6 +749,15 @@ void tz_registry_free(struct tz_registry *r)
 		run_queue(r);
 	else if (r->store)
 		flush(r);
+	if (r->store && r->resync) {
+		/* a last try: answered bindings still missing on disk */
+		resync(r);
+		flush(r);
+		if (r->resync)
+			tz_log(TZ_LOG_ERROR, "storage: bindings answered with "
+			                     "write-behind were not written");
+	}
+	tz_timer_cancel(&r->resync_retry);
 	clear_all(r);
 	tz_mbox_free(r->mbox);
 	tz_loop_free(r->loop);
@@ -672,6 +770,11 @@ void tz_registry_free(struct tz_registry *r)
 void tz_registry_set_max_contacts(struct tz_registry *r, unsigned n)
 {
 	atomic_store(&r->max_contacts, n);
+}
+
+void tz_registry_set_write_behind(struct tz_registry *r, unsigned ms)
+{
+	atomic_store(&r->write_behind, ms);
 }
 
 void tz_registry_secret(const struct tz_registry *r,

@@ -279,6 +279,22 @@ void reg_binding_to_loc(const struct reg_binding *b, int64_t now,
 	}
 }
 
+void reg_binding_rec(const struct reg_binding *b, struct tz_binding_rec *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	tz_str_copy(rec->aor, sizeof(rec->aor), b->aor->aor);
+	tz_str_copy(rec->contact, sizeof(rec->contact), reg_b_contact(b));
+	tz_str_copy(rec->call_id, sizeof(rec->call_id), reg_b_callid(b));
+	tz_str_copy(rec->path, sizeof(rec->path), reg_b_path(b));
+	tz_str_copy(rec->instance, sizeof(rec->instance), reg_b_instance(b));
+	tz_str_copy(rec->user_agent, sizeof(rec->user_agent), reg_b_ua(b));
+	reg_binding_src(b, rec->received, sizeof(rec->received));
+	rec->q = b->q;
+	rec->cseq = b->cseq;
+	rec->reg_id = b->reg_id;
+	rec->expires_at = b->expires_at;
+}
+
 /* RFC3261 16.6: highest q first; RFC5626 5: among equals, the newest */
 static bool before(const struct reg_binding *a, const struct reg_binding *b)
 {

@@ -68,6 +68,9 @@ static const struct key keys[] = {
         {"max-expires", K_SECS, FIELD(max_expires), 1, UINT32_MAX},
         {"default-expires", K_SECS, FIELD(default_expires), 1, UINT32_MAX},
         {"max-contacts", K_COUNT, FIELD(max_contacts), 1, 1000},
+        /* DESIGN.md "State and storage": 0 keeps every acknowledged
+         * registration across a kill -9; more trades that window away */
+        {"write-behind", K_MS, FIELD(write_behind), 0, 10000},
         /* RFC3261 22.1: challenge requests (DESIGN.md: on by default) */
         {"auth", K_BOOL, FIELD(auth), 0, 0},
         /* RFC8760 2.3: SHA-256 and MD5, the preferred one first */

@@ -125,6 +125,7 @@ int tz_server_alloc(struct tz_server **sp, const struct tz_config *cfg,
 	if (e)
 		goto fail;
 	tz_registry_set_max_contacts(s->reg, cfg->max_contacts);
+	tz_registry_set_write_behind(s->reg, cfg->write_behind);
 	e = dlg_table_alloc(&s->dlgs);
 	if (e) {
 		snprintf(err, errlen, "out of memory");
@@ -243,6 +244,7 @@ int server_reload(struct tz_server *s, char *err, size_t errlen)
 		memset(&ac, 0, sizeof(ac));
 	}
 	tz_registry_set_max_contacts(s->reg, cf->c.max_contacts);
+	tz_registry_set_write_behind(s->reg, cf->c.write_behind);
 	tz_log_set_level(cf->c.log_level);
 	srv_limits(&cf->c, &lim);
 	tz_hub_set_limits(s->hub, &lim);

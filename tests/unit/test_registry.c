@@ -9,7 +9,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "tz/tz_mem.h"
 #include "tz/tz_registry.h"
@@ -60,9 +65,9 @@ static struct tz_tp_dest src(void)
 
 /* One REGISTER; its status (500 from an injected allocation failure
  * counts as -ENOMEM for the OOM mode). */
-static int reg(struct tz_registry *r, const char *aor, const char *callid,
-               uint32_t cseq, const struct tz_reg_contact *c, unsigned n,
-               bool star)
+static int reg_to(struct tz_registry *r, const char *aor, const char *callid,
+                  uint32_t cseq, const struct tz_reg_contact *c, unsigned n,
+                  bool star, tz_reg_done_h *h)
 {
 	struct tz_tp_dest d = src();
 	struct tz_reg_request q = {0};
@@ -81,7 +86,7 @@ static int reg(struct tz_registry *r, const char *aor, const char *callid,
 	q.user_agent = "test";
 	q.user_agent_len = 4;
 	q.src = &d;
-	q.done = done;
+	q.done = h;
 	err = tz_registry_register(r, &q);
 	if (err)
 		return err;
@@ -91,6 +96,13 @@ static int reg(struct tz_registry *r, const char *aor, const char *callid,
 	if (ans.status == 500)
 		return -ENOMEM;
 	return ans.status;
+}
+
+static int reg(struct tz_registry *r, const char *aor, const char *callid,
+               uint32_t cseq, const struct tz_reg_contact *c, unsigned n,
+               bool star)
+{
+	return reg_to(r, aor, callid, cseq, c, n, star, done);
 }
 
 static struct tz_reg_contact ct(const char *uri, uint32_t expires, uint16_t q)
@@ -114,13 +126,15 @@ static int open_reg(struct tz_registry **r)
 	return e;
 }
 
-#define REG(expect, ...)                                                       \
+/* call @p fn (reg, reg_peek) and expect @p expect; OOM ends the test */
+#define CALL(fn, expect, ...)                                                  \
 	do {                                                                   \
-		st = reg(__VA_ARGS__);                                         \
+		st = fn(__VA_ARGS__);                                          \
 		if (st == -ENOMEM)                                             \
 			goto nomem;                                            \
 		TZ_EXPECT_INT(st, expect);                                     \
 	} while (0)
+#define REG(expect, ...) CALL(reg, expect, __VA_ARGS__)
 
 /* RFC3261 10.3 items 7, 8: add, refresh, several contacts, query,
  * remove, and the CSeq order within one Call-ID */
@@ -611,7 +625,127 @@ out:
 	return e == -ENOMEM ? -ENOMEM : 0;
 }
 
+/* bindings on disk, as another process sees them (committed ones) */
+static int rows_on_disk(void)
+{
+	sqlite3 *d = NULL;
+	sqlite3_stmt *st = NULL;
+	int n = -1;
+
+	if (sqlite3_open_v2(path, &d, SQLITE_OPEN_READONLY, NULL) ==
+	            SQLITE_OK &&
+	    sqlite3_prepare_v2(d, "SELECT count(*) FROM bindings", -1, &st,
+	                       NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(d);
+	return n;
+}
+
+static int disk_at_answer;
+
+static void done_peek(void *arg, const struct tz_reg_reply *rep)
+{
+	disk_at_answer = rows_on_disk();
+	done(arg, rep);
+}
+
+/* One REGISTER of @p uri (3600 s) whose answer notes the rows on disk
+ * when it is given. */
+static int reg_peek(struct tz_registry *r, const char *uri, uint32_t cseq)
+{
+	struct tz_reg_contact c = ct(uri, 3600, 1000);
+
+	disk_at_answer = -2;
+	return reg_to(r, "wb@example.com", "cid-wb", cseq, &c, 1, false,
+	              done_peek);
+}
+
+static off_t wal_size(void)
+{
+	char f[160];
+	struct stat sb;
+
+	snprintf(f, sizeof(f), "%s-wal", path);
+	return stat(f, &sb) == 0 ? sb.st_size : -1;
+}
+
+#define PEEK(expect, ...) CALL(reg_peek, expect, __VA_ARGS__)
+
+/* Write-behind (DESIGN.md "State and storage" made a choice): without it
+ * the answer leaves after the commit, with it before; a lost commit
+ * keeps the answered bindings in memory and writes them again. */
+static int test_write_behind(void)
+{
+	struct tz_registry *r;
+	struct tz_registry_stats rs;
+	struct tz_location loc[4];
+	struct rlimit old, lim;
+	int st, e;
+
+	wipe();
+	e = open_reg(&r);
+	if (e)
+		return e;
+	PEEK(200, r, "sip:wb@192.0.2.1", 1);
+	TZ_EXPECT_INT(disk_at_answer, 1); /* durable before the 200 */
+	tz_registry_set_write_behind(r, 100);
+	PEEK(200, r, "sip:wb@192.0.2.2", 2);
+	TZ_EXPECT_INT(disk_at_answer, 1); /* answered first */
+	TZ_EXPECT_INT(ans.n, 2);
+	TZ_EXPECT_INT(rows_on_disk(), 2); /* the poll committed it */
+	/* the commit fails (the file may not grow): the 200 stands, the
+	 * binding stays, and is written once the disk takes it again */
+	if (!tz_test_quiet && wal_size() > 0 &&
+	    getrlimit(RLIMIT_FSIZE, &old) == 0) {
+		void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+
+		lim = old;
+		lim.rlim_cur = (rlim_t)wal_size();
+		TZ_EXPECT_INT(setrlimit(RLIMIT_FSIZE, &lim), 0);
+		st = reg_peek(r, "sip:wb@192.0.2.3", 3);
+		TZ_EXPECT_INT(setrlimit(RLIMIT_FSIZE, &old), 0);
+		signal(SIGXFSZ, prev);
+		TZ_EXPECT_INT(st, 200);
+		tz_registry_stats(r, &rs);
+		TZ_EXPECT(rs.store_errors >= 1);
+		TZ_EXPECT_INT(rows_on_disk(), 2);
+		TZ_EXPECT_INT(tz_registry_lookup(r, "wb@example.com", loc, 4),
+		              3);
+		usleep(1200 * 1000); /* RESYNC_RETRY_MS */
+		tz_registry_poll(r);
+		TZ_EXPECT_INT(rows_on_disk(), 3);
+		tz_registry_free(r);
+		e = open_reg(&r);
+		if (e)
+			return e;
+		TZ_EXPECT_INT(tz_registry_lookup(r, "wb@example.com", loc, 4),
+		              3);
+		TZ_EXPECT_INT(rows_on_disk(), 3);
+		/* without write-behind the same failure answers 500 and
+		 * memory goes back to the disk */
+		lim.rlim_cur = (rlim_t)wal_size();
+		signal(SIGXFSZ, SIG_IGN);
+		TZ_EXPECT_INT(setrlimit(RLIMIT_FSIZE, &lim), 0);
+		st = reg_peek(r, "sip:wb@192.0.2.4", 4);
+		TZ_EXPECT_INT(setrlimit(RLIMIT_FSIZE, &old), 0);
+		signal(SIGXFSZ, prev);
+		TZ_EXPECT_INT(st, -ENOMEM); /* a 500 */
+		TZ_EXPECT(strstr(ans.reason, "storage") != NULL);
+		TZ_EXPECT_INT(tz_registry_lookup(r, "wb@example.com", loc, 4),
+		              3);
+	}
+	st = 0;
+	tz_registry_free(r);
+	return 0;
+nomem:
+	tz_registry_free(r);
+	return -ENOMEM;
+}
+
 static const struct tz_test tests[] = {
+        TZ_TEST(test_write_behind),
         TZ_TEST(test_features),
         TZ_TEST(test_cdr),
         TZ_TEST(test_events),
