@@ -9,8 +9,10 @@
  * REGISTER requests to memory, collects their writes into one SQLite
  * transaction (group commit: everything that arrived while the previous
  * commit was being made), commits, and only then reports each request's
- * answer. Bindings expire by timers on that thread's timing wheel, not by
- * scans. The users (digest HA1s and call features) are also cached here,
+ * answer (with write-behind, tz_registry_set_write_behind(), the
+ * calling worker applies and answers, and the storage thread writes
+ * behind it). Bindings expire by timers on that thread's timing wheel,
+ * not by scans. The users (digest HA1s and call features) are also cached here,
  * and call detail records reach the store through the same thread and
  * commits.
  */
@@ -55,13 +57,17 @@ void tz_registry_free(struct tz_registry *r);
 void tz_registry_set_max_contacts(struct tz_registry *r, unsigned n);
 
 /**
- * Write-behind (off, 0, by default): with @p ms > 0 a REGISTER is answered
- * as soon as the table in memory has it, and its changes are committed
- * within @p ms (or at 1,024 requests), with whatever else came meanwhile.
- * A crash or kill -9 then loses the registrations of the last @p ms; a
- * failed commit keeps them in memory and writes every binding again
- * (retried each second) instead of answering 500. With 0 no answer
- * leaves before the commit that made its binding durable.
+ * Write-behind (off, 0, by default): with @p ms > 0 the thread calling
+ * tz_registry_register() applies the REGISTER to the table itself (one
+ * writer at a time) and gets its answer before the call returns; the
+ * storage thread, told once per window, writes the changes and commits
+ * them within @p ms (or at 1,024 changes), starts the expiry timers and
+ * frees replaced bindings. A crash or kill -9 then loses the
+ * registrations of the last @p ms; a failed commit keeps them in memory
+ * and writes every binding again (retried each second) instead of
+ * answering 500. With 0 no answer leaves before the commit that made its
+ * binding durable. (With watchers, the storage thread applies and
+ * answers before the commit.)
  */
 void tz_registry_set_write_behind(struct tz_registry *r, unsigned ms);
 
@@ -96,8 +102,9 @@ struct tz_reg_reply {
 };
 
 /** Called on the storage thread once the request's changes are durable
- *  (or failed), or with write-behind once they are in memory: the
- *  caller hands the answer to its own thread. */
+ *  (or failed), or with write-behind once they are in memory (then on
+ *  the calling thread, inside tz_registry_register()): the caller hands
+ *  the answer to its own thread. */
 typedef void(tz_reg_done_h)(void *arg, const struct tz_reg_reply *rep);
 
 /** A REGISTER for tz_registry_register(); everything is copied. */

@@ -1,7 +1,9 @@
 /*
- * apply.c  Binding changes on the storage thread: a REGISTER applied to
- * the in-memory table and written into the open batch (RFC 3261 10.3
- * items 6-8, RFC 5626 6), removal and expiry by timer.
+ * apply.c  Binding changes: a REGISTER applied to the in-memory table and
+ * written into the open batch (RFC 3261 10.3 items 6-8, RFC 5626 6),
+ * removal and expiry by timer. On the storage thread, or with
+ * write-behind on a worker, whose writes and timers wait in lists for
+ * the storage thread (reg_direct).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -25,6 +27,83 @@ void reg_start_timer(struct tz_registry *r, struct reg_binding *b)
 	               left > 0 ? (uint64_t)left * 1000 : 0, expire, b);
 }
 
+/* ---- where a change goes: the store and the wheel, or the lists ---- */
+
+/* a change for the storage thread to write: put @p b (at its state
+ * then), or with @p b NULL delete the row of the strings of @p o */
+static void op_add(struct tz_registry *r, struct reg_op *o,
+                   struct reg_binding *b)
+{
+	o->next = NULL;
+	o->b = b;
+	*r->ops_tail = o;
+	r->ops_tail = &o->next;
+	r->nops++;
+}
+
+static int op_put(struct tz_registry *r, struct reg_binding *b)
+{
+	struct reg_op *o = tz_malloc(sizeof(*o));
+
+	if (!o)
+		return -ENOMEM;
+	op_add(r, o, b);
+	return 0;
+}
+
+static int op_del(struct tz_registry *r, const char *aor, const char *contact)
+{
+	size_t la = strlen(aor) + 1, lc = strlen(contact) + 1;
+	struct reg_op *o = tz_malloc(sizeof(*o) + la + lc);
+
+	if (!o)
+		return -ENOMEM;
+	memcpy(o->s, aor, la);
+	memcpy(o->s + la, contact, lc);
+	op_add(r, o, NULL);
+	return 0;
+}
+
+/* delete a row; one that is not there is no error */
+static int store_del(struct tz_registry *r, const char *aor,
+                     const char *contact)
+{
+	int err;
+
+	if (reg_direct(r))
+		return op_del(r, aor, contact);
+	err = tz_store_binding_del(r->store, aor, contact);
+	return err == -ENOENT ? 0 : err;
+}
+
+static const char *store_why(struct tz_registry *r)
+{
+	return reg_direct(r) ? "out of memory" : tz_store_errmsg(r->store);
+}
+
+/* @p b is out of the table: freed, or left to the storage thread */
+static void binding_gone(struct tz_registry *r, struct reg_binding *b)
+{
+	if (reg_direct(r)) {
+		b->dead = true;
+		b->next = r->grave;
+		r->grave = b;
+		return;
+	}
+	tz_timer_cancel(&b->expiry);
+	tz_free(b);
+}
+
+static void start_timer(struct tz_registry *r, struct reg_binding *b)
+{
+	if (reg_direct(r)) {
+		b->todo_next = r->todo;
+		r->todo = b;
+	} else {
+		reg_start_timer(r, b);
+	}
+}
+
 static void unlink_binding(struct reg_aor *a, struct reg_binding *b)
 {
 	struct reg_binding **pp = &a->b;
@@ -44,19 +123,21 @@ void reg_drop(struct tz_registry *r, struct reg_shard *sh,
               enum tz_reg_event ev)
 {
 	struct reg_aor *a = b->aor;
-	int err = tz_store_binding_del(r->store, a->aor, reg_b_contact(b));
+	int err = store_del(r, a->aor, reg_b_contact(b));
 
-	if (err && err != -ENOENT)
+	if (err) {
 		tz_log(TZ_LOG_ERROR, "storage: delete binding: %s",
-		       tz_store_errmsg(r->store));
+		       store_why(r));
+		if (reg_direct(r))
+			r->ops_lost = true;
+	}
 	reg_add_event(r, p, ev, b);
-	tz_timer_cancel(&b->expiry);
 	pthread_rwlock_wrlock(&sh->lock);
 	unlink_binding(a, b);
 	reg_aor_put(r, sh, a);
 	pthread_rwlock_unlock(&sh->lock);
 	atomic_fetch_sub(&r->nbindings, 1);
-	tz_free(b);
+	binding_gone(r, b);
 }
 
 /* RFC3261 10.3: a binding reaches its expiration: it goes */
@@ -66,10 +147,18 @@ static void expire(void *arg)
 	struct tz_registry *r = b->reg;
 	struct reg_pending *p = NULL;
 
+	pthread_mutex_lock(&r->apply_mu);
+	if (b->dead) {
+		/* a worker replaced it meanwhile: the drain frees it */
+		pthread_mutex_unlock(&r->apply_mu);
+		return;
+	}
+	reg_drain(r); /* the workers' changes first, in order */
 	if (reg_ensure_tx(r) != 0) {
 		/* try again shortly: the store is failing */
 		tz_timer_start(tz_loop_wheel(r->loop), &b->expiry, 1000, expire,
 		               b);
+		pthread_mutex_unlock(&r->apply_mu);
 		return;
 	}
 	if (r->nwatch) {
@@ -84,6 +173,7 @@ static void expire(void *arg)
 	}
 	atomic_fetch_add(&r->expired, 1);
 	reg_drop(r, reg_shard_of(r, b->aor->hash), b, p, TZ_REG_EXPIRED);
+	pthread_mutex_unlock(&r->apply_mu);
 }
 
 /* Put @p nb in memory (replacing @p old, when not NULL) and in the
@@ -100,16 +190,14 @@ static int put(struct tz_registry *r, struct reg_shard *sh, struct reg_aor *a,
 	if (old && strcmp(reg_b_contact(old), rec->contact)) {
 		/* RFC5626 6: the same instance and reg-id with a new
 		 * Contact URI replaces the old row */
-		err = tz_store_binding_del(r->store, a->aor,
-		                           reg_b_contact(old));
-		if (err && err != -ENOENT)
+		err = store_del(r, a->aor, reg_b_contact(old));
+		if (err)
 			return err;
 	}
-	err = tz_store_binding_put(r->store, rec);
+	err = reg_direct(r) ? op_put(r, nb)
+	                    : tz_store_binding_put(r->store, rec);
 	if (err)
 		return err;
-	if (old)
-		tz_timer_cancel(&old->expiry);
 	pthread_rwlock_wrlock(&sh->lock);
 	if (old)
 		unlink_binding(a, old);
@@ -117,10 +205,10 @@ static int put(struct tz_registry *r, struct reg_shard *sh, struct reg_aor *a,
 	a->b = nb;
 	a->n++;
 	pthread_rwlock_unlock(&sh->lock);
-	reg_start_timer(r, nb);
+	start_timer(r, nb);
 	reg_add_event(r, p, old ? TZ_REG_REFRESHED : TZ_REG_ADDED, nb);
 	if (old)
-		tz_free(old);
+		binding_gone(r, old);
 	else
 		atomic_fetch_add(&r->nbindings, 1);
 	return 0;
@@ -341,8 +429,16 @@ done:
 		tz_log(TZ_LOG_ERROR, "registrar: %s: %s", v->aor,
 		       err == -ENOMEM ? "out of memory"
 		                      : tz_store_errmsg(r->store));
-		p->ok = true;
-		r->store_failed = true;
+		if (reg_direct(r)) {
+			/* a worker's (write-behind): memory and the lists
+			 * may hold part of it; the table is written again */
+			r->ops_lost = true;
+			reg_fail(p, 500,
+			         "Server Internal Error: out of memory");
+		} else {
+			p->ok = true;
+			r->store_failed = true;
+		}
 	}
 	atomic_fetch_add(&r->registers, 1);
 }

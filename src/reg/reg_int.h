@@ -19,12 +19,17 @@
 
 struct reg_aor;
 
-/* One binding in memory. Written on the storage thread only, under its
- * shard's write lock; read by any thread under the read lock. The text
- * fields follow the struct: contact, Call-ID, path, instance, UA, each
+/* One binding in memory. Written by one writer at a time (apply_mu: the
+ * storage thread, or with write-behind a worker), under its shard's
+ * write lock; read by any thread under the read lock. The text fields
+ * follow the struct: contact, Call-ID, path, instance, UA, each
  * NUL-terminated. */
 struct reg_binding {
-	struct reg_binding *next; /* in the AOR's list */
+	struct reg_binding *next;      /* in the AOR's list; once dead, in the
+	                                  registry's grave */
+	struct reg_binding *todo_next; /* its timer yet to start */
+	bool dead; /* out of the table by a worker: freed by the storage
+	              thread, which also cancels its timer */
 	struct reg_aor *aor;
 	struct tz_registry *reg;
 	struct tz_timer expiry;  /* the storage thread's wheel */
@@ -79,6 +84,15 @@ struct reg_users {
 
 struct reg_pending; /* a request waiting for the commit */
 
+/* Write-behind, a change made by a worker, for the storage thread to
+ * write: the binding as it is then (put), or the row to delete (@b NULL:
+ * AOR and Contact follow, each NUL-terminated). */
+struct reg_op {
+	struct reg_op *next;
+	struct reg_binding *b;
+	char s[];
+};
+
 struct tz_registry {
 	struct reg_shard shard[REG_SHARDS];
 	struct reg_users users;
@@ -104,6 +118,22 @@ struct tz_registry {
 	bool resync;                /* a write-behind batch was lost: write
 	                               the whole table again */
 	struct tz_timer resync_retry;
+	/* One writer of the table at a time: the storage thread, or a
+	 * worker that applies a REGISTER itself (write-behind). The
+	 * worker's changes to the store and to the storage thread's wheel
+	 * wait in these lists, drained by the storage thread (reg_drain). */
+	pthread_mutex_t apply_mu;
+	struct reg_pending *direct_p; /* its answer, given after unlocking */
+	struct reg_op *ops, **ops_tail;
+	struct reg_binding *todo;  /* new bindings: their timers to start */
+	struct reg_binding *grave; /* dead bindings to free */
+	unsigned direct_n;         /* requests applied by workers */
+	unsigned nops;             /* changes in ops */
+	bool drain_asked;          /* MSG_DRAIN sent for them */
+	bool kicked;               /* the storage thread knows of the ops */
+	bool ops_lost;             /* a worker's change did not make it into
+	                              the lists: write the whole table */
+	struct tz_timer wb_due;    /* the write-behind window's end */
 	struct reg_pending *pend, **pend_tail;
 	/* watchers */
 	unsigned nwatch;
@@ -169,7 +199,14 @@ uint64_t reg_users_count(struct reg_users *u);
 
 /* ---- the storage thread (registry.c, apply.c) ---- */
 
-enum msg_kind { MSG_REGISTER, MSG_SYNC, MSG_CDR, MSG_STOP };
+enum msg_kind {
+	MSG_REGISTER,
+	MSG_SYNC,
+	MSG_CDR,
+	MSG_KICK,  /* workers' changes wait: start the window */
+	MSG_DRAIN, /* ... a full batch of them: commit now */
+	MSG_STOP
+};
 
 /* A posted request: this header, then (REGISTER) n struct msg_contact,
  * then the strings: AOR, Call-ID, path, UA, and per contact its URI and
@@ -221,10 +258,23 @@ struct view {
 	uint64_t *parsed; /* bit i: u[i] is */
 };
 
+/* The registry a worker is applying a REGISTER to (write-behind, with
+ * apply_mu held), per thread: the storage thread never sees it set. */
+extern _Thread_local const struct tz_registry *reg_applying;
+
+static inline bool reg_direct(const struct tz_registry *r)
+{
+	return reg_applying == r;
+}
+
 /* registry.c: the open batch */
 int64_t reg_now(void); /* wall clock, Unix seconds */
+/* BEGIN unless a transaction is open; 0 at once for a worker */
 int reg_ensure_tx(struct tz_registry *r);
 void reg_pend_add(struct tz_registry *r, struct reg_pending *p);
+/* storage thread, apply_mu held: start the timers, write the changes
+ * and free the bindings that workers left in the lists */
+void reg_drain(struct tz_registry *r);
 void reg_add_event(struct tz_registry *r, struct reg_pending *p,
                    enum tz_reg_event ev, const struct reg_binding *b);
 

@@ -30,6 +30,8 @@
  * this long after (and again after each failure). */
 #define RESYNC_RETRY_MS 1000
 
+_Thread_local const struct tz_registry *reg_applying;
+
 int64_t reg_now(void)
 {
 	return (int64_t)time(NULL);
@@ -41,7 +43,7 @@ int reg_ensure_tx(struct tz_registry *r)
 {
 	int err;
 
-	if (r->in_tx)
+	if (reg_direct(r) || r->in_tx)
 		return 0;
 	err = tz_store_begin(r->store);
 	if (err) {
@@ -140,7 +142,11 @@ static void cdr_due(void *arg)
 static void resync(struct tz_registry *r)
 {
 	struct tz_binding_rec rec;
-	int err = reg_ensure_tx(r);
+	int err;
+
+	pthread_mutex_lock(&r->apply_mu);
+	reg_drain(r);
+	err = reg_ensure_tx(r);
 
 	if (!err)
 		err = tz_store_binding_expire(r->store, INT64_MAX, NULL);
@@ -169,11 +175,89 @@ static void resync(struct tz_registry *r)
 		}
 		tz_timer_start(tz_loop_wheel(r->loop), &r->resync_retry,
 		               RESYNC_RETRY_MS, resync_due, r);
+		pthread_mutex_unlock(&r->apply_mu);
 		return;
 	}
 	r->resync = false;
 	r->batch_early++; /* nobody waits: the commit comes as for them */
+	pthread_mutex_unlock(&r->apply_mu);
 	tz_log(TZ_LOG_INFO, "storage: all bindings written again");
+}
+
+void reg_drain(struct tz_registry *r)
+{
+	struct reg_binding *b, *bn;
+	struct reg_op *o = r->ops, *on;
+	struct tz_binding_rec rec;
+	unsigned nops = 0;
+	int err = 0;
+
+	for (b = r->todo; b; b = bn) {
+		bn = b->todo_next;
+		b->todo_next = NULL;
+		if (!b->dead)
+			reg_start_timer(r, b);
+	}
+	r->todo = NULL;
+	r->ops = NULL;
+	r->ops_tail = &r->ops;
+	r->nops = 0;
+	if (o)
+		err = reg_ensure_tx(r);
+	for (; o; o = on) {
+		on = o->next;
+		if (err) {
+			/* lost with the batch: resync below */
+		} else if (o->b && !o->b->dead) {
+			reg_binding_rec(o->b, &rec);
+			err = tz_store_binding_put(r->store, &rec);
+		} else if (!o->b) {
+			err = tz_store_binding_del(r->store, o->s,
+			                           o->s + strlen(o->s) + 1);
+			if (err == -ENOENT)
+				err = 0;
+		} /* else replaced or removed since: later ops say so */
+		nops++;
+		tz_free(o);
+	}
+	/* the dead bindings go after the writes that read them */
+	for (b = r->grave; b; b = bn) {
+		bn = b->next;
+		tz_timer_cancel(&b->expiry);
+		tz_free(b);
+	}
+	r->grave = NULL;
+	r->kicked = false;
+	r->drain_asked = false;
+	r->batch += r->direct_n;
+	r->direct_n = 0;
+	r->batch_early += nops;
+	if (err) {
+		tz_log(TZ_LOG_ERROR, "storage: write-behind: %s",
+		       tz_store_errmsg(r->store));
+		if (r->in_tx)
+			r->store_failed = true; /* the commit rolls back */
+		r->ops_lost = true;
+	}
+	if (r->ops_lost) {
+		/* memory is the truth: the table is written again */
+		r->ops_lost = false;
+		r->resync = true;
+		if (!tz_timer_active(&r->resync_retry))
+			tz_timer_start(tz_loop_wheel(r->loop), &r->resync_retry,
+			               RESYNC_RETRY_MS, resync_due, r);
+	}
+}
+
+/* the write-behind window is over: the workers' changes are committed */
+static void wb_due(void *arg)
+{
+	struct tz_registry *r = arg;
+
+	pthread_mutex_lock(&r->apply_mu);
+	reg_drain(r);
+	pthread_mutex_unlock(&r->apply_mu);
+	flush(r);
 }
 
 static void resync_due(void *arg)
@@ -319,6 +403,12 @@ static void run_register(struct tz_registry *r, const struct msg *m)
 	tmp->rep.reason = tmp->reason[0] ? tmp->reason : NULL;
 	tmp->rep.contacts = tmp->text;
 	tmp->rep.nbindings = a ? a->n : 0;
+	if (reg_direct(r)) {
+		/* a worker applied it (write-behind); it answers once it has
+		 * let go of apply_mu */
+		r->direct_p = tmp;
+		return;
+	}
 	if (atomic_load(&r->write_behind) && !r->store_failed) {
 		/* write-behind: the answer leaves now, its changes are
 		 * committed within write-behind ms (a crash loses them) */
@@ -412,13 +502,29 @@ static void on_msg(void *data, void *arg)
 
 	switch (m->kind) {
 	case MSG_REGISTER:
-		run_register(r, m);
-		break;
 	case MSG_SYNC:
-		run_sync(r, m);
+		pthread_mutex_lock(&r->apply_mu);
+		reg_drain(r); /* the workers' changes first, in order */
+		if (m->kind == MSG_REGISTER)
+			run_register(r, m);
+		else
+			run_sync(r, m);
+		pthread_mutex_unlock(&r->apply_mu);
 		break;
 	case MSG_CDR:
 		run_cdr(r, m);
+		break;
+	case MSG_DRAIN:
+		tz_timer_cancel(&r->wb_due);
+		wb_due(r);
+		break;
+	case MSG_KICK:
+		if (!tz_timer_active(&r->wb_due)) {
+			unsigned ms = atomic_load(&r->write_behind);
+
+			tz_timer_start(tz_loop_wheel(r->loop), &r->wb_due,
+			               ms ? ms : 1, wb_due, r);
+		}
 		break;
 	case MSG_STOP:
 		flush(r);
@@ -432,6 +538,49 @@ static int post(struct tz_registry *r, const struct msg *m)
 	if (atomic_load(&r->closed))
 		return -ESHUTDOWN;
 	return tz_mbox_post(r->mbox, on_msg, r, m, m->len);
+}
+
+/* Write-behind: the calling worker applies the REGISTER itself and
+ * answers at once; its writes wait for the storage thread, told once
+ * per window (MSG_KICK). No thread hand-off, no wake-up per request. */
+static int register_direct(struct tz_registry *r, const struct msg *m)
+{
+	struct msg kick = {.kind = MSG_KICK, .len = sizeof(kick)};
+	struct reg_pending *p;
+	bool tell, full;
+
+	pthread_mutex_lock(&r->apply_mu);
+	reg_applying = r;
+	run_register(r, m);
+	reg_applying = NULL;
+	p = r->direct_p;
+	r->direct_p = NULL;
+	r->direct_n++;
+	tell = !r->kicked && (r->ops || r->todo || r->grave || r->ops_lost);
+	if (tell && r->started)
+		r->kicked = true;
+	/* at BATCH_MAX changes the batch goes at once */
+	full = r->started && r->nops >= BATCH_MAX && !r->drain_asked;
+	if (full)
+		r->drain_asked = true;
+	pthread_mutex_unlock(&r->apply_mu);
+	if (tell && r->started && post(r, &kick) != 0) {
+		pthread_mutex_lock(&r->apply_mu);
+		r->kicked = false; /* the next request tries again */
+		pthread_mutex_unlock(&r->apply_mu);
+	}
+	kick.kind = MSG_DRAIN;
+	if (full && post(r, &kick) != 0) {
+		pthread_mutex_lock(&r->apply_mu);
+		r->drain_asked = false;
+		pthread_mutex_unlock(&r->apply_mu);
+	}
+	if (p) {
+		deliver(r, p, false);
+		tz_free(p->evs);
+		tz_free(p);
+	}
+	return 0;
 }
 
 int tz_registry_register(struct tz_registry *r,
@@ -493,7 +642,12 @@ int tz_registry_register(struct tz_registry *r,
 		PUT(c->instance, c->instlen);
 	}
 #undef PUT
-	err = post(r, m);
+	if (atomic_load(&r->closed))
+		err = -ESHUTDOWN;
+	else if (atomic_load(&r->write_behind) && !r->nwatch)
+		err = register_direct(r, m);
+	else
+		err = post(r, m);
 	tz_free(m);
 	return err;
 }
@@ -616,10 +770,13 @@ static void restore_all(struct tz_registry *r)
 {
 	unsigned n, x;
 
+	pthread_mutex_lock(&r->apply_mu);
+	reg_drain(r); /* nothing of the lists may point at what goes */
 	clear_all(r);
 	if (restore(r, &n, &x) != 0)
 		tz_log(TZ_LOG_ERROR, "storage: reloading bindings: %s",
 		       tz_store_errmsg(r->store));
+	pthread_mutex_unlock(&r->apply_mu);
 }
 
 static int load_secret(struct tz_registry *r)
@@ -653,6 +810,18 @@ int tz_registry_open(struct tz_registry **out, const char *db, char *err,
 	r->pend_tail = &r->pend;
 	tz_timer_init(&r->cdr_linger);
 	tz_timer_init(&r->resync_retry);
+	tz_timer_init(&r->wb_due);
+	r->ops_tail = &r->ops;
+	{
+		pthread_mutexattr_t ma;
+
+		/* recursive: a commit that fails on the storage thread
+		 * reloads the table while it may hold the lock already */
+		pthread_mutexattr_init(&ma);
+		pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+		pthread_mutex_init(&r->apply_mu, &ma);
+		pthread_mutexattr_destroy(&ma);
+	}
 	atomic_store(&r->max_contacts, 10);
 	e = reg_table_init(r);
 	if (!e)
@@ -728,6 +897,9 @@ void tz_registry_poll(struct tz_registry *r)
 		return;
 	/* timers due first, then the queue */
 	tz_wheel_advance(tz_loop_wheel(r->loop), tz_loop_now());
+	pthread_mutex_lock(&r->apply_mu);
+	reg_drain(r);
+	pthread_mutex_unlock(&r->apply_mu);
 	run_queue(r);
 }
 
@@ -743,6 +915,12 @@ void tz_registry_free(struct tz_registry *r)
 		pthread_join(r->thread, NULL);
 	}
 	atomic_store(&r->closed, true);
+	if (r->store) {
+		/* the workers' last changes (no worker runs any more) */
+		pthread_mutex_lock(&r->apply_mu);
+		reg_drain(r);
+		pthread_mutex_unlock(&r->apply_mu);
+	}
 	/* what was queued is done (call records written); with the thread,
 	 * MSG_STOP came after it */
 	if (!r->started && r->store && r->mbox)
@@ -758,12 +936,14 @@ void tz_registry_free(struct tz_registry *r)
 			                     "write-behind were not written");
 	}
 	tz_timer_cancel(&r->resync_retry);
+	tz_timer_cancel(&r->wb_due);
 	clear_all(r);
 	tz_mbox_free(r->mbox);
 	tz_loop_free(r->loop);
 	tz_store_close(r->store);
 	reg_users_fini(&r->users);
 	reg_table_fini(r);
+	pthread_mutex_destroy(&r->apply_mu);
 	tz_free(r);
 }
 

@@ -80,17 +80,16 @@ static int path_echo(struct tz_buf *b, const struct tz_msg *m)
 	return err;
 }
 
-static void answer_run(void *data, void *arg)
+/* On the worker: the answer goes out through the transaction. */
+static void answer_give(struct worker *w, struct pending_reg *pr,
+                        uint16_t status, const char *reason,
+                        const char *contacts)
 {
-	const struct answer *a = data;
-	struct pending_reg *pr = a->pr;
-	struct worker *w = arg;
-	const char *contacts = (const char *)(a + 1);
 	struct tz_buf hdrs;
 	char date[64];
 
 	tz_buf_init(&hdrs);
-	if (a->status == 200) {
+	if (status == 200) {
 		/* RFC3261 10.3 item 8: the current bindings, and Date */
 		date_hdr(date, sizeof(date));
 		if (tz_buf_puts(&hdrs, contacts) != 0 ||
@@ -102,8 +101,7 @@ static void answer_run(void *data, void *arg)
 		}
 		uas_answer(w, pr->st, 200, NULL, hdrs.p);
 	} else {
-		uas_answer(w, pr->st, a->status,
-		           a->reason[0] ? a->reason : NULL, NULL);
+		uas_answer(w, pr->st, status, reason, NULL);
 	}
 out:
 	tz_buf_free(&hdrs);
@@ -114,12 +112,30 @@ out:
 	tz_free(pr);
 }
 
-/* On the storage thread: hand the answer to the worker. */
+static void answer_run(void *data, void *arg)
+{
+	const struct answer *a = data;
+
+	answer_give(arg, a->pr, a->status, a->reason[0] ? a->reason : NULL,
+	            (const char *)(a + 1));
+}
+
+/* The request being handed to the registry by this thread: with
+ * write-behind the worker applies it itself and done() runs here. */
+static _Thread_local struct pending_reg *applying;
+
+/* On the storage thread (or, write-behind, on the worker itself): hand
+ * the answer to the worker. */
 static void done(void *arg, const struct tz_reg_reply *rep)
 {
 	struct pending_reg *pr = arg;
 	struct answer a;
 	size_t clen = strlen(rep->contacts);
+
+	if (pr == applying) {
+		answer_give(pr->w, pr, rep->status, rep->reason, rep->contacts);
+		return;
+	}
 
 	memset(&a, 0, sizeof(a));
 	a.pr = pr;
@@ -356,8 +372,8 @@ void registrar_request(struct worker *w, struct tz_msg *m,
 		uas_reply_why(w, m, src, 400, "Call-ID too long", NULL);
 		return;
 	}
-	/* RFC3261 10.3 items 6-8 happen on the storage thread; the answer
-	 * comes back through done() */
+	/* RFC3261 10.3 items 6-8 happen on the storage thread, the answer
+	 * coming back through done(); with write-behind here, at once */
 	pr = tz_malloc(sizeof(*pr));
 	if (!pr)
 		return; /* the client retransmits */
@@ -381,7 +397,9 @@ void registrar_request(struct worker *w, struct tz_msg *m,
 	req.src = src;
 	req.done = done;
 	req.done_arg = pr;
+	applying = pr;
 	err = tz_registry_register(w->srv->reg, &req);
+	applying = NULL;
 	if (err) {
 		uas_answer(w, pr->st, err == -ESHUTDOWN ? 503 : 500, NULL,
 		           err == -ESHUTDOWN ? "Retry-After: 5\r\n" : NULL);
