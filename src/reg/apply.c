@@ -36,6 +36,7 @@ static void op_add(struct tz_registry *r, struct reg_op *o,
 {
 	o->next = NULL;
 	o->b = b;
+	o->skip = false;
 	*r->ops_tail = o;
 	r->ops_tail = &o->next;
 	r->nops++;
@@ -43,10 +44,12 @@ static void op_add(struct tz_registry *r, struct reg_op *o,
 
 static int op_put(struct tz_registry *r, struct reg_binding *b)
 {
-	struct reg_op *o = tz_malloc(sizeof(*o));
+	size_t la = strlen(b->aor->aor) + 1;
+	struct reg_op *o = tz_malloc(sizeof(*o) + la);
 
 	if (!o)
 		return -ENOMEM;
+	memcpy(o->s, b->aor->aor, la);
 	op_add(r, o, b);
 	return 0;
 }

@@ -85,11 +85,13 @@ struct reg_users {
 struct reg_pending; /* a request waiting for the commit */
 
 /* Write-behind, a change made by a worker, for the storage thread to
- * write: the binding as it is then (put), or the row to delete (@b NULL:
- * AOR and Contact follow, each NUL-terminated). */
+ * write: put binding @b (its AOR follows: the AOR may be gone by the
+ * write), or with @b NULL delete a row (AOR and Contact follow), each
+ * NUL-terminated. */
 struct reg_op {
 	struct reg_op *next;
 	struct reg_binding *b;
+	bool skip; /* @b was replaced or removed before the drain */
 	char s[];
 };
 
@@ -166,8 +168,9 @@ struct reg_binding *reg_binding_new(const struct tz_binding_rec *rec,
 void reg_binding_src(const struct reg_binding *b, char *out, size_t n);
 void reg_binding_to_loc(const struct reg_binding *b, int64_t now,
                         struct tz_location *out);
-/* the row of @p b as the store keeps it */
-void reg_binding_rec(const struct reg_binding *b, struct tz_binding_rec *rec);
+/* the row of @p b (of AOR @p aor) as the store keeps it */
+void reg_binding_rec(const struct reg_binding *b, const char *aor,
+                     struct tz_binding_rec *rec);
 static inline const char *reg_b_contact(const struct reg_binding *b)
 {
 	return b->s;

@@ -158,7 +158,7 @@ static void resync(struct tz_registry *r)
 			     a = a->next)
 				for (const struct reg_binding *b = a->b;
 				     b && !err; b = b->next) {
-					reg_binding_rec(b, &rec);
+					reg_binding_rec(b, a->aor, &rec);
 					err = tz_store_binding_put(r->store,
 					                           &rec);
 				}
@@ -184,13 +184,18 @@ static void resync(struct tz_registry *r)
 	tz_log(TZ_LOG_INFO, "storage: all bindings written again");
 }
 
-void reg_drain(struct tz_registry *r)
+/* What one drain took from the lists. */
+struct drained {
+	struct reg_op *ops;
+	struct reg_binding *grave;
+	unsigned nops, nreq;
+	bool lost;
+};
+
+/* apply_mu held: start the timers of new bindings, take the rest */
+static void drain_take(struct tz_registry *r, struct drained *d)
 {
 	struct reg_binding *b, *bn;
-	struct reg_op *o = r->ops, *on;
-	struct tz_binding_rec rec;
-	unsigned nops = 0;
-	int err = 0;
 
 	for (b = r->todo; b; b = bn) {
 		bn = b->todo_next;
@@ -199,49 +204,65 @@ void reg_drain(struct tz_registry *r)
 			reg_start_timer(r, b);
 	}
 	r->todo = NULL;
+	d->ops = r->ops;
+	d->nops = r->nops;
+	d->grave = r->grave;
+	d->nreq = r->direct_n;
+	d->lost = r->ops_lost;
+	/* replaced or removed already: a later op says what to write */
+	for (struct reg_op *o = d->ops; o; o = o->next)
+		o->skip = o->b && o->b->dead;
 	r->ops = NULL;
 	r->ops_tail = &r->ops;
 	r->nops = 0;
-	if (o)
-		err = reg_ensure_tx(r);
-	for (; o; o = on) {
+	r->grave = NULL;
+	r->direct_n = 0;
+	r->ops_lost = false;
+	r->kicked = false;
+	r->drain_asked = false;
+}
+
+/* The writes, with or without apply_mu: what the ops point at lives
+ * until the grave taken with them is freed, here, after them; a binding
+ * never changes once in the table. */
+static void drain_write(struct tz_registry *r, struct drained *d)
+{
+	struct reg_binding *b, *bn;
+	struct reg_op *o, *on;
+	struct tz_binding_rec rec;
+	int err = d->ops ? reg_ensure_tx(r) : 0;
+
+	for (o = d->ops; o; o = on) {
 		on = o->next;
-		if (err) {
-			/* lost with the batch: resync below */
-		} else if (o->b && !o->b->dead) {
-			reg_binding_rec(o->b, &rec);
+		if (err || o->skip) {
+			/* lost with the batch (resync below), or skipped */
+		} else if (o->b) {
+			reg_binding_rec(o->b, o->s, &rec);
 			err = tz_store_binding_put(r->store, &rec);
-		} else if (!o->b) {
+		} else {
 			err = tz_store_binding_del(r->store, o->s,
 			                           o->s + strlen(o->s) + 1);
 			if (err == -ENOENT)
 				err = 0;
-		} /* else replaced or removed since: later ops say so */
-		nops++;
+		}
 		tz_free(o);
 	}
-	/* the dead bindings go after the writes that read them */
-	for (b = r->grave; b; b = bn) {
+	for (b = d->grave; b; b = bn) {
 		bn = b->next;
 		tz_timer_cancel(&b->expiry);
 		tz_free(b);
 	}
-	r->grave = NULL;
-	r->kicked = false;
-	r->drain_asked = false;
-	r->batch += r->direct_n;
-	r->direct_n = 0;
-	r->batch_early += nops;
+	r->batch += d->nreq;
+	r->batch_early += d->nops;
 	if (err) {
 		tz_log(TZ_LOG_ERROR, "storage: write-behind: %s",
 		       tz_store_errmsg(r->store));
 		if (r->in_tx)
 			r->store_failed = true; /* the commit rolls back */
-		r->ops_lost = true;
+		d->lost = true;
 	}
-	if (r->ops_lost) {
+	if (d->lost) {
 		/* memory is the truth: the table is written again */
-		r->ops_lost = false;
 		r->resync = true;
 		if (!tz_timer_active(&r->resync_retry))
 			tz_timer_start(tz_loop_wheel(r->loop), &r->resync_retry,
@@ -249,14 +270,25 @@ void reg_drain(struct tz_registry *r)
 	}
 }
 
+void reg_drain(struct tz_registry *r)
+{
+	struct drained d;
+
+	drain_take(r, &d);
+	drain_write(r, &d);
+}
+
 /* the write-behind window is over: the workers' changes are committed */
 static void wb_due(void *arg)
 {
 	struct tz_registry *r = arg;
+	struct drained d;
 
+	/* the workers wait for the lists only, not for the writes */
 	pthread_mutex_lock(&r->apply_mu);
-	reg_drain(r);
+	drain_take(r, &d);
 	pthread_mutex_unlock(&r->apply_mu);
+	drain_write(r, &d);
 	flush(r);
 }
 

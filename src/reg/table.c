@@ -279,10 +279,11 @@ void reg_binding_to_loc(const struct reg_binding *b, int64_t now,
 	}
 }
 
-void reg_binding_rec(const struct reg_binding *b, struct tz_binding_rec *rec)
+void reg_binding_rec(const struct reg_binding *b, const char *aor,
+                     struct tz_binding_rec *rec)
 {
 	memset(rec, 0, sizeof(*rec));
-	tz_str_copy(rec->aor, sizeof(rec->aor), b->aor->aor);
+	tz_str_copy(rec->aor, sizeof(rec->aor), aor);
 	tz_str_copy(rec->contact, sizeof(rec->contact), reg_b_contact(b));
 	tz_str_copy(rec->call_id, sizeof(rec->call_id), reg_b_callid(b));
 	tz_str_copy(rec->path, sizeof(rec->path), reg_b_path(b));
