@@ -782,6 +782,24 @@ static int test_write_behind(void)
 		TZ_EXPECT_INT(tz_registry_lookup(r, "wb@example.com", loc, 4),
 		              3);
 	}
+	/* write-behind switched off (a reload) while a worker's change
+	 * still waits: the next posted REGISTER writes it first */
+	{
+		struct tz_reg_contact c1 = ct("sip:wb@192.0.2.10", 600, 1000);
+		int n0 = rows_on_disk();
+
+		tz_registry_set_write_behind(r, 100);
+		st = reg_post(r, "wb@example.com", "cid-wb3", 1, &c1, 1, false,
+		              done);
+		if (st == -ENOMEM || ans.status == 500)
+			goto nomem;
+		TZ_EXPECT_INT(st, 0);
+		tz_registry_set_write_behind(r, 0);
+		c1 = ct("sip:wb@192.0.2.11", 600, 1000);
+		CALL(reg_to, 200, r, "wb@example.com", "cid-wb4", 1, &c1, 1,
+		     false, done);
+		TZ_EXPECT_INT(rows_on_disk(), n0 + 2);
+	}
 	st = 0;
 	tz_registry_free(r);
 	return 0;
