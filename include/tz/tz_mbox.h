@@ -7,6 +7,7 @@
 #ifndef TZ_MBOX_H
 #define TZ_MBOX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct tz_loop;
@@ -43,6 +44,23 @@ int tz_mbox_post(struct tz_mbox *m, tz_mbox_h *h, void *arg, const void *data,
  */
 int tz_mbox_post2(struct tz_mbox *m, tz_mbox_h *h, void *arg, const void *a,
                   size_t alen, const void *b, size_t blen);
+
+/**
+ * tz_mbox_post2() for work that may wait: while the owner holds the
+ * mailbox (tz_mbox_hold), such a post does not wake it; the owner runs
+ * it with the rest at tz_mbox_run() or at the next wake-up. A post of
+ * either kind made while nothing is held wakes the owner as usual.
+ * @return 0; -ENOMEM.
+ */
+int tz_mbox_post_lazy(struct tz_mbox *m, tz_mbox_h *h, void *arg, const void *a,
+                      size_t alen, const void *b, size_t blen);
+
+/** The owner: @p on true, lazy posts stop waking it (it has a timer
+ *  that calls tz_mbox_run); false, they wake it again. */
+void tz_mbox_hold(struct tz_mbox *m, bool on);
+
+/** The owner: run what is queued now, in order. */
+void tz_mbox_run(struct tz_mbox *m);
 
 /** Work posted and not yet run (approximate; for status). */
 size_t tz_mbox_pending(struct tz_mbox *m);

@@ -27,18 +27,16 @@ struct tz_mbox {
 	pthread_mutex_t lock;
 	struct item *head, **tail;
 	size_t pending;
+	bool hold;  /* lazy posts do not wake the owner */
+	bool woken; /* a wake-up is on its way (the eventfd written) */
 	int efd;
 	struct tz_loop *loop;
 };
 
-static void drain(int fd, unsigned events, void *arg)
+void tz_mbox_run(struct tz_mbox *m)
 {
-	struct tz_mbox *m = arg;
 	struct item *it, *next;
-	uint64_t v;
 
-	(void)events;
-	(void)!read(fd, &v, sizeof(v));
 	/* take the whole queue at once: posts made while it runs wake the
 	 * loop again through the eventfd */
 	pthread_mutex_lock(&m->lock);
@@ -46,12 +44,29 @@ static void drain(int fd, unsigned events, void *arg)
 	m->head = NULL;
 	m->tail = &m->head;
 	m->pending = 0;
+	m->woken = false;
 	pthread_mutex_unlock(&m->lock);
 	for (; it; it = next) {
 		next = it->next;
 		it->h(it->data, it->arg);
 		tz_free(it);
 	}
+}
+
+static void drain(int fd, unsigned events, void *arg)
+{
+	uint64_t v;
+
+	(void)events;
+	(void)!read(fd, &v, sizeof(v));
+	tz_mbox_run(arg);
+}
+
+void tz_mbox_hold(struct tz_mbox *m, bool on)
+{
+	pthread_mutex_lock(&m->lock);
+	m->hold = on;
+	pthread_mutex_unlock(&m->lock);
 }
 
 int tz_mbox_alloc(struct tz_mbox **mp, struct tz_loop *loop)
@@ -103,8 +118,8 @@ int tz_mbox_post(struct tz_mbox *m, tz_mbox_h *h, void *arg, const void *data,
 	return tz_mbox_post2(m, h, arg, data, len, NULL, 0);
 }
 
-int tz_mbox_post2(struct tz_mbox *m, tz_mbox_h *h, void *arg, const void *a,
-                  size_t alen, const void *b, size_t blen)
+static int post(struct tz_mbox *m, tz_mbox_h *h, void *arg, const void *a,
+                size_t alen, const void *b, size_t blen, bool lazy)
 {
 	struct item *it = tz_malloc(sizeof(*it) + alen + blen);
 	uint64_t one = 1;
@@ -121,7 +136,11 @@ int tz_mbox_post2(struct tz_mbox *m, tz_mbox_h *h, void *arg, const void *a,
 	if (blen)
 		memcpy((char *)it->data + alen, b, blen);
 	pthread_mutex_lock(&m->lock);
-	wake = !m->head;
+	/* one wake-up per taking of the queue; none for a post that may
+	 * wait for the owner's own timer */
+	wake = !m->woken && !(lazy && m->hold);
+	if (wake)
+		m->woken = true;
 	*m->tail = it;
 	m->tail = &it->next;
 	m->pending++;
@@ -129,6 +148,18 @@ int tz_mbox_post2(struct tz_mbox *m, tz_mbox_h *h, void *arg, const void *a,
 	if (wake)
 		(void)!write(m->efd, &one, sizeof(one));
 	return 0;
+}
+
+int tz_mbox_post2(struct tz_mbox *m, tz_mbox_h *h, void *arg, const void *a,
+                  size_t alen, const void *b, size_t blen)
+{
+	return post(m, h, arg, a, alen, b, blen, false);
+}
+
+int tz_mbox_post_lazy(struct tz_mbox *m, tz_mbox_h *h, void *arg, const void *a,
+                      size_t alen, const void *b, size_t blen)
+{
+	return post(m, h, arg, a, alen, b, blen, true);
 }
 
 size_t tz_mbox_pending(struct tz_mbox *m)

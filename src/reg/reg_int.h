@@ -116,6 +116,7 @@ struct tz_registry {
 	unsigned batch_early;       /* its registrations answered already
 	                               (write-behind) */
 	struct tz_timer cdr_linger; /* a batch nobody waits for only waits */
+	bool held;                  /* lazy posts wait for cdr_linger */
 	atomic_uint write_behind;   /* ms; 0: answer after the commit */
 	bool resync;                /* a write-behind batch was lost: write
 	                               the whole table again */

@@ -84,6 +84,10 @@ static void flush(struct tz_registry *r)
 	bool failed = false, early = r->batch_early != 0;
 
 	tz_timer_cancel(&r->cdr_linger);
+	if (r->held) {
+		tz_mbox_hold(r->mbox, false);
+		r->held = false;
+	}
 	r->batch_early = 0;
 	if (r->in_tx) {
 		r->in_tx = false;
@@ -134,7 +138,13 @@ static void flush(struct tz_registry *r)
 
 static void cdr_due(void *arg)
 {
-	flush(arg);
+	struct tz_registry *r = arg;
+
+	/* the call records posted meanwhile join this commit */
+	tz_mbox_hold(r->mbox, false);
+	r->held = false;
+	tz_mbox_run(r->mbox);
+	flush(r);
 }
 
 /* Write every binding in memory into the open batch, after deleting
@@ -317,9 +327,13 @@ static void on_idle(void *arg)
 	    (r->batch_cdrs || r->batch_early)) {
 		/* nobody waits for this commit (call records, registrations
 		 * answered already): it waits a little for company */
-		if (!tz_timer_active(&r->cdr_linger))
+		if (!tz_timer_active(&r->cdr_linger)) {
 			tz_timer_start(tz_loop_wheel(r->loop), &r->cdr_linger,
 			               linger_ms(r), cdr_due, r);
+			/* call records posted until then wake nobody */
+			tz_mbox_hold(r->mbox, true);
+			r->held = true;
+		}
 		return;
 	}
 	flush(r);
@@ -722,7 +736,10 @@ int tz_registry_cdr(struct tz_registry *r, const struct tz_cdr_rec *c)
 	m.len = sizeof(m) + sizeof(*c);
 	if (atomic_load(&r->closed))
 		return -ESHUTDOWN;
-	return tz_mbox_post2(r->mbox, on_msg, r, &m, sizeof(m), c, sizeof(*c));
+	/* nobody waits for it: no wake-up of its own while a batch of
+	 * them lingers (on_idle) */
+	return tz_mbox_post_lazy(r->mbox, on_msg, r, &m, sizeof(m), c,
+	                         sizeof(*c));
 }
 
 /* ---- open, restore, thread ---- */

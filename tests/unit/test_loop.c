@@ -1,13 +1,16 @@
 /*
  * test_loop.c  The epoll loop: fd readiness reaches its handler, timers
  * fire through the loop no earlier than due, the before-sleep hook runs,
- * watches can be changed and removed, and bad arguments are refused.
+ * watches can be changed and removed, and bad arguments are refused; the
+ * mailbox into a loop, with its lazy posts.
  */
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "tz_test.h"
 #include "tz/tz_loop.h"
+#include "tz/tz_mbox.h"
 
 struct ctx {
 	struct tz_loop *l;
@@ -102,7 +105,82 @@ static int test_loop_timer(void)
 	return 0;
 }
 
+/* Mailbox posts run on the loop in order; a lazy post wakes nobody
+ * while the owner holds the mailbox, a plain one still does. */
+static struct ctx mc;
+static char seq[16];
+
+static void on_post(void *data, void *arg)
+{
+	size_t n = strlen(seq);
+
+	(void)arg;
+	if (n + 1 < sizeof(seq)) {
+		seq[n] = *(const char *)data;
+		seq[n + 1] = 0;
+	}
+	if (*(const char *)data >= 'a') /* lower case ends the run */
+		tz_loop_stop(mc.l);
+}
+
+static int test_mbox_lazy(void)
+{
+	struct tz_mbox *m = NULL;
+	struct tz_timer t;
+	int err;
+
+	memset(&mc, 0, sizeof(mc));
+	seq[0] = 0;
+	tz_timer_init(&t);
+	err = tz_loop_alloc(&mc.l, 64);
+	if (err)
+		return err;
+	err = tz_mbox_alloc(&m, mc.l);
+	if (err)
+		goto out;
+	/* (a post that failed must not be waited for: the loop would not
+	 * end) */
+	err = tz_mbox_post(m, on_post, NULL, "a", 1);
+	if (err)
+		goto out;
+	TZ_EXPECT_INT(tz_loop_run(mc.l), 0);
+	TZ_EXPECT(!strcmp(seq, "a"));
+	/* held: a lazy post waits; the loop ends by the timer */
+	tz_mbox_hold(m, true);
+	err = tz_mbox_post_lazy(m, on_post, NULL, "B", 1, NULL, 0);
+	if (err)
+		goto out;
+	tz_timer_start(tz_loop_wheel(mc.l), &t, 30, on_timer, &mc);
+	TZ_EXPECT_INT(tz_loop_run(mc.l), 0);
+	TZ_EXPECT_INT(mc.timers, 1);
+	TZ_EXPECT(!strcmp(seq, "a"));
+	TZ_EXPECT_INT(tz_mbox_pending(m), 1);
+	tz_mbox_run(m);
+	TZ_EXPECT(!strcmp(seq, "aB"));
+	/* held: a plain post after a lazy one wakes the loop for both */
+	err = tz_mbox_post_lazy(m, on_post, NULL, "C", 1, NULL, 0);
+	if (!err)
+		err = tz_mbox_post(m, on_post, NULL, "d", 1);
+	if (err)
+		goto out;
+	TZ_EXPECT_INT(tz_loop_run(mc.l), 0);
+	TZ_EXPECT(!strcmp(seq, "aBCd"));
+	/* not held: a lazy post wakes it */
+	tz_mbox_hold(m, false);
+	err = tz_mbox_post_lazy(m, on_post, NULL, "e", 1, NULL, 0);
+	if (err)
+		goto out;
+	TZ_EXPECT_INT(tz_loop_run(mc.l), 0);
+	TZ_EXPECT(!strcmp(seq, "aBCde"));
+out:
+	tz_timer_cancel(&t);
+	tz_mbox_free(m);
+	tz_loop_free(mc.l);
+	return err;
+}
+
 static const struct tz_test tests[] = {
+        TZ_TEST(test_mbox_lazy),
         TZ_TEST(test_loop_fd_and_idle),
         TZ_TEST(test_loop_timer),
 };
