@@ -227,6 +227,8 @@ int reg_contacts_text(struct tz_buf *b, const struct reg_aor *a)
 	     x = x->next) {
 		int64_t left = x->expires_at - now;
 
+		if (left <= 0)
+			continue; /* not current: its timer is on the way */
 		/* put, not printf: this runs for every registration */
 		tz_buf_puts(b, "Contact: <");
 		tz_buf_puts(b, reg_b_contact(x));

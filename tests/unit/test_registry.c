@@ -729,7 +729,20 @@ static int test_write_behind(void)
 		CALL(reg_to, 200, r, "wb@example.com", "cid-wb2", 3, &c1, 1,
 		     false, done);
 		if (!tz_test_quiet) { /* not at every step of the OOM mode */
+			struct tz_reg_contact c2 =
+			        ct("sip:wb@192.0.2.12", 600, 1000);
+
 			usleep(1100 * 1000);
+			/* RFC3261 10.3 item 8: the answer lists the current
+			 * bindings only, not one past its expiry whose timer
+			 * has yet to run */
+			CALL(reg_to, 200, r, "wb@example.com", "cid-wb5", 1,
+			     &c2, 1, false, done);
+			TZ_EXPECT(strstr(ans.contacts, "192.0.2.9") == NULL);
+			TZ_EXPECT(strstr(ans.contacts, "192.0.2.12") != NULL);
+			c2.expires = 0;
+			CALL(reg_to, 200, r, "wb@example.com", "cid-wb5", 2,
+			     &c2, 1, false, done);
 			tz_registry_poll(r);
 			TZ_EXPECT_INT(
 			        tz_registry_lookup(r, "wb@example.com", loc, 4),
