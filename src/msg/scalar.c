@@ -32,13 +32,34 @@ static int digits(const char *b, uint32_t *pp, uint32_t end, uint64_t max,
 	return over ? -ERANGE : 0;
 }
 
+/* The common case: the value is 1 to 9 digits and nothing else (a
+ * port, a length, Max-Forwards), which cannot overflow 64 bits. */
+static bool short_digits(const char *base, struct tz_span val, uint64_t *out)
+{
+	const unsigned char *c = (const unsigned char *)base + val.off;
+	uint64_t v = 0;
+
+	if (val.len == 0 || val.len > 9)
+		return false;
+	for (uint32_t i = 0; i < val.len; i++) {
+		if ((unsigned)(c[i] - '0') > 9)
+			return false;
+		v = v * 10 + (c[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
 int tz_hdr_uint(const char *base, struct tz_span val, uint64_t max,
                 uint64_t *out)
 {
-	uint32_t p = skip_lws(base, val.off, val.off + val.len);
-	uint32_t end = val.off + val.len;
-	int err = digits(base, &p, end, max, out);
+	uint32_t p, end = val.off + val.len;
+	int err;
 
+	if (short_digits(base, val, out))
+		return *out > max ? -ERANGE : 0;
+	p = skip_lws(base, val.off, end);
+	err = digits(base, &p, end, max, out);
 	if (err == -EBADMSG)
 		return err;
 	if (skip_lws(base, p, end) != end)

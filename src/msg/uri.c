@@ -129,7 +129,11 @@ uint32_t tz_host_scan(const char *b, uint32_t i, uint32_t end,
 	 * their '.' is met */
 	for (; i < end; i++) {
 		unsigned char c = (unsigned char)b[i];
-		if (chr_is(c, C_ALPHA)) {
+		uint16_t k = tz_chr[c];
+
+		if (k & C_DIGIT)
+			continue; /* one lookup for the usual byte */
+		if (k & C_ALPHA) {
 			numeric = false;
 		} else if (c == '.') {
 			if (i == label || b[i - 1] == '-')
@@ -140,7 +144,7 @@ uint32_t tz_host_scan(const char *b, uint32_t i, uint32_t end,
 			if (i == label)
 				return i;
 			numeric = false;
-		} else if (!chr_is(c, C_DIGIT)) {
+		} else {
 			break;
 		}
 	}
