@@ -14,11 +14,26 @@
 #include "tz/tz_rand.h"
 #include "tz/tz_siphash.h"
 
-static uint32_t fnv(uint32_t h, const char *p, size_t n)
+/* One field into the loop hash (and the stateless branch), 8 bytes a
+ * step (multiply and xorshift); its length goes in with its last word,
+ * so no two splittings of the same bytes hash alike. The values are
+ * this server's own (RFC3261 16.3 item 4: its own Via entries). */
+static uint64_t mix(uint64_t h, const char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 16777619u;
-	return h ^ 0xff; /* field separator */
+	const uint64_t k = 0x9e3779b97f4a7c15ull;
+	uint64_t w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	w = 0;
+	if (n > i)
+		memcpy(&w, p + i, n - i);
+	h = (h ^ w ^ ((uint64_t)n << 56)) * k;
+	return h ^ (h >> 32);
 }
 
 size_t srv_put_dec(char *p, uint32_t v)
@@ -35,12 +50,12 @@ size_t srv_put_dec(char *p, uint32_t v)
 	return k;
 }
 
-static uint32_t fnv_hdrs(uint32_t h, const struct tz_msg *m, enum tz_hdr_id id)
+static uint64_t mix_hdrs(uint64_t h, const struct tz_msg *m, enum tz_hdr_id id)
 {
 	const struct tz_hdr *hd;
 
 	for (unsigned nth = 0; (hd = tz_msg_hdr_find(m, id, nth)); nth++)
-		h = fnv(h, m->buf + hd->value.off, hd->value.len);
+		h = mix(h, m->buf + hd->value.off, hd->value.len);
 	return h;
 }
 
@@ -49,18 +64,18 @@ uint32_t loop_hash(const struct tz_msg *m, struct tz_span topvia)
 	/* RFC3261 16.6 item 8: To tag, From tag, Call-ID, Request-URI as
 	 * received, the topmost Via as received, the CSeq number, and any
 	 * Proxy-Require and Proxy-Authorization */
-	uint32_t h = 2166136261u;
+	uint64_t h = 0x6a09e667f3bcc908ull;
 	char cseq[16];
 
-	h = fnv(h, m->buf + m->to.tag.off, m->to.tag.len);
-	h = fnv(h, m->buf + m->from.tag.off, m->from.tag.len);
-	h = fnv(h, m->buf + m->call_id.off, m->call_id.len);
-	h = fnv(h, m->buf + m->ruri.off, m->ruri.len);
-	h = fnv(h, m->buf + topvia.off, topvia.len);
-	h = fnv(h, cseq, srv_put_dec(cseq, m->cseq));
-	h = fnv_hdrs(h, m, TZ_HDR_PROXY_REQUIRE);
-	h = fnv_hdrs(h, m, TZ_HDR_PROXY_AUTHORIZATION);
-	return h;
+	h = mix(h, m->buf + m->to.tag.off, m->to.tag.len);
+	h = mix(h, m->buf + m->from.tag.off, m->from.tag.len);
+	h = mix(h, m->buf + m->call_id.off, m->call_id.len);
+	h = mix(h, m->buf + m->ruri.off, m->ruri.len);
+	h = mix(h, m->buf + topvia.off, topvia.len);
+	h = mix(h, cseq, srv_put_dec(cseq, m->cseq));
+	h = mix_hdrs(h, m, TZ_HDR_PROXY_REQUIRE);
+	h = mix_hdrs(h, m, TZ_HDR_PROXY_AUTHORIZATION);
+	return (uint32_t)h;
 }
 
 char *srv_put_hex(char *p, uint64_t v, int digits)
@@ -226,10 +241,11 @@ int fwd_branch(char *out, size_t n, unsigned worker, const struct tz_msg *m,
 		/* RFC3261 16.11: a retransmission, and the CANCEL or non-2xx
 		 * ACK of an INVITE, get the branch the INVITE got: derived
 		 * from the branch they carry */
-		return stateless_branch(out, n, worker,
-		                        fnv(2166136261u,
-		                            m->buf + m->via1.branch.off,
-		                            m->via1.branch.len));
+		return stateless_branch(
+		        out, n, worker,
+		        (uint32_t)mix(0x6a09e667f3bcc908ull,
+		                      m->buf + m->via1.branch.off,
+		                      m->via1.branch.len));
 	if (h) {
 		uint32_t pos = h->value.off;
 
