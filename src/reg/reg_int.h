@@ -271,14 +271,42 @@ static inline bool reg_direct(const struct tz_registry *r)
 	return reg_applying == r;
 }
 
+/* A batch is committed when the thread has nothing else to do, or at
+ * this many requests (write-behind: changes), whichever comes first. */
+#define BATCH_MAX 1024
+/* After a write-behind batch was lost, the table is written again whole
+ * this long after (and again after each failure). */
+#define RESYNC_RETRY_MS 1000
+
 /* registry.c: the open batch */
 int64_t reg_now(void); /* wall clock, Unix seconds */
 /* BEGIN unless a transaction is open; 0 at once for a worker */
 int reg_ensure_tx(struct tz_registry *r);
 void reg_pend_add(struct tz_registry *r, struct reg_pending *p);
+/* answer @p p (500 when @p failed and it changed something), events
+ * first */
+void reg_deliver(struct tz_registry *r, struct reg_pending *p, bool failed);
+/* commit the open batch, then answer everything waiting for it */
+void reg_flush(struct tz_registry *r);
+/* post @p m to the storage thread; -ESHUTDOWN once closed */
+int reg_post(struct tz_registry *r, const struct msg *m);
+/* storage thread (or a worker with apply_mu, reg_direct): apply one
+ * posted REGISTER and answer it, now or after the commit */
+void reg_run_register(struct tz_registry *r, const struct msg *m);
+
+/* behind.c: write-behind */
 /* storage thread, apply_mu held: start the timers, write the changes
  * and free the bindings that workers left in the lists */
 void reg_drain(struct tz_registry *r);
+/* a worker applies @p m itself and answers before returning; 0 */
+int reg_register_direct(struct tz_registry *r, const struct msg *m);
+/* timer: the window is over, the workers' changes are committed */
+void reg_wb_due(void *arg);
+/* every binding in memory into the open batch, after deleting every row
+ * (retried by timer on failure) */
+void reg_resync(struct tz_registry *r);
+/* timer: reg_resync when one is still wanted */
+void reg_resync_due(void *arg);
 void reg_add_event(struct tz_registry *r, struct reg_pending *p,
                    enum tz_reg_event ev, const struct reg_binding *b);
 

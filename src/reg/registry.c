@@ -19,16 +19,10 @@
 #include "tz/tz_mem.h"
 #include "tz/tz_uri.h"
 
-/* A batch is committed when the thread has nothing else to do, or at
- * this many requests, whichever comes first. */
-#define BATCH_MAX 1024
 /* A batch of call records alone (nobody waits for an answer) waits this
  * long for more to share its commit: at a low call rate every record
  * was its own fsync'd commit. A crash loses at most this much of them. */
 #define CDR_LINGER_MS 100
-/* After a write-behind batch was lost, the table is written again whole
- * this long after (and again after each failure). */
-#define RESYNC_RETRY_MS 1000
 
 _Thread_local const struct tz_registry *reg_applying;
 
@@ -56,9 +50,8 @@ int reg_ensure_tx(struct tz_registry *r)
 }
 
 static void restore_all(struct tz_registry *r);
-static void resync_due(void *arg);
 
-static void deliver(struct tz_registry *r, struct reg_pending *p, bool failed)
+void reg_deliver(struct tz_registry *r, struct reg_pending *p, bool failed)
 {
 	if (failed && p->ok) {
 		p->rep.status = 500;
@@ -78,7 +71,7 @@ static void deliver(struct tz_registry *r, struct reg_pending *p, bool failed)
 
 /* Commit the open batch, then answer everything waiting for it
  * (DESIGN.md: no 200 before its binding is durable). */
-static void flush(struct tz_registry *r)
+void reg_flush(struct tz_registry *r)
 {
 	struct reg_pending *p, *pn;
 	bool failed = false, early = r->batch_early != 0;
@@ -120,7 +113,7 @@ static void flush(struct tz_registry *r)
 		r->resync = true;
 		if (!tz_timer_active(&r->resync_retry))
 			tz_timer_start(tz_loop_wheel(r->loop), &r->resync_retry,
-			               RESYNC_RETRY_MS, resync_due, r);
+			               RESYNC_RETRY_MS, reg_resync_due, r);
 	} else if (failed) {
 		restore_all(r); /* memory back to what is on disk */
 	}
@@ -130,7 +123,7 @@ static void flush(struct tz_registry *r)
 	r->batch = 0;
 	for (; p; p = pn) {
 		pn = p->next;
-		deliver(r, p, failed);
+		reg_deliver(r, p, failed);
 		tz_free(p->evs);
 		tz_free(p);
 	}
@@ -144,170 +137,7 @@ static void cdr_due(void *arg)
 	tz_mbox_hold(r->mbox, false);
 	r->held = false;
 	tz_mbox_run(r->mbox);
-	flush(r);
-}
-
-/* Write every binding in memory into the open batch, after deleting
- * every row: the disk catches up with what was answered. */
-static void resync(struct tz_registry *r)
-{
-	struct tz_binding_rec rec;
-	int err;
-
-	pthread_mutex_lock(&r->apply_mu);
-	reg_drain(r);
-	err = reg_ensure_tx(r);
-
-	if (!err)
-		err = tz_store_binding_expire(r->store, INT64_MAX, NULL);
-	for (unsigned i = 0; i < REG_SHARDS && !err; i++) {
-		const struct reg_shard *sh = &r->shard[i];
-
-		for (uint32_t k = 0; k < sh->size && !err; k++)
-			for (const struct reg_aor *a = sh->tab[k]; a && !err;
-			     a = a->next)
-				for (const struct reg_binding *b = a->b;
-				     b && !err; b = b->next) {
-					reg_binding_rec(b, a->aor, &rec);
-					err = tz_store_binding_put(r->store,
-					                           &rec);
-				}
-	}
-	if (err) {
-		tz_log(TZ_LOG_ERROR, "storage: writing the bindings again: %s",
-		       tz_store_errmsg(r->store));
-		atomic_fetch_add(&r->store_errors, 1);
-		if (r->in_tx) {
-			/* what else the batch held goes too: the next resync
-			 * writes the whole table anyway */
-			tz_store_rollback(r->store);
-			r->in_tx = false;
-		}
-		tz_timer_start(tz_loop_wheel(r->loop), &r->resync_retry,
-		               RESYNC_RETRY_MS, resync_due, r);
-		pthread_mutex_unlock(&r->apply_mu);
-		return;
-	}
-	r->resync = false;
-	r->batch_early++; /* nobody waits: the commit comes as for them */
-	pthread_mutex_unlock(&r->apply_mu);
-	tz_log(TZ_LOG_INFO, "storage: all bindings written again");
-}
-
-/* What one drain took from the lists. */
-struct drained {
-	struct reg_op *ops;
-	struct reg_binding *grave;
-	unsigned nops, nreq;
-	bool lost;
-};
-
-/* apply_mu held: start the timers of new bindings, take the rest */
-static void drain_take(struct tz_registry *r, struct drained *d)
-{
-	struct reg_binding *b, *bn;
-
-	for (b = r->todo; b; b = bn) {
-		bn = b->todo_next;
-		b->todo_next = NULL;
-		if (!b->dead)
-			reg_start_timer(r, b);
-	}
-	r->todo = NULL;
-	d->ops = r->ops;
-	d->nops = r->nops;
-	d->grave = r->grave;
-	d->nreq = r->direct_n;
-	d->lost = r->ops_lost;
-	/* replaced or removed already: a later op says what to write */
-	for (struct reg_op *o = d->ops; o; o = o->next)
-		o->skip = o->b && o->b->dead;
-	r->ops = NULL;
-	r->ops_tail = &r->ops;
-	r->nops = 0;
-	r->grave = NULL;
-	r->direct_n = 0;
-	r->ops_lost = false;
-	r->kicked = false;
-	r->drain_asked = false;
-}
-
-/* The writes, with or without apply_mu: what the ops point at lives
- * until the grave taken with them is freed, here, after them; a binding
- * never changes once in the table. */
-static void drain_write(struct tz_registry *r, struct drained *d)
-{
-	struct reg_binding *b, *bn;
-	struct reg_op *o, *on;
-	struct tz_binding_rec rec;
-	int err = d->ops ? reg_ensure_tx(r) : 0;
-
-	for (o = d->ops; o; o = on) {
-		on = o->next;
-		if (err || o->skip) {
-			/* lost with the batch (resync below), or skipped */
-		} else if (o->b) {
-			reg_binding_rec(o->b, o->s, &rec);
-			err = tz_store_binding_put(r->store, &rec);
-		} else {
-			err = tz_store_binding_del(r->store, o->s,
-			                           o->s + strlen(o->s) + 1);
-			if (err == -ENOENT)
-				err = 0;
-		}
-		tz_free(o);
-	}
-	for (b = d->grave; b; b = bn) {
-		bn = b->next;
-		tz_timer_cancel(&b->expiry);
-		tz_free(b);
-	}
-	r->batch += d->nreq;
-	r->batch_early += d->nops;
-	if (err) {
-		tz_log(TZ_LOG_ERROR, "storage: write-behind: %s",
-		       tz_store_errmsg(r->store));
-		if (r->in_tx)
-			r->store_failed = true; /* the commit rolls back */
-		d->lost = true;
-	}
-	if (d->lost) {
-		/* memory is the truth: the table is written again */
-		r->resync = true;
-		if (!tz_timer_active(&r->resync_retry))
-			tz_timer_start(tz_loop_wheel(r->loop), &r->resync_retry,
-			               RESYNC_RETRY_MS, resync_due, r);
-	}
-}
-
-void reg_drain(struct tz_registry *r)
-{
-	struct drained d;
-
-	drain_take(r, &d);
-	drain_write(r, &d);
-}
-
-/* the write-behind window is over: the workers' changes are committed */
-static void wb_due(void *arg)
-{
-	struct tz_registry *r = arg;
-	struct drained d;
-
-	/* the workers wait for the lists only, not for the writes */
-	pthread_mutex_lock(&r->apply_mu);
-	drain_take(r, &d);
-	pthread_mutex_unlock(&r->apply_mu);
-	drain_write(r, &d);
-	flush(r);
-}
-
-static void resync_due(void *arg)
-{
-	struct tz_registry *r = arg;
-
-	if (r->resync)
-		resync(r);
+	reg_flush(r);
 }
 
 /* How long a batch nobody waits for stays open: the write-behind the
@@ -336,7 +166,7 @@ static void on_idle(void *arg)
 		}
 		return;
 	}
-	flush(r);
+	reg_flush(r);
 	if (r->polling && !tz_mbox_pending(r->mbox))
 		tz_loop_stop(r->loop);
 }
@@ -385,7 +215,7 @@ static struct reg_pending *pending_new(const struct msg *m, size_t textlen)
 	return p;
 }
 
-static void run_register(struct tz_registry *r, const struct msg *m)
+void reg_run_register(struct tz_registry *r, const struct msg *m)
 {
 	const struct msg_contact *mc = (const void *)(m + 1);
 	const char *s = (const char *)(mc + m->n);
@@ -458,20 +288,20 @@ static void run_register(struct tz_registry *r, const struct msg *m)
 	if (atomic_load(&r->write_behind) && !r->store_failed) {
 		/* write-behind: the answer leaves now, its changes are
 		 * committed within write-behind ms (a crash loses them) */
-		deliver(r, tmp, false);
+		reg_deliver(r, tmp, false);
 		tz_free(tmp->evs);
 		tz_free(tmp);
 		if (r->in_tx) {
 			r->batch++;
 			r->batch_early++;
 			if (r->batch + r->batch_cdrs >= BATCH_MAX)
-				flush(r);
+				reg_flush(r);
 		}
 		return;
 	}
 	reg_pend_add(r, tmp);
 	if (!r->in_tx || r->batch >= BATCH_MAX)
-		flush(r); /* nothing to commit (a query), or a full batch */
+		reg_flush(r); /* nothing to commit (a query), or a full batch */
 }
 
 static void drop_aor(struct tz_registry *r, const char *aor,
@@ -515,7 +345,7 @@ static void run_sync(struct tz_registry *r, const struct msg *m)
 		       strerror(-err));
 	p->err = err; /* the caller learns that the cache is stale */
 	reg_pend_add(r, p);
-	flush(r);
+	reg_flush(r);
 }
 
 /* A call detail record joins the open batch; nobody waits for it. */
@@ -538,7 +368,7 @@ static void run_cdr(struct tz_registry *r, const struct msg *m)
 	}
 	r->batch_cdrs++;
 	if (r->batch + r->batch_cdrs >= BATCH_MAX)
-		flush(r);
+		reg_flush(r);
 }
 
 static void on_msg(void *data, void *arg)
@@ -552,7 +382,7 @@ static void on_msg(void *data, void *arg)
 		pthread_mutex_lock(&r->apply_mu);
 		reg_drain(r); /* the workers' changes first, in order */
 		if (m->kind == MSG_REGISTER)
-			run_register(r, m);
+			reg_run_register(r, m);
 		else
 			run_sync(r, m);
 		pthread_mutex_unlock(&r->apply_mu);
@@ -562,71 +392,28 @@ static void on_msg(void *data, void *arg)
 		break;
 	case MSG_DRAIN:
 		tz_timer_cancel(&r->wb_due);
-		wb_due(r);
+		reg_wb_due(r);
 		break;
 	case MSG_KICK:
 		if (!tz_timer_active(&r->wb_due)) {
 			unsigned ms = atomic_load(&r->write_behind);
 
 			tz_timer_start(tz_loop_wheel(r->loop), &r->wb_due,
-			               ms ? ms : 1, wb_due, r);
+			               ms ? ms : 1, reg_wb_due, r);
 		}
 		break;
 	case MSG_STOP:
-		flush(r);
+		reg_flush(r);
 		tz_loop_stop(r->loop);
 		break;
 	}
 }
 
-static int post(struct tz_registry *r, const struct msg *m)
+int reg_post(struct tz_registry *r, const struct msg *m)
 {
 	if (atomic_load(&r->closed))
 		return -ESHUTDOWN;
 	return tz_mbox_post(r->mbox, on_msg, r, m, m->len);
-}
-
-/* Write-behind: the calling worker applies the REGISTER itself and
- * answers at once; its writes wait for the storage thread, told once
- * per window (MSG_KICK). No thread hand-off, no wake-up per request. */
-static int register_direct(struct tz_registry *r, const struct msg *m)
-{
-	struct msg kick = {.kind = MSG_KICK, .len = sizeof(kick)};
-	struct reg_pending *p;
-	bool tell, full;
-
-	pthread_mutex_lock(&r->apply_mu);
-	reg_applying = r;
-	run_register(r, m);
-	reg_applying = NULL;
-	p = r->direct_p;
-	r->direct_p = NULL;
-	r->direct_n++;
-	tell = !r->kicked && (r->ops || r->todo || r->grave || r->ops_lost);
-	if (tell && r->started)
-		r->kicked = true;
-	/* at BATCH_MAX changes the batch goes at once */
-	full = r->started && r->nops >= BATCH_MAX && !r->drain_asked;
-	if (full)
-		r->drain_asked = true;
-	pthread_mutex_unlock(&r->apply_mu);
-	if (tell && r->started && post(r, &kick) != 0) {
-		pthread_mutex_lock(&r->apply_mu);
-		r->kicked = false; /* the next request tries again */
-		pthread_mutex_unlock(&r->apply_mu);
-	}
-	kick.kind = MSG_DRAIN;
-	if (full && post(r, &kick) != 0) {
-		pthread_mutex_lock(&r->apply_mu);
-		r->drain_asked = false;
-		pthread_mutex_unlock(&r->apply_mu);
-	}
-	if (p) {
-		deliver(r, p, false);
-		tz_free(p->evs);
-		tz_free(p);
-	}
-	return 0;
 }
 
 int tz_registry_register(struct tz_registry *r,
@@ -691,9 +478,9 @@ int tz_registry_register(struct tz_registry *r,
 	if (atomic_load(&r->closed))
 		err = -ESHUTDOWN;
 	else if (atomic_load(&r->write_behind) && !r->nwatch)
-		err = register_direct(r, m);
+		err = reg_register_direct(r, m);
 	else
-		err = post(r, m);
+		err = reg_post(r, m);
 	tz_free(m);
 	return err;
 }
@@ -716,7 +503,7 @@ int tz_registry_user_sync(struct tz_registry *r, const char *aor,
 	m->done_arg = arg;
 	m->len = sizeof(*m) + alen + 1;
 	memcpy(m + 1, aor ? aor : "", alen + 1);
-	err = post(r, m);
+	err = reg_post(r, m);
 	tz_free(m);
 	return err;
 }
@@ -937,7 +724,7 @@ static void run_queue(struct tz_registry *r)
 		tz_loop_run(r->loop);
 		r->polling = false;
 	}
-	flush(r);
+	reg_flush(r);
 }
 
 void tz_registry_poll(struct tz_registry *r)
@@ -975,11 +762,11 @@ void tz_registry_free(struct tz_registry *r)
 	if (!r->started && r->store && r->mbox)
 		run_queue(r);
 	else if (r->store)
-		flush(r);
+		reg_flush(r);
 	if (r->store && r->resync) {
 		/* a last try: answered bindings still missing on disk */
-		resync(r);
-		flush(r);
+		reg_resync(r);
+		reg_flush(r);
 		if (r->resync)
 			tz_log(TZ_LOG_ERROR, "storage: bindings answered with "
 			                     "write-behind were not written");
