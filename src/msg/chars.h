@@ -24,6 +24,7 @@ enum {
 	C_GENVAL = 1 << 12,   /* gen-value unquoted: token, host ([ ] :) */
 	C_QDTEXT = 1 << 13,   /* qdtext but LWS's CR LF: HTAB, %x20-7E
 	                         but DQUOTE and "\", UTF8 bytes %x80-FF */
+	C_ALNUM = 1 << 14,    /* alphanum: ALPHA / DIGIT */
 };
 
 extern const uint16_t tz_chr[256];

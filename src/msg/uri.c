@@ -112,7 +112,8 @@ uint32_t tz_host_scan(const char *b, uint32_t i, uint32_t end,
                       enum tz_host_type *type)
 {
 	uint32_t s = i, label = i, prev = i, top, top_end;
-	bool numeric = true;
+	uint16_t seen = 0; /* classes of the alphanumerics met */
+	bool numeric;
 
 	*type = TZ_HOST_NONE;
 	if (i < end && b[i] == '[') {
@@ -126,30 +127,29 @@ uint32_t tz_host_scan(const char *b, uint32_t i, uint32_t end,
 	}
 	/* RFC3261 25.1: hostname = *( domainlabel "." ) toplabel [ "." ];
 	 * labels of alphanum and inner '-'; one pass, labels checked as
-	 * their '.' is met */
+	 * their '.' is met; the classes of the bytes are OR-ed together: a
+	 * letter (or '-') anywhere makes it a name. */
 	for (; i < end; i++) {
-		unsigned char c = (unsigned char)b[i];
-		uint16_t k = tz_chr[c];
+		uint16_t k = tz_chr[(unsigned char)b[i]];
 
-		if (k & C_DIGIT)
-			continue; /* one lookup for the usual byte */
-		if (k & C_ALPHA) {
-			numeric = false;
-		} else if (c == '.') {
+		if (k & C_ALNUM) {
+			seen |= k; /* one lookup for the usual byte */
+		} else if (b[i] == '.') {
 			if (i == label || b[i - 1] == '-')
 				return i;
 			prev = label;
 			label = i + 1;
-		} else if (c == '-') {
+		} else if (b[i] == '-') {
 			if (i == label)
 				return i;
-			numeric = false;
+			seen |= C_ALPHA;
 		} else {
 			break;
 		}
 	}
 	if (i == s || i - s > 255)
 		return i;
+	numeric = !(seen & C_ALPHA);
 	if (numeric) {
 		if (tz_ipv4_check(b + s, i - s))
 			*type = TZ_HOST_IPV4;
