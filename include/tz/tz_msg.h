@@ -70,6 +70,9 @@ struct tz_msg {
 	struct tz_hdr *hdr; /**< caller's array, filled in header order */
 	uint32_t nhdr;      /**< headers found */
 	uint32_t hdr_cap;   /**< capacity of @c hdr */
+	/** A bit per header id met by the parse: lookups of an absent
+	 *  header (most of them) answer without a scan. */
+	uint64_t present[2];
 
 	struct tz_span call_id;
 	uint32_t cseq;

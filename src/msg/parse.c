@@ -23,6 +23,8 @@ const struct tz_msg_limits tz_msg_limits_default = {
         .stream_no_cl = false,
 };
 
+_Static_assert(TZ_HDR_COUNT_ <= 128, "tz_msg.present holds 128 ids");
+
 void tz_msg_init(struct tz_msg *msg, struct tz_hdr *hdrs, uint32_t cap)
 {
 	memset(msg, 0, sizeof(*msg));
@@ -397,6 +399,7 @@ static int header_field(struct tz_msg *msg, uint32_t *pp, uint32_t len,
 	h->name = (struct tz_span){n0, ne - n0};
 	h->value = (struct tz_span){v0, ve - v0};
 	h->id = (uint16_t)tz_hdr_id_lookup(b + n0, ne - n0);
+	msg->present[h->id >> 6] |= 1ull << (h->id & 63);
 	*pp = eol + 2;
 	return 0;
 }
@@ -508,6 +511,9 @@ const struct tz_hdr *tz_msg_hdr_find(const struct tz_msg *msg,
 {
 	uint32_t i;
 
+	if (id != TZ_HDR_OTHER && (unsigned)id < 128 &&
+	    !(msg->present[id >> 6] & (1ull << (id & 63))))
+		return NULL;
 	for (i = 0; i < msg->nhdr; i++)
 		if (msg->hdr[i].id == id && nth-- == 0)
 			return &msg->hdr[i];
