@@ -223,7 +223,9 @@ int tz_store_forward_each(struct tz_store *s, tz_store_forward_h *h, void *arg);
  *  NUL-terminated. The duration (answer to end, 0 when not answered) is
  *  computed by whoever prints the record. */
 struct tz_cdr_rec {
-	int64_t id;        /**< assigned by the store (read only) */
+	int64_t id; /**< assigned by the store (read only): rising, and never
+	                 given twice, even after the newest records were
+	                 deleted (by any client) */
 	char caller[256];  /**< From URI */
 	char callee[256];  /**< To URI (the dialled address) */
 	char call_id[256]; /**< Call-ID of the INVITE */

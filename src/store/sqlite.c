@@ -41,8 +41,8 @@ static const char *const sql_text[SQL_COUNT] = {
                             "FROM forwards WHERE aor = ?1",
         [SQL_FORWARD_DEL] = "DELETE FROM forwards WHERE aor = ?1",
         [SQL_CDR_ADD] = "INSERT INTO cdrs(caller, callee, call_id, start_ms, "
-                        "answer_ms, end_ms, status, ended_by, reason) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        "answer_ms, end_ms, status, ended_by, reason, id) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         [SQL_BEGIN] = "BEGIN IMMEDIATE",
         [SQL_COMMIT] = "COMMIT",
         [SQL_ROLLBACK] = "ROLLBACK",
@@ -375,6 +375,8 @@ int tz_store_commit(struct tz_store *s)
 	 * connection is usable again and nothing half-done lingers */
 	if (rc && !sqlite3_get_autocommit(s->db))
 		(void)store_run(s, SQL_ROLLBACK);
+	if (rc)
+		s->cdr_next = 0; /* its records' ids are free again */
 	return rc;
 }
 
@@ -386,6 +388,7 @@ int tz_store_rollback(struct tz_store *s)
 		return -EINVAL;
 	}
 	s->in_txn = false;
+	s->cdr_next = 0; /* its records' ids are free again */
 	if (sqlite3_get_autocommit(s->db))
 		return 0; /* SQLite already rolled back (e.g. after I/O error)
 		           */

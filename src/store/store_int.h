@@ -45,7 +45,9 @@ struct tz_store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[SQL_COUNT]; /* prepared on first use */
 	bool in_txn;                   /* inside tz_store_begin/commit */
-	char err[512];                 /* tz_store_errmsg() */
+	/* the next call detail record id (cdr.c); 0: to be read again */
+	int64_t cdr_next;
+	char err[512]; /* tz_store_errmsg() */
 };
 
 /* The prepared statement @p id, reset and unbound, or NULL with the error

@@ -95,13 +95,13 @@ static int test_store_open(void)
 	if (e)
 		return e;
 	TZ_EXPECT(access(path, F_OK) == 0);
-	TZ_EXPECT_INT(tz_store_schema_version(s), 3);
+	TZ_EXPECT_INT(tz_store_schema_version(s), 4);
 	e = keep(&rc, reopen(&s, path)); /* plain PATH, existing file */
 	if (e)
 		return e;
-	TZ_EXPECT_INT(tz_store_schema_version(s), 3);
+	TZ_EXPECT_INT(tz_store_schema_version(s), 4);
 	tz_store_close(s);
-	TZ_EXPECT_INT(peek_int(path, "PRAGMA user_version"), 3);
+	TZ_EXPECT_INT(peek_int(path, "PRAGMA user_version"), 4);
 	/* WAL is a property of the file: a new connection sees it */
 	if (sqlite3_open(path, &db) == SQLITE_OK) {
 		if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st,
@@ -135,7 +135,7 @@ static int test_store_open(void)
 	e = keep(&rc, tz_store_open(&s, path, err, sizeof(err)));
 	if (e)
 		return e;
-	TZ_EXPECT_INT(tz_store_schema_version(s), 3);
+	TZ_EXPECT_INT(tz_store_schema_version(s), 4);
 	tz_store_close(s);
 	TZ_EXPECT_INT(peek_int(path, "PRAGMA page_size"), 4096);
 
@@ -175,7 +175,7 @@ static int test_store_future(void)
 	TZ_EXPECT(s == NULL);
 	TZ_EXPECT(strstr(err, path) != NULL);
 	TZ_EXPECT(strstr(err, "schema version 99 is newer than this "
-	                      "trapezoid knows (3)") != NULL);
+	                      "trapezoid knows (4)") != NULL);
 	TZ_EXPECT_INT(peek_int(path, "PRAGMA user_version"), 99);
 	return 0;
 }
@@ -655,6 +655,111 @@ static int test_store_cdr(void)
 	return rc;
 }
 
+/* Raw SQL through a separate connection (an operator's sqlite3). */
+static int poke(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	int e;
+
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return -1;
+	e = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return e;
+}
+
+/* The id the next record gets: add one and read it back (the last). */
+static int64_t next_cdr_id(struct tz_store *s, int *rc, const char *call_id)
+{
+	static struct tz_cdr_rec c;
+	struct cdrs *w = calloc(1, sizeof(*w));
+	int64_t id = -1;
+
+	if (!w) {
+		*rc = -ENOMEM;
+		return -1;
+	}
+	full_cdr(&c, call_id, 1, 2, 3, 200);
+	if (keep(rc, tz_store_cdr_add(s, &c)) == 0 &&
+	    keep(rc, tz_store_cdr_each(s, 0, collect_cdr, w)) == 0 &&
+	    w->n >= 1 && w->n <= 4)
+		id = w->got[w->n - 1].id;
+	free(w);
+	return id;
+}
+
+/*
+ * Record ids are never given twice (no AUTOINCREMENT since version 4):
+ * not after the newest records are deleted, by this connection's count or
+ * another's, with the server running or stopped; not by two connections;
+ * and a database of version 3 continues above its old sequence.
+ */
+static int test_store_cdr_ids(void)
+{
+	const char *path = fresh("cdrid.db");
+	struct tz_store *s = NULL, *s2 = NULL;
+	char err[512];
+	int rc = 0, e;
+
+	e = tz_store_open(&s, path, err, sizeof(err));
+	if (e)
+		return e;
+	TZ_EXPECT_INT(next_cdr_id(s, &rc, "a"), 1);
+	TZ_EXPECT_INT(next_cdr_id(s, &rc, "b"), 2);
+	/* deleted while open: the count goes on */
+	TZ_EXPECT_INT(poke(path, "DELETE FROM cdrs"), SQLITE_OK);
+	TZ_EXPECT_INT(next_cdr_id(s, &rc, "c"), 3);
+	/* deleted while closed: the trigger kept the mark */
+	tz_store_close(s);
+	s = NULL;
+	TZ_EXPECT_INT(poke(path, "DELETE FROM cdrs WHERE id = 3"), SQLITE_OK);
+	TZ_EXPECT_INT(peek_int(path, "SELECT count(*) FROM cdrs"), 0);
+	e = keep(&rc, tz_store_open(&s, path, err, sizeof(err)));
+	if (e)
+		return e;
+	TZ_EXPECT_INT(next_cdr_id(s, &rc, "d"), 4);
+	/* a second connection: the first one's count clashes, reads again */
+	e = keep(&rc, tz_store_open(&s2, path, err, sizeof(err)));
+	if (!e) {
+		TZ_EXPECT_INT(next_cdr_id(s2, &rc, "e"), 5);
+		TZ_EXPECT_INT(next_cdr_id(s, &rc, "f"), 6);
+		tz_store_close(s2);
+	}
+	tz_store_close(s);
+	s = NULL;
+	/* a version 3 database: AUTOINCREMENT, sequence 9, newest gone */
+	TZ_EXPECT_INT(
+	        poke(path,
+	             "DROP TABLE cdrs; DELETE FROM meta;"
+	             "CREATE TABLE cdrs(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	             " caller TEXT NOT NULL, callee TEXT NOT NULL,"
+	             " call_id TEXT NOT NULL, start_ms INTEGER NOT NULL,"
+	             " answer_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL,"
+	             " status INTEGER NOT NULL, ended_by TEXT NOT NULL,"
+	             " reason TEXT NOT NULL);"
+	             "CREATE INDEX cdrs_end ON cdrs(end_ms);"
+	             "INSERT INTO cdrs VALUES(7, 'a', 'b', 'c', 1, 2, 3, 200,"
+	             " '', '');"
+	             "INSERT INTO cdrs VALUES(9, 'a', 'b', 'c', 1, 2, 3, 200,"
+	             " '', '');"
+	             "DELETE FROM cdrs WHERE id = 9; PRAGMA user_version=3"),
+	        SQLITE_OK);
+	TZ_EXPECT_INT(peek_int(path, "SELECT seq FROM sqlite_sequence"), 9);
+	e = keep(&rc, tz_store_open(&s, path, err, sizeof(err)));
+	if (e)
+		return e;
+	TZ_EXPECT_INT(tz_store_schema_version(s), 4);
+	TZ_EXPECT_INT(peek_int(path, "SELECT count(*) FROM sqlite_master "
+	                             "WHERE name IN ('cdrs_end', "
+	                             "'cdrs_deleted')"),
+	              2);
+	TZ_EXPECT_INT(peek_int(path, "SELECT count(*) FROM cdrs WHERE id = 7"),
+	              1);
+	TZ_EXPECT_INT(next_cdr_id(s, &rc, "g"), 10);
+	tz_store_close(s);
+	return rc;
+}
+
 /* A database made by the previous version (1: no cdrs table) is brought
  * to the latest on open, its data kept. */
 static int test_store_migrate(void)
@@ -693,7 +798,7 @@ static int test_store_migrate(void)
 	e = keep(&rc, tz_store_open(&s, path, err, sizeof(err)));
 	if (e)
 		return e;
-	TZ_EXPECT_INT(tz_store_schema_version(s), 3);
+	TZ_EXPECT_INT(tz_store_schema_version(s), 4);
 	TZ_EXPECT_INT(peek_int(path, "SELECT count(*) FROM sqlite_master "
 	                             "WHERE name IN ('cdrs', 'cdrs_end')"),
 	              2);
@@ -816,7 +921,7 @@ static int test_store_migrate_bindings(void)
 	e = keep(&rc, tz_store_open(&s, path, err, sizeof(err)));
 	if (e)
 		return e;
-	TZ_EXPECT_INT(tz_store_schema_version(s), 3);
+	TZ_EXPECT_INT(tz_store_schema_version(s), 4);
 	TZ_EXPECT_INT(peek_int(path, "SELECT count(*) FROM sqlite_master "
 	                             "WHERE name = 'bindings_expires' "
 	                             "OR name LIKE 'bindings_v%'"),
@@ -1123,6 +1228,7 @@ static const struct tz_test tests[] = {
         TZ_TEST(test_aor_from_uri),     TZ_TEST(test_store_import),
         TZ_TEST(test_store_import_bad), TZ_TEST(test_store_cdr),
         TZ_TEST(test_store_migrate),    TZ_TEST(test_store_migrate_bindings),
+        TZ_TEST(test_store_cdr_ids),
 };
 
 static int rm(const char *path, const struct stat *st, int flag,
