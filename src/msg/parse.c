@@ -165,15 +165,15 @@ static int request_line(struct tz_msg *msg, const char *b, uint32_t eol,
                         const struct tz_msg_limits *lim, bool *badver)
 {
 	uint32_t m = skip_cls(b, 0, eol, C_TOKEN), u, v;
+	const char *sp;
 	int err;
 
 	msg->request = true;
 	if (m == 0 || m >= eol || b[m] != ' ')
 		return BAD(msg, "malformed request line");
 	u = m + 1;
-	v = u;
-	while (v < eol && b[v] != ' ')
-		v++;
+	sp = memchr(b + u, ' ', eol - u);
+	v = sp ? (uint32_t)(sp - b) : eol;
 	/* RFC3261 21.4.12: 414 when the Request-URI is longer than we are
 	 * willing to interpret */
 	if (v - u > lim->max_line)
@@ -259,21 +259,23 @@ static int naddr_hdr(struct tz_msg *msg, const char *b, struct tz_span v,
 	return 0;
 }
 
-/* A bit per eagerly decoded header, to find duplicates and absences. */
+/* A bit per eagerly decoded header, to find duplicates and absences;
+ * 0 for the headers left for later. Indexed by every id the lookup gives
+ * (tz_hdr_id_lookup: below TZ_HDR_COUNT_). */
+static const uint8_t eager_bits[TZ_HDR_COUNT_] = {
+        [TZ_HDR_VIA] = 1 << 0,
+        [TZ_HDR_CSEQ] = 1 << 1,
+        [TZ_HDR_CALL_ID] = 1 << 2,
+        [TZ_HDR_FROM] = 1 << 3,
+        [TZ_HDR_TO] = 1 << 4,
+        [TZ_HDR_MAX_FORWARDS] = 1 << 5,
+        [TZ_HDR_CONTENT_LENGTH] = 1 << 6,
+        [TZ_HDR_ROUTE] = 1 << 7,
+};
+
 static uint32_t eager_bit(unsigned id)
 {
-	static const uint8_t slot[TZ_HDR_COUNT_] = {
-	        [TZ_HDR_VIA] = 1,
-	        [TZ_HDR_CSEQ] = 2,
-	        [TZ_HDR_CALL_ID] = 3,
-	        [TZ_HDR_FROM] = 4,
-	        [TZ_HDR_TO] = 5,
-	        [TZ_HDR_MAX_FORWARDS] = 6,
-	        [TZ_HDR_CONTENT_LENGTH] = 7,
-	        [TZ_HDR_ROUTE] = 8,
-	};
-
-	return id < TZ_HDR_COUNT_ && slot[id] ? 1u << (slot[id] - 1) : 0;
+	return id < TZ_HDR_COUNT_ ? eager_bits[id] : 0;
 }
 
 /* Decode the headers routing and transaction matching need, as met. */
@@ -475,7 +477,11 @@ int tz_msg_parse(struct tz_msg *msg, const char *buf, size_t len,
 		return fail(msg, -EOVERFLOW, 513, "start line too long");
 	p = eol + 2;
 	while ((err = header_field(msg, &p, (uint32_t)len, lim)) == 0) {
-		err = eager_decode(msg, &msg->hdr[msg->nhdr - 1], &seen, lim);
+		const struct tz_hdr *h = &msg->hdr[msg->nhdr - 1];
+
+		if (!eager_bits[h->id])
+			continue; /* most headers: decoded when asked for */
+		err = eager_decode(msg, h, &seen, lim);
 		if (err)
 			goto out;
 	}
