@@ -253,7 +253,7 @@ int fwd_build(struct worker *w, const struct tz_msg *m, const struct rinfo *ri,
 	bool drop[RINFO_MAX] = {false};
 	struct sockaddr_storage local;
 	socklen_t llen;
-	char hp[TZ_SA_STRLEN], rr_in[160], rr_out[160];
+	char rr_in[160], rr_out[160];
 	const struct tz_hdr *h;
 	int err;
 
@@ -289,12 +289,16 @@ int fwd_build(struct worker *w, const struct tz_msg *m, const struct rinfo *ri,
 	err = tz_transport_local(w->tp, f->dst, &local, &llen);
 	if (err)
 		return err;
-	tz_sa_print(&local, true, hp, sizeof(hp));
+	if (llen != w->via_salen || memcmp(&local, &w->via_sa, llen)) {
+		tz_sa_print(&local, true, w->via_hp, sizeof(w->via_hp));
+		memcpy(&w->via_sa, &local, llen);
+		w->via_salen = llen;
+	}
 	{
 		const char *part[] = {"SIP/2.0/", tz_tp_name(f->dst->tp),
-		                      " ",        hp,
+		                      " ",        w->via_hp,
 		                      ";branch=", f->branch};
-		char via[sizeof(hp) + 128];
+		char via[sizeof(w->via_hp) + 128];
 
 		if (join(via, sizeof(via), part, sizeof(part) / sizeof(*part)))
 			return -EOVERFLOW;

@@ -87,7 +87,12 @@ struct worker {
 	uint64_t answered[7];
 	struct tz_buf out;  /* responses being built */
 	struct tz_edits ed; /* a message being forwarded (RFC 3261 16.6) */
-	unsigned contexts;  /* proxy response contexts alive here */
+	/* the last local address fwd_build printed for a Via, and its text
+	 * (one address per transport and family: printed once) */
+	struct sockaddr_storage via_sa;
+	socklen_t via_salen;
+	char via_hp[TZ_SA_STRLEN];
+	unsigned contexts; /* proxy response contexts alive here */
 	struct pstats ps;
 	struct tz_hdr hdrs[SRV_MAX_HDRS];
 	struct tz_arena arena; /* typed header values of the message */
