@@ -42,7 +42,8 @@ struct tz_tsx_config {
 	uint32_t t4;     /**< network message lifetime; default 5000 */
 	uint32_t td;     /**< Timer D on unreliable transports; default 32000 */
 	uint32_t trying; /**< automatic 100 Trying delay; default 200 */
-	uint32_t buckets; /**< hash buckets, a power of two; default 4096 */
+	uint32_t buckets; /**< hash buckets at first, a power of two (the
+	                       table doubles as it fills); default 4096 */
 	/** The timers that only end a transaction (D, I, J, K, L, M) may
 	 *  fire up to 1/8 (at most 128 ms) late, those due close together
 	 *  in one wake-up (tz_timer_start_lazy); default true. */
@@ -104,6 +105,10 @@ void tz_tsx_layer_free(struct tz_tsx_layer *l);
 
 /** Transactions currently live (not terminated) in @p l. */
 unsigned tz_tsx_layer_count(const struct tz_tsx_layer *l);
+
+/** Hash buckets of @p l now: the configured number, doubled each time
+ *  the layer holds two transactions a bucket. */
+unsigned tz_tsx_layer_buckets(const struct tz_tsx_layer *l);
 
 /** Counters of a layer. */
 struct tz_tsx_stats {

@@ -111,6 +111,11 @@ unsigned tz_tsx_layer_count(const struct tz_tsx_layer *l)
 	return l ? l->count : 0;
 }
 
+unsigned tz_tsx_layer_buckets(const struct tz_tsx_layer *l)
+{
+	return l ? l->cfg.buckets : 0;
+}
+
 static bool same_dest(const struct tz_tp_dest *a, const struct tz_tp_dest *b)
 {
 	if (a->tp != b->tp)
@@ -180,9 +185,55 @@ uint32_t tsx_hash_span(const char *base, struct tz_span s)
 	return h;
 }
 
+/* Chains are kept at two transactions a bucket or fewer on average. */
+#define TSX_LOAD        2
+#define TSX_BUCKETS_MAX (1u << 24)
+
+/*
+ * Double the buckets when the table holds TSX_LOAD transactions a bucket
+ * (RFC3261 17.2.2: a non-INVITE server transaction stays 64*T1 = 32 s
+ * after its final response over UDP, so at 16,000 OPTIONS/s a worker
+ * holds half a million: with the table fixed at 4,096 buckets each match
+ * walked a chain of ~125). One pass relinks every transaction; without
+ * memory for the new array the chains just grow longer.
+ */
+static void tsx_grow(struct tz_tsx_layer *l)
+{
+	uint32_t n = l->cfg.buckets * 2, b;
+	struct tz_tsx **nb;
+
+	if (n > TSX_BUCKETS_MAX)
+		return;
+	nb = tz_malloc(n * sizeof(*nb));
+	if (!nb)
+		return;
+	memset(nb, 0, n * sizeof(*nb));
+	for (b = 0; b < l->cfg.buckets; b++) {
+		struct tz_tsx *t = l->bucket[b], *next;
+
+		for (; t; t = next) {
+			struct tz_tsx **head = &nb[t->hash & (n - 1)];
+
+			next = t->hnext;
+			t->hnext = *head;
+			if (*head)
+				(*head)->hpprev = &t->hnext;
+			*head = t;
+			t->hpprev = head;
+		}
+	}
+	tz_free(l->bucket);
+	l->bucket = nb;
+	l->cfg.buckets = n;
+}
+
 void tsx_link(struct tz_tsx_layer *l, struct tz_tsx *t)
 {
-	struct tz_tsx **head = &l->bucket[t->hash & (l->cfg.buckets - 1)];
+	struct tz_tsx **head;
+
+	if (l->count >= l->cfg.buckets * TSX_LOAD)
+		tsx_grow(l);
+	head = &l->bucket[t->hash & (l->cfg.buckets - 1)];
 
 	t->hnext = *head;
 	if (*head)

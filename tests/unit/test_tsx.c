@@ -227,6 +227,70 @@ out:
 	return done(err, b, l);
 }
 
+/*
+ * The table grows: 100 answered REGISTER transactions (each kept 64*T1,
+ * RFC 3261 17.2.2) in a layer of 4 buckets double it to 64 (two a bucket
+ * at most), and after the rehashes every one still absorbs its
+ * retransmission while a new branch matches none.
+ */
+static int test_grow(void)
+{
+	enum { N = 100 };
+	static struct tz_tsx *t[N];
+	static struct pm r, p;
+	struct tz_tsx_config c;
+	struct tz_tsx_layer *l;
+	char via[96];
+	int err = 0, absorbed = 0;
+
+	tz_tsx_config_default(&c);
+	c.buckets = 4;
+	tz_wheel_init(&wheel, 0);
+	nsent = 0;
+	send_err = 0;
+	memset(t, 0, sizeof(t));
+	err = tz_tsx_layer_alloc(&l, &wheel, &c, fake_send, NULL);
+	if (err)
+		return err;
+	TZ_EXPECT_INT(tz_tsx_layer_buckets(l), 4);
+	for (int i = 0; i < N && !err; i++) {
+		snprintf(via, sizeof(via),
+		         "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKg%d", i);
+		mkreq(&r, "REGISTER", via, 1, "");
+		err = tz_tsx_server_alloc(&t[i], l, &r.m, &udp, 0, NULL, NULL);
+		if (err)
+			break;
+		mkresp(&p, 200, via, 1, "REGISTER", "s");
+		err = tz_tsx_reply(t[i], p.buf, p.len);
+	}
+	if (!err) {
+		TZ_EXPECT_INT(tz_tsx_layer_count(l), N);
+		TZ_EXPECT_INT(tz_tsx_layer_buckets(l), 64);
+		for (int i = 0; i < N; i++) {
+			snprintf(via, sizeof(via),
+			         "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKg%d",
+			         i);
+			mkreq(&r, "REGISTER", via, 1, "");
+			absorbed += tz_tsx_layer_recv(l, &r.m, &udp) == 1;
+		}
+		TZ_EXPECT_INT(absorbed, N);
+		mkreq(&r, "REGISTER",
+		      "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKnew", 1, "");
+		TZ_EXPECT_INT(tz_tsx_layer_recv(l, &r.m, &udp), 0);
+		/* Timer J ends them all: each unlinks from its new chain */
+		tz_wheel_advance(&wheel, 40000);
+		TZ_EXPECT_INT(tz_tsx_layer_count(l), 0);
+		for (int i = 0; i < N; i++)
+			TZ_EXPECT_INT(tz_tsx_state(t[i]), TZ_TSX_TERMINATED);
+		mkreq(&r, "REGISTER",
+		      "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKg7", 2, "");
+		TZ_EXPECT_INT(tz_tsx_layer_recv(l, &r.m, &udp), 0);
+	}
+	for (int i = 1; i < N; i++)
+		tz_mem_deref(t[i]);
+	return done(err, t[0], l);
+}
+
 /* RFC 3261 17.1.1.2: INVITE over UDP, no answer: Timer A doubles without
  * cap, Timer B reports one timeout at 64*T1. */
 static int test_ict_timeout_udp(void)
@@ -1307,6 +1371,7 @@ int main(int argc, char **argv)
 	static const struct tz_test tests[] = {
 	        TZ_TEST(test_ist_reply_known),
 	        TZ_TEST(test_lazy_ends),
+	        TZ_TEST(test_grow),
 	        TZ_TEST(test_ict_timeout_udp),
 	        TZ_TEST(test_ict_timeout_tcp),
 	        TZ_TEST(test_ict_reject_udp),
