@@ -43,6 +43,11 @@
 #   --instr-seconds S (8), --instr-n N1,N2 (per workload: see twice()
 #                      below; under valgrind Kamailio needs about 8 s for
 #                      200 registrations with auth, or SIPp times out)
+#   --load sipp|tzload the load generator (sipp): tzload is bench/tzload.c,
+#                      OPTIONS and REGISTER without auth only, one
+#                      process with batched sends and receives, for the
+#                      rate searches where SIPp saturates before the
+#                      server (rows labelled SERVER-tzload)
 #   --users N (10000), --hold MS (calls: ACK -> BYE, 1000),
 #   --tz-workers N (nproc), --tz-mode dialog|stateful|stateless (dialog,
 #   trapezoid's default), --kam-workers N (4, UDP children)
@@ -96,6 +101,7 @@ tzmode=dialog
 tzwb=0
 kamw=4
 nsipp=1
+loadgen=sipp
 kmem=fm
 kamshm=1024
 build=tree
@@ -129,6 +135,10 @@ while [ $# -gt 0 ]; do
 	--tz-write-behind) tzwb=$2; shift ;;
 	--kam-workers) kamw=$2; shift ;;
 	--sipp) nsipp=$2; shift ;;
+	--load)
+		loadgen=$2
+		case $loadgen in sipp | tzload) ;; *) echo "--load: sipp or tzload" >&2; exit 2 ;; esac
+		shift ;;
 	--kam-mem) kmem=$2; shift ;;
 	--kam-shm) kamshm=$2; shift ;;
 	--build) build=$2; shift ;;
@@ -149,6 +159,12 @@ for w in $workloads; do
 	case $w in register | register-noauth | calls | options) ;;
 	*) echo "workload: register, register-noauth, calls or options" >&2; exit 2 ;; esac
 done
+if [ "$loadgen" = tzload ]; then
+	for w in $workloads; do
+		case $w in options | register-noauth) ;;
+		*) echo "--load tzload: options and register-noauth only (not $w)" >&2; exit 2 ;; esac
+	done
+fi
 has_part() { case ",$parts," in *",$1,"*) return 0 ;; esac; return 1; }
 
 . "$top/bench/lib.sh"
@@ -225,7 +241,7 @@ report() {
 			n = split("register register-noauth calls options", W, " ")
 			print "| workload | server | max sustained rate (< 0.1 % failed) | limited by | p50 / p99 at that rate (ms) | CPU per 1,000 at that rate | rate of the fixed run | p50 / p99 there (ms) | CPU per 1,000 there (less the idle server CPU) | SIPp CPU per 1,000 there | peak RSS | PSS | instructions / op | system calls / op |"
 			print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-			ns = split("trapezoid trapezoid-stateful trapezoid-stateless trapezoid-write-behind kamailio kamailio-usrloc-db", SV, " ")
+			ns = split("trapezoid trapezoid-stateful trapezoid-stateless trapezoid-write-behind trapezoid-tzload trapezoid-write-behind-tzload kamailio kamailio-usrloc-db kamailio-tzload", SV, " ")
 			for (i = 1; i <= n; i++) for (s = 1; s <= ns; s++) {
 				sv = SV[s]; k = sv SUBSEP W[i]
 				if (!(k in key)) continue
@@ -281,7 +297,7 @@ report() {
 plot() {
 	command -v gnuplot >/dev/null 2>&1 || { echo "no gnuplot: no chart" >&2; return 0; }
 	pd=$(mktemp -d "${TMPDIR:-/tmp}/tzplot.XXXXXX")
-	for s in trapezoid trapezoid-stateful trapezoid-stateless trapezoid-write-behind kamailio kamailio-usrloc-db; do
+	for s in trapezoid trapezoid-stateful trapezoid-stateless trapezoid-write-behind trapezoid-tzload trapezoid-write-behind-tzload kamailio kamailio-usrloc-db kamailio-tzload; do
 		for w in register register-noauth calls options; do
 			awk -F'\t' -v s="$s" -v w="$w" 'NR > 1 && $1 == s && $2 == w &&
 				($3 == "step" || $3 == "fixed") && $10 != "-" { print $9, $10, $11 }' "$tsv" |
@@ -330,6 +346,12 @@ else
 		tzrev="$tzrev+uncommitted"
 fi
 case $bin in /*) ;; *) bin=$top/$bin ;; esac
+tzload=
+if [ "$loadgen" = tzload ]; then
+	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build build-bench -j"$(nproc)" --target tzload >/dev/null
+	tzload=$top/build-bench/bench/tzload
+fi
 kver=$(kamailio -v | head -1)
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tzcmp.XXXXXX")
 spid=
@@ -481,6 +503,10 @@ stop_server() {
 load() {
 	lg=$run/l$$.$(date +%s%N)
 	mkdir -p "$lg"
+	if [ "$loadgen" = tzload ]; then
+		load_tzload "$@"
+		return
+	fi
 	t=$(( $2 * rp / 1000 / $3 + slack ))
 	if [ "$1" = calls ]; then
 		l=$(( $3 * 1000 / rp * (hold / 1000 + 3) ))
@@ -498,11 +524,7 @@ load() {
 	fi
 	w=$1 n=$2 r=$3
 	shift 3
-	u0=$(uas_cpu_ns)
-	c0=$(group_cpu_ns "$spid")
-	us0=$(group_ustime "$spid")
-	k0=$(kids)
-	s0=$(date +%s.%N)
+	load_begin
 	# K SIPp processes, each COUNT/K operations at RATE/K, from its own
 	# port, with its own users (or callee)
 	lp=
@@ -526,11 +548,7 @@ load() {
 		j=$((j + 1))
 	done
 	for p in $lp; do wait "$p" || true; done
-	s1=$(date +%s.%N)
-	k1=$(kids)
-	c1=$(group_cpu_ns "$spid")
-	us1=$(group_ustime "$spid")
-	u1=$(uas_cpu_ns)
+	load_stop
 	ok=0 bad=0
 	for sc in "$lg"/*/screen; do
 		# the counters are in the screen file, unless SIPp's error
@@ -546,6 +564,44 @@ load() {
 	done
 	cat "$lg"/*/rt.log 2>/dev/null | awk '$1 == "rt" || $1 == "setup" { printf "%.3f\n", ($2 - $4) * 1000 + ($3 - $5) / 1000 }' |
 		sort -g >"$lg/rtt"
+	load_end
+}
+# load_tzload WORKLOAD COUNT RATE: the same load from bench/tzload (OPTIONS
+# or REGISTER without auth, the same users): one process, its sends and
+# receives batched, at a fraction of SIPp's CPU per request
+load_tzload() {
+	kind=options
+	[ "$1" = register-noauth ] && kind=register
+	rs=$(awk -v r="$3" -v rp="$rp" 'BEGIN { printf "%.3f", r * 1000 / rp }')
+	load_begin
+	timeout -k 5 $(($2 * rp / 1000 / $3 + 30)) "$tzload" 127.0.0.1 "$port" "$kind" "$rs" "$2" \
+		--users "$users" --rtt "$lg/rtt.raw" >"$lg/out" 2>&1 || true
+	load_stop
+	ok=$(awk '{ for (i = 1; i < NF; i++) if ($i == "ok") print $(i + 1) }' "$lg/out")
+	bad=$(awk '{ for (i = 1; i < NF; i++) if ($i == "failed") print $(i + 1) }' "$lg/out")
+	ok=${ok:-0} bad=${bad:-$2}
+	sort -g "$lg/rtt.raw" >"$lg/rtt" 2>/dev/null || : >"$lg/rtt"
+	load_end
+}
+# load_begin, load_stop: the CPU counters (server, UAS, the load's waited
+# children) and the clock before and after a load
+load_begin() {
+	u0=$(uas_cpu_ns)
+	c0=$(group_cpu_ns "$spid")
+	us0=$(group_ustime "$spid")
+	k0=$(kids)
+	s0=$(date +%s.%N)
+}
+load_stop() {
+	s1=$(date +%s.%N)
+	k1=$(kids)
+	c1=$(group_cpu_ns "$spid")
+	us1=$(group_ustime "$spid")
+	u1=$(uas_cpu_ns)
+}
+# the figures of a load from the counters and $lg/rtt (sorted response
+# times, ms)
+load_end() {
 	p50=$(pctl "$lg/rtt" 50)
 	p99=$(pctl "$lg/rtt" 99)
 	wall=$(awk -v a="$s0" -v b="$s1" 'BEGIN { printf "%.3f", b - a }')
@@ -562,20 +618,25 @@ load() {
 # the side that saturated: a SIPp process at >= 0.85 of a core, or the
 # machine's cores all busy, or the server's threads busy
 limit_of() { # SERVER
-	awk -v s="$scpu" -v k="$kcpu" -v u="$ucpu" -v w="$wall" -v nc="$(nproc)" -v ns="$nsipp" \
+	awk -v s="$scpu" -v k="$kcpu" -v u="$ucpu" -v w="$wall" -v nc="$(nproc)" \
+		-v ns="$([ "$loadgen" = tzload ] && echo 1 || echo "$nsipp")" \
+		-v gen="$([ "$loadgen" = tzload ] && echo tzload || echo SIPp)" \
 		-v cap="$([ "$1" = kamailio ] && echo "$kamw" || echo "$tzw")" 'BEGIN {
 		s /= w; k /= w; u /= w
-		if (k / ns >= 0.85 || u / ns >= 0.85) print "SIPp"
+		if (k / ns >= 0.85 || u / ns >= 0.85) print gen
 		else if (s + k + u >= 0.85 * nc) print (s > k + u ? "machine (server most)" : "machine (SIPp most)")
 		else if (s >= 0.85 * (cap < nc ? cap : nc)) print "server"
 		else print "neither"
 	}'
 }
+loader() { # what made the load
+	if [ "$loadgen" = tzload ]; then echo "1 tzload"; else echo "$nsipp SIPp"; fi
+}
 settings() { # SERVER: how it ran
 	if [ "$1" = kamailio ]; then
-		echo "$kamw UDP children, -x/-X $kmem, -m $kamshm$([ "$lab" = kamailio-usrloc-db ] && echo ", usrloc db_mode 2 (1 s)"); $nsipp SIPp"
+		echo "$kamw UDP children, -x/-X $kmem, -m $kamshm$([ "$lab" = kamailio-usrloc-db ] && echo ", usrloc db_mode 2 (1 s)"); $(loader)"
 	else
-		echo "$tzw workers, proxy-mode $tzmode$([ "$tzwb" = 0 ] || echo ", write-behind ${tzwb}ms"), build $tzrev; $nsipp SIPp"
+		echo "$tzw workers, proxy-mode $tzmode$([ "$tzwb" = 0 ] || echo ", write-behind ${tzwb}ms"), build $tzrev; $(loader)"
 	fi
 }
 # row SERVER WORKLOAD KIND RATE COUNT [INSTR NOTE]: one line of the TSV
@@ -720,6 +781,7 @@ for w in $workloads; do
 		[ "$s" = trapezoid ] && [ "$w" = calls ] && [ "$tzmode" != dialog ] && lab="trapezoid-$tzmode"
 		case $s.$w.$tzwb in trapezoid.register*.0) ;; trapezoid.register*) lab=trapezoid-write-behind ;; esac
 		case $s.$w.$kdb in kamailio.register*.1) lab=kamailio-usrloc-db ;; esac
+		[ "$loadgen" = sipp ] || lab="$lab-tzload"
 		if has_part fixed || has_part search; then
 			start_server "$s" "$w"
 			has_part fixed && fixed "$s" "$w"
