@@ -65,12 +65,18 @@ uint64_t tz_le64(const uint8_t b[8])
 	return load8(b);
 }
 
+/* The state before the first word: the key over the initial constants. */
+static void start(uint64_t v[4], uint64_t k0, uint64_t k1)
+{
+	v[0] = 0x736f6d6570736575ULL ^ k0;
+	v[1] = 0x646f72616e646f6dULL ^ k1;
+	v[2] = 0x6c7967656e657261ULL ^ k0;
+	v[3] = 0x7465646279746573ULL ^ k1;
+}
+
 void tz_siphash_init(struct tz_siphash *s, uint64_t k0, uint64_t k1, int wide)
 {
-	s->v[0] = 0x736f6d6570736575ULL ^ k0;
-	s->v[1] = 0x646f72616e646f6dULL ^ k1;
-	s->v[2] = 0x6c7967656e657261ULL ^ k0;
-	s->v[3] = 0x7465646279746573ULL ^ k1;
+	start(s->v, k0, k1);
 	if (wide)
 		s->v[1] ^= 0xee; /* the 128-bit variant's domain separation */
 	s->tail = 0;
@@ -102,13 +108,20 @@ void tz_siphash_update(struct tz_siphash *s, const void *data, size_t len)
 }
 
 /* the last word (length byte on top) and the first output's rounds */
+/* The last word (the tail and the length's low byte), then the
+ * finalization rounds. */
+static uint64_t fin(uint64_t v[4], uint64_t last, int wide)
+{
+	compress(v, last);
+	v[2] ^= wide ? 0xee : 0xff;
+	for (int r = 0; r < 4; r++)
+		round1(v);
+	return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
 static uint64_t finish(struct tz_siphash *s)
 {
-	compress(s->v, s->tail | (uint64_t)(s->len & 0xff) << 56);
-	s->v[2] ^= s->wide ? 0xee : 0xff;
-	for (int r = 0; r < 4; r++)
-		round1(s->v);
-	return s->v[0] ^ s->v[1] ^ s->v[2] ^ s->v[3];
+	return fin(s->v, s->tail | (uint64_t)(s->len & 0xff) << 56, s->wide);
 }
 
 uint64_t tz_siphash_final(struct tz_siphash *s)
@@ -135,16 +148,12 @@ void tz_siphash_final128(struct tz_siphash *s, uint8_t out[16])
 uint64_t tz_siphash(uint64_t k0, uint64_t k1, const void *data, size_t len)
 {
 	const uint8_t *p = data;
-	uint64_t v[4] = {0x736f6d6570736575ULL ^ k0, 0x646f72616e646f6dULL ^ k1,
-	                 0x6c7967656e657261ULL ^ k0,
-	                 0x7465646279746573ULL ^ k1};
+	uint64_t v[4];
 	size_t i;
 
+	start(v, k0, k1);
 	for (i = 0; i + 8 <= len; i += 8)
 		compress(v, load8(p + i));
-	compress(v, load_part(p + i, len - i) | (uint64_t)(len & 0xff) << 56);
-	v[2] ^= 0xff;
-	for (int r = 0; r < 4; r++)
-		round1(v);
-	return v[0] ^ v[1] ^ v[2] ^ v[3];
+	return fin(v, load_part(p + i, len - i) | (uint64_t)(len & 0xff) << 56,
+	           0);
 }

@@ -185,6 +185,16 @@ uint32_t tsx_hash_span(const char *base, struct tz_span s)
 	return h;
 }
 
+/* Put @p t at the front of the chain @p head. */
+static void push(struct tz_tsx **head, struct tz_tsx *t)
+{
+	t->hnext = *head;
+	if (*head)
+		(*head)->hpprev = &t->hnext;
+	*head = t;
+	t->hpprev = head;
+}
+
 /* Chains are kept at two transactions a bucket or fewer on average. */
 #define TSX_LOAD        2
 #define TSX_BUCKETS_MAX (1u << 24)
@@ -212,14 +222,8 @@ static void tsx_grow(struct tz_tsx_layer *l)
 		struct tz_tsx *t = l->bucket[b], *next;
 
 		for (; t; t = next) {
-			struct tz_tsx **head = &nb[t->hash & (n - 1)];
-
 			next = t->hnext;
-			t->hnext = *head;
-			if (*head)
-				(*head)->hpprev = &t->hnext;
-			*head = t;
-			t->hpprev = head;
+			push(&nb[t->hash & (n - 1)], t);
 		}
 	}
 	tz_free(l->bucket);
@@ -229,17 +233,9 @@ static void tsx_grow(struct tz_tsx_layer *l)
 
 void tsx_link(struct tz_tsx_layer *l, struct tz_tsx *t)
 {
-	struct tz_tsx **head;
-
 	if (l->count >= l->cfg.buckets * TSX_LOAD)
 		tsx_grow(l);
-	head = &l->bucket[t->hash & (l->cfg.buckets - 1)];
-
-	t->hnext = *head;
-	if (*head)
-		(*head)->hpprev = &t->hnext;
-	*head = t;
-	t->hpprev = head;
+	push(&l->bucket[t->hash & (l->cfg.buckets - 1)], t);
 	l->count++;
 }
 
