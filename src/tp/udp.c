@@ -26,6 +26,32 @@ static unsigned sock_index(struct tz_transport *t, int fd)
 	return 0;
 }
 
+/*
+ * A port no socket holds now, for a shared listen address of port 0.
+ * With SO_REUSEADDR or SO_REUSEPORT set, the kernel's own choice may be
+ * a port that another socket of this user already holds with them (a
+ * phone was given its server's port, and half of the server's datagrams
+ * went to the phone); a socket without either never gets one.
+ */
+static int free_port(struct sockaddr_storage *a, socklen_t len)
+{
+	struct sockaddr_storage b;
+	socklen_t blen = sizeof(b);
+	int fd = tp_socket(a->ss_family, SOCK_DGRAM), one = 1, err = 0;
+
+	if (fd < 0)
+		return fd;
+	if (a->ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)a, len) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&b, &blen) < 0)
+		err = -errno;
+	else
+		tz_sa_set_port(a, tz_sa_port(&b));
+	close(fd);
+	return err;
+}
+
 int udp_listen(struct tz_transport *t, const struct sockaddr *addr,
                socklen_t addrlen, bool private)
 {
@@ -46,6 +72,10 @@ int udp_listen(struct tz_transport *t, const struct sockaddr *addr,
 		else
 			((struct sockaddr_in6 *)&a)->sin6_port = 0;
 	} else {
+		if (tz_sa_port(&a) == 0 && (err = free_port(&a, addrlen))) {
+			close(fd);
+			return err;
+		}
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
 	}
