@@ -33,6 +33,23 @@ void tz_siphash_final128(struct tz_siphash *s, uint8_t out[16]);
 /** One-shot SipHash-2-4 with 64-bit output. */
 uint64_t tz_siphash(uint64_t k0, uint64_t k1, const void *p, size_t len);
 
+/**
+ * One-shot SipHash-1-3 with 64-bit output: 1 compression round per
+ * 8-byte word and 3 finalization rounds, the reduced-round variant that
+ * CPython (3.11) and Rust key their hash tables with. For tables only:
+ * a MAC takes SipHash-2-4.
+ */
+uint64_t tz_siphash13(uint64_t k0, uint64_t k1, const void *p, size_t len);
+
+/**
+ * The hash of every table whose keys a peer chooses (transactions by
+ * branch, dialogs by Call-ID, bindings by AOR, connections by address):
+ * SipHash-1-3 under a key drawn from getrandom(2) once per process, so
+ * a peer cannot aim its keys at one chain. Thread-safe; differs from
+ * run to run.
+ */
+uint32_t tz_table_hash(const void *p, size_t len);
+
 /** The 64-bit word of 8 bytes read little-endian (a key half). */
 uint64_t tz_le64(const uint8_t b[8]);
 

@@ -37,7 +37,8 @@ struct tz_tp_dest {
 /** Same family, address and port. */
 bool tz_sa_equal(const struct sockaddr *a, const struct sockaddr *b);
 
-/** FNV-1a hash of the address bytes, and of the port when @p with_port. */
+/** The keyed table hash (tz_table_hash) of the address bytes, and of the
+ * port when @p with_port. */
 uint32_t tz_sa_hash(const struct sockaddr *a, bool with_port);
 
 /** The port of an IPv4 or IPv6 address, host order. */

@@ -1,9 +1,13 @@
 /*
  * siphash.c  SipHash-2-4, 64- and 128-bit outputs, taking its input in
  * pieces (see tz_siphash.h): 2 compression rounds per 8-byte word, 4
- * finalisation rounds per 64 output bits.
+ * finalisation rounds per 64 output bits. SipHash-1-3 in one shot, and
+ * the process's table hash built on it.
  */
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tz/tz_siphash.h"
 
@@ -143,8 +147,24 @@ void tz_siphash_final128(struct tz_siphash *s, uint8_t out[16])
 	}
 }
 
-/* One shot, without the streaming state: hash tables key short strings
- * (branches, Call-IDs) with it on every message. */
+/* The last word of a one-shot input of @p len bytes, its length byte on
+ * top: when the input is 8 bytes or longer, one load of its last 8
+ * bytes shifted, not a loop over the tail. */
+static uint64_t last_word(const uint8_t *p, size_t len)
+{
+	size_t r = len & 7;
+	uint64_t m;
+
+	if (!r)
+		m = 0;
+	else if (len >= 8)
+		m = load8(p + len - 8) >> (64 - 8 * r);
+	else
+		m = load_part(p, r);
+	return m | (uint64_t)(len & 0xff) << 56;
+}
+
+/* One shot, without the streaming state. */
 uint64_t tz_siphash(uint64_t k0, uint64_t k1, const void *data, size_t len)
 {
 	const uint8_t *p = data;
@@ -154,6 +174,53 @@ uint64_t tz_siphash(uint64_t k0, uint64_t k1, const void *data, size_t len)
 	start(v, k0, k1);
 	for (i = 0; i + 8 <= len; i += 8)
 		compress(v, load8(p + i));
-	return fin(v, load_part(p + i, len - i) | (uint64_t)(len & 0xff) << 56,
-	           0);
+	return fin(v, last_word(p, len), 0);
+}
+
+/* SipHash-1-3: one round per word, three to finish. */
+uint64_t tz_siphash13(uint64_t k0, uint64_t k1, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint64_t v[4], m;
+	size_t i;
+
+	start(v, k0, k1);
+	for (i = 0; i + 8 <= len; i += 8) {
+		m = load8(p + i);
+		v[3] ^= m;
+		round1(v);
+		v[0] ^= m;
+	}
+	m = last_word(p, len);
+	v[3] ^= m;
+	round1(v);
+	v[0] ^= m;
+	v[2] ^= 0xff;
+	for (int r = 0; r < 3; r++)
+		round1(v);
+	return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+/* The key of every table hash in this process, drawn from getrandom(2)
+ * before main() runs: a peer that does not know it cannot choose
+ * strings that fall into one chain. */
+static uint64_t table_key[2];
+
+__attribute__((constructor)) static void table_key_draw(void)
+{
+	struct timespec ts;
+
+	if (getrandom(table_key, sizeof(table_key), 0) ==
+	    (ssize_t)sizeof(table_key))
+		return;
+	/* no entropy source: the clock and the address space's layout, a
+	 * guess for a peer but no secret */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	table_key[0] = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	table_key[1] = (uint64_t)(uintptr_t)&ts ^ (uint64_t)getpid() << 32;
+}
+
+uint32_t tz_table_hash(const void *p, size_t len)
+{
+	return (uint32_t)tz_siphash13(table_key[0], table_key[1], p, len);
 }

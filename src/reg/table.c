@@ -11,16 +11,12 @@
 
 #include "reg_int.h"
 #include "tz/tz_mem.h"
+#include "tz/tz_siphash.h"
 
 uint32_t reg_hash(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
+	/* without auth a peer registers the AORs it likes: keyed */
+	return tz_table_hash(s, n);
 }
 
 int reg_table_init(struct tz_registry *r)

@@ -22,6 +22,7 @@
 #include "tz/tz_mem.h"
 #include "tz/tz_msg_typed.h"
 #include "tz/tz_registry.h"
+#include "tz/tz_siphash.h"
 
 #define SHARDS 64
 
@@ -77,11 +78,7 @@ unsigned dlg_count(struct dlg_table *t)
 
 static uint32_t hash_callid(const char *p, size_t n)
 {
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 16777619u;
-	return h;
+	return tz_table_hash(p, n); /* the peer's choice: keyed */
 }
 
 /* What fits of span @p s into @p out (@p n >= 1), terminated: no

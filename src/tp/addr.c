@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tz/tz_siphash.h"
 #include "tz/tz_tp.h"
 
 bool tz_sa_equal(const struct sockaddr *a, const struct sockaddr *b)
@@ -49,13 +50,12 @@ uint32_t tz_sa_hash(const struct sockaddr *a, bool with_port)
 	size_t n;
 	const unsigned char *p = ip_bytes(a, &n);
 	uint16_t port = tz_sa_port((const struct sockaddr_storage *)a);
-	uint32_t h = 2166136261u;
+	unsigned char k[18];
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	if (with_port)
-		h = ((h ^ (port & 0xff)) * 16777619u ^ (port >> 8)) * 16777619u;
-	return h;
+	/* an IPv6 peer picks from 2^64 addresses or more: keyed */
+	memcpy(k, p, n);
+	memcpy(k + n, &port, sizeof(port));
+	return tz_table_hash(k, n + (with_port ? sizeof(port) : 0));
 }
 
 uint16_t tz_sa_port(const struct sockaddr_storage *a)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tz/tz_mem.h"
+#include "tz/tz_siphash.h"
 #include "tsx_int.h"
 
 void tz_tsx_config_default(struct tz_tsx_config *cfg)
@@ -177,12 +178,8 @@ bool tsx_has_cookie(const char *base, struct tz_span branch)
 
 uint32_t tsx_hash_span(const char *base, struct tz_span s)
 {
-	const unsigned char *p = (const unsigned char *)base + s.off;
-	uint32_t h = 2166136261u, i;
-
-	for (i = 0; i < s.len; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	/* the branch (or Call-ID) is the peer's choice: keyed */
+	return tz_table_hash(base + s.off, s.len);
 }
 
 /* Put @p t at the front of the chain @p head. */
