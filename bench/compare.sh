@@ -575,8 +575,10 @@ load_tzload() {
 	rs=$(awk -v r="$3" -v rp="$rp" 'BEGIN { printf "%.3f", r * 1000 / rp }')
 	load_begin
 	timeout -k 5 $(($2 * rp / 1000 / $3 + 30)) "$tzload" 127.0.0.1 "$port" "$kind" "$rs" "$2" \
-		--users "$users" --rtt "$lg/rtt.raw" >"$lg/out" 2>&1 || true
+		--users "$users" --sockets 64 --rtt "$lg/rtt.raw" >"$lg/out" 2>&1 || true
 	load_stop
+	# failures answered (not timed out), by status
+	sed -n 's/^answered /    answered /p' "$lg/out" >&2
 	ok=$(awk '{ for (i = 1; i < NF; i++) if ($i == "ok") print $(i + 1) }' "$lg/out")
 	bad=$(awk '{ for (i = 1; i < NF; i++) if ($i == "failed") print $(i + 1) }' "$lg/out")
 	ok=${ok:-0} bad=${bad:-$2}

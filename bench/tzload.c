@@ -5,14 +5,18 @@
  * in batches (sendmmsg/recvmmsg) from a few sockets, so that on a small
  * machine the load costs a fraction of what SIPp does per request.
  *
- * Each request is a transaction of its own (a new Call-ID and branch). It
+ * Each request is a transaction of its own (a new Call-ID and branch, and
+ * a run's never those of an earlier run: both carry a number drawn per
+ * run). It
  * is sent again after 500 ms and 1.5 s (RFC 3261 17.1.2.2: Timer E from
  * T1, doubling) and fails without a final response within 4 s, or with a
  * final response other than 2xx. The response time is from the first
  * send to the final response.
  *
- * Prints one line:
+ * Prints a line:
  *   sent N ok N failed N retransmitted N p50 MS p99 MS wall S cpu S
+ * then, for each final status other than 2xx that came back, a line
+ *   answered STATUS: N
  * (cpu: this process's user + system seconds); with --rtt FILE every
  * response time in ms, one per line. A benchmark tool, not a test.
  *
@@ -37,7 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_SOCKS  16
+#define MAX_SOCKS  64
 #define BATCH      64
 #define MSG_MAX    768
 #define T1_NS      500000000ull
@@ -56,7 +60,9 @@ struct load {
 	unsigned port;
 	int kind_register;
 	unsigned users;
+	unsigned run; /* in every branch and Call-ID: runs never share one */
 	int nsock;
+	unsigned long codes[700]; /* failures by final status */
 	int fd[MAX_SOCKS];
 	unsigned lport[MAX_SOCKS];
 	struct sockaddr_in dst;
@@ -83,29 +89,29 @@ static int build(const struct load *l, unsigned i, char *out, size_t n)
 		return snprintf(out, n,
 		                "OPTIONS sip:%s:%u SIP/2.0\r\n"
 		                "Via: SIP/2.0/UDP 127.0.0.1:%u;branch=z9hG4bK-"
-		                "tzl-%u\r\n"
+		                "tzl%x-%u\r\n"
 		                "Max-Forwards: 70\r\n"
 		                "From: <sip:bench@127.0.0.1>;tag=t%u\r\n"
 		                "To: <sip:%s:%u>\r\n"
-		                "Call-ID: %u@tzload\r\n"
+		                "Call-ID: %u@%x.tzload\r\n"
 		                "CSeq: 1 OPTIONS\r\n"
 		                "Content-Length: 0\r\n\r\n",
-		                l->host, l->port, lp, i, i, l->host, l->port,
-		                i);
+		                l->host, l->port, lp, l->run, i, i, l->host,
+		                l->port, i, l->run);
 	unsigned u = i % l->users + 1;
 	return snprintf(
 	        out, n,
 	        "REGISTER sip:%s:%u SIP/2.0\r\n"
-	        "Via: SIP/2.0/UDP 127.0.0.1:%u;branch=z9hG4bK-tzl-%u\r\n"
+	        "Via: SIP/2.0/UDP 127.0.0.1:%u;branch=z9hG4bK-tzl%x-%u\r\n"
 	        "Max-Forwards: 70\r\n"
 	        "From: <sip:u%05u@localhost>;tag=t%u\r\n"
 	        "To: <sip:u%05u@localhost>\r\n"
-	        "Call-ID: %u@tzload\r\n"
+	        "Call-ID: %u@%x.tzload\r\n"
 	        "CSeq: 1 REGISTER\r\n"
 	        "Contact: <sip:u%05u@127.0.0.1:%u>\r\n"
 	        "Expires: 3600\r\n"
 	        "Content-Length: 0\r\n\r\n",
-	        l->host, l->port, lp, i, u, i, u, i, u, lp);
+	        l->host, l->port, lp, l->run, i, u, i, u, i, l->run, u, lp);
 }
 
 /* Send requests @p idx[0..n) (each from its own socket, i % nsock). */
@@ -196,6 +202,8 @@ static void on_response(struct load *l, const char *b, size_t n, uint64_t t)
 	} else {
 		l->r[i].state = DONE_FAIL;
 		l->failed++;
+		if (status < 700)
+			l->codes[status]++;
 	}
 }
 
@@ -264,6 +272,7 @@ int main(int argc, char **argv)
 	l.count = (unsigned)strtoul(argv[5], NULL, 10);
 	l.users = 10000;
 	l.nsock = 4;
+	l.run = (unsigned)getpid() ^ (unsigned)now_ns();
 	for (int a = 6; a < argc; a++) {
 		if (a + 1 < argc && !strcmp(argv[a], "--users"))
 			l.users = (unsigned)atoi(argv[++a]);
@@ -377,5 +386,8 @@ int main(int argc, char **argv)
 	       "wall %.3f cpu %.3f\n",
 	       next, l.ok, l.failed + lost, l.retrans, pctl(l.rtt, l.nrtt, 50),
 	       pctl(l.rtt, l.nrtt, 99), wall, cpu);
+	for (int c = 300; c < 700; c++)
+		if (l.codes[c])
+			printf("answered %d: %lu\n", c, l.codes[c]);
 	return 0;
 }
