@@ -98,6 +98,8 @@ static int build(const struct load *l, unsigned i, char *out, size_t n)
 		                "Content-Length: 0\r\n\r\n",
 		                l->host, l->port, lp, l->run, i, i, l->host,
 		                l->port, i, l->run);
+	/* a user's Contact is the same whichever socket sends: each
+	 * request refreshes the user's one binding */
 	unsigned u = i % l->users + 1;
 	return snprintf(
 	        out, n,
@@ -111,7 +113,8 @@ static int build(const struct load *l, unsigned i, char *out, size_t n)
 	        "Contact: <sip:u%05u@127.0.0.1:%u>\r\n"
 	        "Expires: 3600\r\n"
 	        "Content-Length: 0\r\n\r\n",
-	        l->host, l->port, lp, l->run, i, u, i, u, i, l->run, u, lp);
+	        l->host, l->port, lp, l->run, i, u, i, u, i, l->run, u,
+	        l->lport[u % (unsigned)l->nsock]);
 }
 
 /* Send requests @p idx[0..n) (each from its own socket, i % nsock). */
