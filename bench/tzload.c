@@ -98,8 +98,9 @@ static int build(const struct load *l, unsigned i, char *out, size_t n)
 		                "Content-Length: 0\r\n\r\n",
 		                l->host, l->port, lp, l->run, i, i, l->host,
 		                l->port, i, l->run);
-	/* a user's Contact is the same whichever socket sends: each
-	 * request refreshes the user's one binding */
+	/* a user's Contact is the same whichever socket sends, and in
+	 * every run: each request refreshes the user's one binding (a port
+	 * of this run's would add a binding per run, up to max-contacts) */
 	unsigned u = i % l->users + 1;
 	return snprintf(
 	        out, n,
@@ -110,11 +111,10 @@ static int build(const struct load *l, unsigned i, char *out, size_t n)
 	        "To: <sip:u%05u@localhost>\r\n"
 	        "Call-ID: %u@%x.tzload\r\n"
 	        "CSeq: 1 REGISTER\r\n"
-	        "Contact: <sip:u%05u@127.0.0.1:%u>\r\n"
+	        "Contact: <sip:u%05u@127.0.0.1:5999>\r\n"
 	        "Expires: 3600\r\n"
 	        "Content-Length: 0\r\n\r\n",
-	        l->host, l->port, lp, l->run, i, u, i, u, i, l->run, u,
-	        l->lport[u % (unsigned)l->nsock]);
+	        l->host, l->port, lp, l->run, i, u, i, u, i, l->run, u);
 }
 
 /* Send requests @p idx[0..n) (each from its own socket, i % nsock). */
