@@ -34,11 +34,12 @@ static void round1(uint64_t v[4])
 	v[2] = rotl(v[2], 32);
 }
 
-static void compress(uint64_t v[4], uint64_t m)
+/* One word in, with @p c rounds (SipHash-c-d: 2, or 1 for tables). */
+static void compress(uint64_t v[4], uint64_t m, int c)
 {
 	v[3] ^= m;
-	round1(v);
-	round1(v);
+	while (c--)
+		round1(v);
 	v[0] ^= m;
 }
 
@@ -103,29 +104,29 @@ void tz_siphash_update(struct tz_siphash *s, const void *data, size_t len)
 		len -= k;
 		if (have + k < 8)
 			return;
-		compress(s->v, s->tail);
+		compress(s->v, s->tail, 2);
 		s->tail = 0;
 	}
 	for (; len >= 8; p += 8, len -= 8)
-		compress(s->v, load8(p));
+		compress(s->v, load8(p), 2);
 	s->tail = load_part(p, len);
 }
 
-/* the last word (length byte on top) and the first output's rounds */
-/* The last word (the tail and the length's low byte), then the
- * finalization rounds. */
-static uint64_t fin(uint64_t v[4], uint64_t last, int wide)
+/* The last word (the tail and the length's low byte) with @p c rounds,
+ * then @p d finalization rounds. */
+static uint64_t fin(uint64_t v[4], uint64_t last, int wide, int c, int d)
 {
-	compress(v, last);
+	compress(v, last, c);
 	v[2] ^= wide ? 0xee : 0xff;
-	for (int r = 0; r < 4; r++)
+	while (d--)
 		round1(v);
 	return v[0] ^ v[1] ^ v[2] ^ v[3];
 }
 
 static uint64_t finish(struct tz_siphash *s)
 {
-	return fin(s->v, s->tail | (uint64_t)(s->len & 0xff) << 56, s->wide);
+	return fin(s->v, s->tail | (uint64_t)(s->len & 0xff) << 56, s->wide, 2,
+	           4);
 }
 
 uint64_t tz_siphash_final(struct tz_siphash *s)
@@ -164,41 +165,26 @@ static uint64_t last_word(const uint8_t *p, size_t len)
 	return m | (uint64_t)(len & 0xff) << 56;
 }
 
-/* One shot, without the streaming state. */
-uint64_t tz_siphash(uint64_t k0, uint64_t k1, const void *data, size_t len)
+/* SipHash-c-d in one shot, without the streaming state. */
+static inline uint64_t one_shot(uint64_t k0, uint64_t k1, const uint8_t *p,
+                                size_t len, int c, int d)
 {
-	const uint8_t *p = data;
 	uint64_t v[4];
-	size_t i;
 
 	start(v, k0, k1);
-	for (i = 0; i + 8 <= len; i += 8)
-		compress(v, load8(p + i));
-	return fin(v, last_word(p, len), 0);
+	for (size_t i = 0; i + 8 <= len; i += 8)
+		compress(v, load8(p + i), c);
+	return fin(v, last_word(p, len), 0, c, d);
 }
 
-/* SipHash-1-3: one round per word, three to finish. */
+uint64_t tz_siphash(uint64_t k0, uint64_t k1, const void *data, size_t len)
+{
+	return one_shot(k0, k1, data, len, 2, 4);
+}
+
 uint64_t tz_siphash13(uint64_t k0, uint64_t k1, const void *data, size_t len)
 {
-	const uint8_t *p = data;
-	uint64_t v[4], m;
-	size_t i;
-
-	start(v, k0, k1);
-	for (i = 0; i + 8 <= len; i += 8) {
-		m = load8(p + i);
-		v[3] ^= m;
-		round1(v);
-		v[0] ^= m;
-	}
-	m = last_word(p, len);
-	v[3] ^= m;
-	round1(v);
-	v[0] ^= m;
-	v[2] ^= 0xff;
-	for (int r = 0; r < 3; r++)
-		round1(v);
-	return v[0] ^ v[1] ^ v[2] ^ v[3];
+	return one_shot(k0, k1, data, len, 1, 3);
 }
 
 /* The key of every table hash in this process, drawn from getrandom(2)
