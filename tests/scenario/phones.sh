@@ -111,6 +111,20 @@ phone_run() {
 	tz_fail "phone $name ($(basename "$TZ_SCN_DIR/$2" 2>/dev/null)) failed: sipp exit $rc"
 }
 
+# phone__listens PID PORT: a UDP socket on PORT, and it is this phone's
+# (PID is timeout's, SIPp its child): a port taken by another process
+# makes SIPp exit ("Unable to bind main socket") while that socket
+# answers the check. Without process details from ss (not root), any
+# listener counts.
+phone__listens() {
+	local l owner
+	l=$(ss -Hlnup "sport = :$2" 2>/dev/null) && [ -n "$l" ] || return 1
+	owner=$(printf '%s\n' "$l" | grep -o 'pid=[0-9]*' | head -n 1)
+	owner=${owner#pid=}
+	[ -z "$owner" ] || [ "$owner" = "$1" ] ||
+		[ "$(ps -o ppid= -p "$owner" 2>/dev/null | tr -d ' ')" = "$1" ]
+}
+
 # phone_start NAME XML PORT [SIPp args]...: the same in the background;
 # returns once the phone listens on PORT (a callee must be up before the
 # call is placed).
@@ -123,7 +137,7 @@ phone_start() {
 	PH_PIDS="$PH_PIDS $name:$pid"
 	end=$(($(tz_now_ms) + 5000))
 	for ((i = 0; i < 250; i++)); do
-		ss -Hlnu "sport = :$port" 2>/dev/null | grep -q . && return 0
+		phone__listens "$pid" "$port" && return 0
 		tz_alive "$pid" || break
 		[ "$(tz_now_ms)" -lt "$end" ] || break
 		sleep 0.02
@@ -227,20 +241,29 @@ phone_rx() {
 
 # phone_msg NAME START [N]: the Nth (default 1st) message NAME received
 # whose first line starts with START (headers and body, CRs removed).
+# As in phone_rx, a message identical to one received before is a
+# retransmission (P resends a request to a slow phone after T1, 20 ms
+# here) and is not counted.
 phone_msg() {
 	awk -v start="$2" -v want="${3:-1}" '
+	function flush() {
+		if (st && !(text in seen)) {
+			seen[text] = 1
+			if (index(line1, start) == 1 && ++n == want) {
+				printf "%s", text
+				exit
+			}
+		}
+		st = 0; text = ""; line1 = ""
+	}
 	{ sub(/\r$/, "") }
-	/^-----------------------------------------------/ {
-		if (keep) exit
-		st = 0; next
-	}
-	st == 0 && /message received/ { st = 1; first = 1; next }
-	st == 1 && first && $0 == "" { next }
-	st == 1 && first {
-		first = 0
-		if (index($0, start) == 1 && ++n == want) keep = 1
-	}
-	keep { print }' "$TZ_DIR/$1.msg"
+	/^-----------------------------------------------/ { flush(); next }
+	st == 0 && /message received/ { st = 1; next }
+	st == 0 { next }
+	line1 == "" && $0 == "" { next }
+	line1 == "" { line1 = $0 }
+	{ text = text $0 "\n" }
+	END { flush() }' "$TZ_DIR/$1.msg"
 }
 
 # phone_vias NAME START [N]: the Via values of that message, top first,
