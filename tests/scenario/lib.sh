@@ -187,18 +187,18 @@ command -v "$TZ_SIPP" >/dev/null 2>&1 ||
 [ -n "${TZ_BIN:-}" ] && [ -x "$TZ_BIN" ] ||
 	tz_fail "TZ_BIN must name the trapezoid binary (got '${TZ_BIN:-}')"
 
-# A port no UDP or TCP socket uses now, in any state, nor 2 above it
-# (SIPp's -mp binds the port and the port + 2). Picked below the kernel's
-# ephemeral range (ip_local_port_range), where no connect() or unbound
-# send takes ports, and a multiple of 4, so that no picked port is
-# another pick's + 2.
+# A port from 10000 up that no UDP or TCP socket uses now, in any state,
+# nor 2 above it (SIPp's -mp binds the port and the port + 2). Picked
+# below the kernel's ephemeral range (ip_local_port_range), where no
+# connect() or unbound send takes ports, and a multiple of 4, so that no
+# picked port is another pick's + 2.
 tz__free_port() {
 	local used p i lo=32768
 	read -r lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || lo=32768
-	[ "$lo" -gt 24000 ] 2>/dev/null || lo=32768
+	[ "$lo" -gt 14000 ] 2>/dev/null || lo=32768
 	used=$(ss -Hanu 2>/dev/null; ss -Hant 2>/dev/null)
 	for ((i = 0; i < 40; i++)); do
-		p=$((20000 + ((RANDOM * 32768 + RANDOM) % ((lo - 20004) / 4)) * 4))
+		p=$((10000 + ((RANDOM * 32768 + RANDOM) % ((lo - 10004) / 4)) * 4))
 		printf '%s\n' "$used" | grep -qE ":($p|$((p + 2)))[[:space:]]" || {
 			echo "$p"
 			return 0

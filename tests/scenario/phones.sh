@@ -17,8 +17,9 @@
 #   phone_wait NAME...          collect background runs; fail unless exit 0
 #   phone_flow                  (first in a flow) end this flow's phones on exit
 #   phone_rx NAME               what NAME received, in order
-#   phone_msg NAME START [N]    the Nth message NAME received starting START
-#   phone_vias NAME START [N]   its Via values, one a line
+#   phone_msg NAME START [N] [all]  the Nth message NAME received starting
+#                               START (copies counted with "all")
+#   phone_vias NAME START [N] [all] its Via values, one a line
 #   phone_through_p NAME START SENDER_PORT [N]   it came through P
 #   phone_hop NAME START [N]    it came from P hop by hop (CANCEL, ACK)
 #   phone_idle [SECONDS]        P has no transaction left
@@ -239,15 +240,15 @@ phone_rx() {
 	END { flush(); print out }' "$TZ_DIR/$1.msg"
 }
 
-# phone_msg NAME START [N]: the Nth (default 1st) message NAME received
-# whose first line starts with START (headers and body, CRs removed).
-# As in phone_rx, a message identical to one received before is a
-# retransmission (P resends a request to a slow phone after T1, 20 ms
-# here) and is not counted.
+# phone_msg NAME START [N] [all]: the Nth (default 1st) message NAME
+# received whose first line starts with START (headers and body, CRs
+# removed). As in phone_rx, a message identical to one received before
+# is a retransmission (P resends a request to a slow phone after T1, 20
+# ms here) and is not counted, unless "all" is given.
 phone_msg() {
-	awk -v start="$2" -v want="${3:-1}" '
+	awk -v start="$2" -v want="${3:-1}" -v all="${4:-}" '
 	function flush() {
-		if (st && !(text in seen)) {
+		if (st && (all == "all" || !(text in seen))) {
 			seen[text] = 1
 			if (index(line1, start) == 1 && ++n == want) {
 				printf "%s", text
@@ -266,7 +267,7 @@ phone_msg() {
 	END { flush() }' "$TZ_DIR/$1.msg"
 }
 
-# phone_vias NAME START [N]: the Via values of that message, top first,
+# phone_vias NAME START [N] [all]: the Via values of that message, top first,
 # one a line (a comma-separated field split into its values).
 phone_vias() {
 	phone_msg "$@" | tz_hdr_all Via | tr ',' '\n' | sed 's/^[[:space:]]*//' | grep .

@@ -56,7 +56,7 @@ feat_rx() {
 	b0=$(phone_vias "$1" INVITE 1 | head -n 1 | grep -o 'branch=[^;]*')
 	for ((i = 2; i <= n; i++)); do
 		tz_expect "$1: branch of INVITE #$i (a retransmission)" \
-			"$(phone_vias "$1" INVITE "$i" | head -n 1 | grep -o 'branch=[^;]*')" "$b0"
+			"$(phone_vias "$1" INVITE "$i" all | head -n 1 | grep -o 'branch=[^;]*')" "$b0"
 	done
 	phone_rx "$1" | sed -E 's/^INVITE( INVITE)+/INVITE/'
 }
