@@ -257,8 +257,9 @@ static void rx(const char *buf, size_t len, unsigned flags,
 			sl_response(w, &m);
 		return;
 	}
-	/* the same, when the scan before the parse could not tell */
-	if (buf != w->scratch && via_needs_fix(&m, src)) {
+	/* the same, when the scan before the parse could not tell (with a
+	 * hint it did: that top Via is the one parsed) */
+	if (!vh.buf && via_needs_fix(&m, src)) {
 		size_t n;
 
 		if (via_fix(&m, src, w->scratch, SCRATCH, &n) != 0 ||
