@@ -90,8 +90,13 @@ struct tz_transport {
 	unsigned lim_gen;
 	struct sockaddr_storage bound; /* last listen address */
 	socklen_t boundlen;
-	/* UDP receive batch */
+	/* UDP receive batch: the recvmmsg headers are set up once
+	 * (udp_rx_init); after a receive only the entries it filled are
+	 * made ready again */
 	char *rxbuf; /* RX_BATCH slots of 65536 */
+	struct mmsghdr rxmm[RX_BATCH];
+	struct iovec rxiov[RX_BATCH];
+	struct sockaddr_storage rxfrom[RX_BATCH];
 	/* UDP send batch */
 	struct tx_ent tx[TX_BATCH];
 	unsigned ntx;
@@ -131,6 +136,7 @@ int udp_listen(struct tz_transport *t, const struct sockaddr *addr,
 int udp_send(struct tz_transport *t, const char *buf, size_t len,
              const struct tz_tp_dest *dst);
 void udp_close_all(struct tz_transport *t);
+void udp_rx_init(struct tz_transport *t);
 
 /* tcp.c */
 int tcp_listen(struct tz_transport *t, const struct sockaddr *addr,

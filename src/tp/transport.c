@@ -49,6 +49,7 @@ int tz_transport_alloc(struct tz_transport **tp, struct tz_hub *hub,
 		err = -ENOMEM;
 		goto fail;
 	}
+	udp_rx_init(t);
 	err = tz_mbox_alloc(&t->mbox, loop);
 	if (err)
 		goto fail;

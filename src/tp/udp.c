@@ -111,43 +111,52 @@ void udp_close_all(struct tz_transport *t)
 	t->nudp = 0;
 }
 
+void udp_rx_init(struct tz_transport *t)
+{
+	memset(t->rxmm, 0, sizeof(t->rxmm));
+	for (int i = 0; i < RX_BATCH; i++) {
+		t->rxiov[i].iov_base = t->rxbuf + (size_t)i * SLOT;
+		t->rxiov[i].iov_len = SLOT;
+		t->rxmm[i].msg_hdr.msg_iov = &t->rxiov[i];
+		t->rxmm[i].msg_hdr.msg_iovlen = 1;
+		t->rxmm[i].msg_hdr.msg_name = &t->rxfrom[i];
+		t->rxmm[i].msg_hdr.msg_namelen = sizeof(t->rxfrom[i]);
+	}
+}
+
 static void udp_readable(int fd, unsigned events, void *arg)
 {
 	struct tz_transport *t = arg;
-	struct mmsghdr mm[RX_BATCH];
-	struct iovec iov[RX_BATCH];
-	struct sockaddr_storage from[RX_BATCH];
 	struct tz_tp_dest src;
 	unsigned idx = sock_index(t, fd);
 	int n;
 
 	(void)events;
 	for (int round = 0; round < RX_ROUNDS; round++) {
-		memset(mm, 0, sizeof(mm));
-		for (int i = 0; i < RX_BATCH; i++) {
-			iov[i].iov_base = t->rxbuf + (size_t)i * SLOT;
-			iov[i].iov_len = SLOT;
-			mm[i].msg_hdr.msg_iov = &iov[i];
-			mm[i].msg_hdr.msg_iovlen = 1;
-			mm[i].msg_hdr.msg_name = &from[i];
-			mm[i].msg_hdr.msg_namelen = sizeof(from[i]);
-		}
-		n = recvmmsg(fd, mm, RX_BATCH, MSG_DONTWAIT, NULL);
+		/* the headers of t->rxmm are ready (udp_rx_init): at one
+		 * datagram per wake-up, setting up all RX_BATCH of them
+		 * again cost more than the rest of the receive */
+		n = recvmmsg(fd, t->rxmm, RX_BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
 			return; /* EAGAIN, or an ICMP error: nothing to read */
 		for (int i = 0; i < n; i++) {
+			struct msghdr *h = &t->rxmm[i].msg_hdr;
 			unsigned flags = 0;
 
-			if (mm[i].msg_hdr.msg_flags & MSG_TRUNC)
+			if (h->msg_flags & MSG_TRUNC)
 				flags |= TZ_RX_TOOBIG;
 			memset(&src, 0, sizeof(src));
-			memcpy(&src.addr, &from[i], mm[i].msg_hdr.msg_namelen);
-			src.addrlen = mm[i].msg_hdr.msg_namelen;
+			memcpy(&src.addr, &t->rxfrom[i], h->msg_namelen);
+			src.addrlen = h->msg_namelen;
 			src.tp = TZ_TP_UDP;
 			src.conn = idx + 1;
+			/* ready for the next receive (which the kernel
+			 * wrote: the address length, the flags) */
+			h->msg_namelen = sizeof(t->rxfrom[i]);
+			h->msg_flags = 0;
 			t->st.rx_msgs++;
-			t->rx(iov[i].iov_base, mm[i].msg_len, flags, &src,
-			      t->arg);
+			t->rx(t->rxiov[i].iov_base, t->rxmm[i].msg_len, flags,
+			      &src, t->arg);
 		}
 		if (n < RX_BATCH)
 			return;
