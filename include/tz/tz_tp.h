@@ -59,6 +59,10 @@ bool tz_sa_is_any(const struct sockaddr_storage *a);
 int tz_sa_from_host(const char *h, size_t n, uint16_t port,
                     struct sockaddr_storage *out, socklen_t *outlen);
 
+/** Whether @p a and @p b are the same address (family and IP), ports
+ *  aside. */
+bool tz_sa_same_ip(const struct sockaddr *a, const struct sockaddr *b);
+
 /** Whether the numeric host at @p h (as tz_sa_from_host reads it) is the
  *  address of @p sa, ports aside. */
 bool tz_sa_host_is(const char *h, size_t n, const struct sockaddr *sa);

@@ -40,18 +40,16 @@ static void via_marks(const struct tz_msg *m, struct via_marks *vm)
 int via_needs_fix(const struct tz_msg *m, const struct tz_tp_dest *src)
 {
 	const struct tz_via *v = &m->via1;
-	struct via_marks vm;
 
-	via_marks(m, &vm);
+	/* the params as the parse decoded them (no second walk) */
 	/* RFC3581 4: rport: fill in the port, and add received always */
-	if (vm.has_rport && !vm.rport.has_value)
+	if ((v->has & TZ_VIA_RPORT) && !(v->has & TZ_VIA_RPORT_VALUE))
 		return 1;
 	/* RFC3261 18.2.1: received when sent-by is not the source IP */
 	if (!tz_sa_host_is(m->buf + v->host.off, v->host.len,
 	                   (const struct sockaddr *)&src->addr))
-		return !vm.has_received ||
-		       !tz_sa_host_is(m->buf + vm.received.value.off,
-		                      vm.received.value.len,
+		return !(v->has & TZ_VIA_RECEIVED) ||
+		       !tz_sa_host_is(m->buf + v->received.off, v->received.len,
 		                      (const struct sockaddr *)&src->addr);
 	return 0;
 }
@@ -294,7 +292,7 @@ bool srv_is_local(const struct tz_config *c, const char *host, size_t hlen,
 			return true;
 		if (l->addr.ss_family == a.ss_family &&
 		    (tz_sa_is_any(&l->addr) ||
-		     tz_sa_host_is(host, hlen,
+		     tz_sa_same_ip((const struct sockaddr *)&a,
 		                   (const struct sockaddr *)&l->addr)))
 			return true;
 	}

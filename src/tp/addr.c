@@ -137,19 +137,32 @@ int tz_sa_from_host(const char *h, size_t n, uint16_t port,
 	return 0;
 }
 
+bool tz_sa_same_ip(const struct sockaddr *a, const struct sockaddr *b)
+{
+	size_t k;
+	const unsigned char *x, *y;
+
+	if (a->sa_family != b->sa_family)
+		return false;
+	x = ip_bytes(a, &k);
+	y = ip_bytes(b, &k);
+	return memcmp(x, y, k) == 0;
+}
+
 bool tz_sa_host_is(const char *h, size_t n, const struct sockaddr *sa)
 {
 	struct sockaddr_storage a;
 	socklen_t len;
-	size_t k;
-	const unsigned char *x, *y;
+	uint8_t v4[4];
 
-	if (tz_sa_from_host(h, n, 0, &a, &len) != 0 ||
-	    a.ss_family != sa->sa_family)
+	/* the usual case, a dotted IPv4 against an IPv4 socket: read into
+	 * four bytes, no sockaddr to clear */
+	if (sa->sa_family == AF_INET && ipv4_read(h, n, v4))
+		return memcmp(v4, &((const struct sockaddr_in *)sa)->sin_addr,
+		              4) == 0;
+	if (tz_sa_from_host(h, n, 0, &a, &len) != 0)
 		return false;
-	x = ip_bytes((const struct sockaddr *)&a, &k);
-	y = ip_bytes(sa, &k);
-	return memcmp(x, y, k) == 0;
+	return tz_sa_same_ip((const struct sockaddr *)&a, sa);
 }
 
 /* The decimal digits of @p v at @p p; how many. */

@@ -10,17 +10,11 @@
 #include "tz/tz_hdr.h"
 #include "tz/tz_tsx.h"
 
-/* The top Via carries an rport param (with or without a value). */
+/* The top Via carries an rport param (with or without a value), as the
+ * parse decoded it. */
 static bool has_rport(const struct tz_msg *req)
 {
-	const struct tz_via *v = &req->via1;
-	uint32_t pos = v->params.off, end = v->params.off + v->params.len;
-	struct tz_param p;
-
-	while (pos < end && tz_param_next(req->buf, &pos, end, &p) == 0)
-		if (tz_span_eqi(req->buf, p.name, "rport"))
-			return true;
-	return false;
+	return (req->via1.has & TZ_VIA_RPORT) != 0;
 }
 
 void tz_resp_dest(const struct tz_msg *req, const struct tz_tp_dest *src,
