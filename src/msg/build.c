@@ -106,10 +106,12 @@ int tz_build_request(struct tz_buf *b, const struct tz_req_build *r)
 static void copy_fields(struct tz_buf *b, const struct tz_msg *req,
                         enum tz_hdr_id id)
 {
-	const struct tz_hdr *h;
-	unsigned nth = 0;
+	const struct tz_hdr *h = tz_msg_hdr_find(req, id, 0);
 
-	while ((h = tz_msg_hdr_find(req, id, nth++))) {
+	/* one walk from the first, in order (not a search per field) */
+	for (; h && h < req->hdr + req->nhdr; h++) {
+		if (h->id != id)
+			continue;
 		tz_buf_puts(b, tz_hdr_name(id));
 		tz_buf_puts(b, ": ");
 		tz_buf_put_span(b, req->buf, h->value);

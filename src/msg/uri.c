@@ -330,6 +330,14 @@ int tz_uri_parse(struct tz_uri *uri, const char *base, uint32_t off,
 
 	memset(uri, 0, sizeof(*uri));
 	uri->port = -1;
+	/* the usual scheme first, "sip:" in any case, with something after
+	 * it: four compares instead of the walk below */
+	if (len > 4 && (base[i] | 0x20) == 's' && (base[i + 1] | 0x20) == 'i' &&
+	    (base[i + 2] | 0x20) == 'p' && base[i + 3] == ':') {
+		uri->scheme_s = tz_span_of(base, base + i, base + i + 3);
+		uri->scheme = TZ_URI_SIP;
+		return sip_parse(uri, base, i + 4, end);
+	}
 	/* RFC3261 25.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
 	if (len == 0 || !chr_is((unsigned char)base[i], C_ALPHA))
 		return -EBADMSG;
