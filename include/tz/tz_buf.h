@@ -22,6 +22,7 @@ struct tz_buf {
 	size_t cap; /**< bytes available at @c p */
 	int err;    /**< first error, 0 if none; sticky */
 	bool fixed; /**< caller's memory: never grown or freed */
+	bool local; /**< still in the caller's memory (tz_buf_init_local) */
 };
 
 /** An empty buffer that grows through tz_realloc (tz_mem.h). */
@@ -29,6 +30,11 @@ void tz_buf_init(struct tz_buf *b);
 
 /** A buffer over the caller's @p cap bytes at @p mem (borrowed). */
 void tz_buf_init_fixed(struct tz_buf *b, char *mem, size_t cap);
+
+/** A buffer that starts in the caller's @p cap bytes at @p mem (a stack
+ *  array: no allocation while the text fits) and moves to the heap when
+ *  it outgrows them; tz_buf_free as for tz_buf_init. */
+void tz_buf_init_local(struct tz_buf *b, char *mem, size_t cap);
 
 /** Forget the contents and any error; keeps the memory. */
 void tz_buf_reset(struct tz_buf *b);

@@ -22,6 +22,14 @@ void tz_buf_init_fixed(struct tz_buf *b, char *mem, size_t cap)
 	b->fixed = true;
 }
 
+void tz_buf_init_local(struct tz_buf *b, char *mem, size_t cap)
+{
+	memset(b, 0, sizeof(*b));
+	b->p = mem;
+	b->cap = cap;
+	b->local = true;
+}
+
 void tz_buf_reset(struct tz_buf *b)
 {
 	b->len = 0;
@@ -30,7 +38,7 @@ void tz_buf_reset(struct tz_buf *b)
 
 void tz_buf_free(struct tz_buf *b)
 {
-	if (!b->fixed)
+	if (!b->fixed && !b->local)
 		tz_free(b->p);
 	memset(b, 0, sizeof(*b));
 }
@@ -50,9 +58,19 @@ static int reserve(struct tz_buf *b, size_t n)
 	cap = b->cap ? b->cap : 256;
 	while (cap - b->len < n)
 		cap *= 2;
-	p = tz_realloc(b->p, cap);
-	if (!p)
-		return b->err = -ENOMEM;
+	if (b->local) {
+		/* out of the caller's memory, onto the heap */
+		p = tz_malloc(cap);
+		if (!p)
+			return b->err = -ENOMEM;
+		if (b->len)
+			memcpy(p, b->p, b->len);
+		b->local = false;
+	} else {
+		p = tz_realloc(b->p, cap);
+		if (!p)
+			return b->err = -ENOMEM;
+	}
 	b->p = p;
 	b->cap = cap;
 	return 0;

@@ -413,7 +413,10 @@ void reg_apply(struct tz_registry *r, const struct msg *m, const struct view *v,
 			err = -ENOMEM;
 			break;
 		}
-		reg_binding_src(nb, rec.received, sizeof(rec.received));
+		/* the row's source: written here only without write-behind
+		 * (with it, drain_write makes the row from the binding) */
+		if (!reg_direct(r))
+			reg_binding_src(nb, rec.received, sizeof(rec.received));
 		if (!a) {
 			pthread_rwlock_wrlock(&sh->lock);
 			a = reg_aor_get(r, sh, v->aor, h);

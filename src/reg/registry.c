@@ -225,6 +225,7 @@ void reg_run_register(struct tz_registry *r, const struct msg *m)
 	struct view v = {0};
 	struct reg_pending *p, *tmp;
 	struct tz_buf text;
+	char mem[512];
 	uint32_t h;
 	struct reg_aor *a;
 
@@ -257,7 +258,7 @@ void reg_run_register(struct tz_registry *r, const struct msg *m)
 	}
 	reg_apply(r, m, &v, tmp);
 	/* the answer lists the bindings as they are now */
-	tz_buf_init(&text);
+	tz_buf_init_local(&text, mem, sizeof(mem));
 	h = reg_hash(v.aor, strlen(v.aor));
 	a = reg_aor_find(reg_shard_of(r, h), v.aor, h);
 	if (tmp->rep.status == 200) {

@@ -86,9 +86,9 @@ static void answer_give(struct worker *w, struct pending_reg *pr,
                         const char *contacts)
 {
 	struct tz_buf hdrs;
-	char date[64];
+	char date[64], mem[512];
 
-	tz_buf_init(&hdrs);
+	tz_buf_init_local(&hdrs, mem, sizeof(mem));
 	if (status == 200) {
 		/* RFC3261 10.3 item 8: the current bindings, and Date */
 		date_hdr(date, sizeof(date));

@@ -104,6 +104,37 @@ static int test_buf_fixed(void)
 	return 0;
 }
 
+/* A local buffer stays in the caller's memory while the text fits, then
+ * moves to the heap with what it held; under --oom the move fails with
+ * -ENOMEM and the text so far stays. */
+static int test_buf_local(void)
+{
+	char mem[8];
+	struct tz_buf b;
+	long live = tz_mem_live();
+	int err;
+
+	tz_buf_init_local(&b, mem, sizeof(mem));
+	TZ_EXPECT_INT(tz_buf_puts(&b, "abcdefgh"), 0);
+	TZ_EXPECT(b.p == mem);
+	TZ_EXPECT_INT(tz_mem_live(), live); /* nothing allocated yet */
+	err = tz_buf_puts(&b, "ij");
+	if (err) {
+		TZ_EXPECT_INT(err, -ENOMEM);
+		TZ_EXPECT(b.p == mem);
+		TZ_EXPECT_MEM(b.p, b.len, "abcdefgh");
+		tz_buf_free(&b); /* still local: nothing to free */
+		return err;
+	}
+	TZ_EXPECT(b.p != mem);
+	TZ_EXPECT_INT(tz_mem_live(), live + 1);
+	memset(mem, 'x', sizeof(mem)); /* the copy no longer reads it */
+	TZ_EXPECT_MEM(b.p, b.len, "abcdefghij");
+	tz_buf_free(&b);
+	TZ_EXPECT_INT(tz_mem_live(), live);
+	return 0;
+}
+
 /* The caller's block first, then heap blocks, all freed at once. */
 static int test_arena(void)
 {
@@ -262,8 +293,9 @@ static int test_siphash13(void)
 static const struct tz_test tests[] = {
         TZ_TEST(test_mem_refcount), TZ_TEST(test_mem_fail_after),
         TZ_TEST(test_buf_grow),     TZ_TEST(test_buf_fixed),
-        TZ_TEST(test_arena),        TZ_TEST(test_rand),
-        TZ_TEST(test_siphash),      TZ_TEST(test_siphash13),
+        TZ_TEST(test_buf_local),    TZ_TEST(test_arena),
+        TZ_TEST(test_rand),         TZ_TEST(test_siphash),
+        TZ_TEST(test_siphash13),
 };
 
 int main(int argc, char **argv)
