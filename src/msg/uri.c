@@ -45,19 +45,21 @@ bool tz_ipv4_check(const char *p, size_t len)
 	size_t i = 0;
 
 	for (int part = 0; part < 4; part++) {
-		unsigned v = 0, n = 0;
+		unsigned v = 0, d;
+		size_t s;
+
 		if (part > 0) {
 			if (i >= len || p[i] != '.')
 				return false;
 			i++;
 		}
-		while (i < len && p[i] >= '0' && p[i] <= '9' && n < 4) {
-			v = v * 10 + (unsigned)(p[i] - '0');
-			i++;
-			n++;
-		}
-		/* RFC3261 25.1: dec-octet is 0-255, 1 to 3 digits */
-		if (n == 0 || n > 3 || v > 255)
+		/* RFC3261 25.1: dec-octet is 0-255, 1 to 3 digits (a fourth
+		 * digit is then where a '.' or the end must be) */
+		for (s = i; i < len && i - s < 3 &&
+		            (d = (unsigned)(unsigned char)p[i] - '0') <= 9;
+		     i++)
+			v = v * 10 + d;
+		if (i == s || v > 255)
 			return false;
 	}
 	return i == len;

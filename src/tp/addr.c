@@ -86,7 +86,7 @@ static bool ipv4_read(const char *h, size_t n, uint8_t out[4])
 	size_t i = 0;
 
 	for (int part = 0; part < 4; part++) {
-		unsigned v = 0;
+		unsigned v = 0, d;
 		size_t s;
 
 		if (part > 0) {
@@ -94,11 +94,13 @@ static bool ipv4_read(const char *h, size_t n, uint8_t out[4])
 				return false;
 			i++;
 		}
-		s = i;
-		while (i < n && h[i] >= '0' && h[i] <= '9' && i - s < 4)
-			v = v * 10 + (unsigned)(h[i++] - '0');
-		if (i == s || i - s > 3 || v > 255 ||
-		    (h[s] == '0' && i - s > 1))
+		/* at most 3 digits: a fourth is where a '.' or the end
+		 * must be */
+		for (s = i; i < n && i - s < 3 &&
+		            (d = (unsigned)(unsigned char)h[i] - '0') <= 9;
+		     i++)
+			v = v * 10 + d;
+		if (i == s || v > 255 || (h[s] == '0' && i - s > 1))
 			return false;
 		out[part] = (uint8_t)v;
 	}
