@@ -657,6 +657,30 @@ static int test_sa_from_host(void)
 	TZ_EXPECT(!tz_sa_host_is("192.0.2.1", 9, (struct sockaddr *)&sin));
 	TZ_EXPECT(!tz_sa_host_is("192.0.2.010", 11, (struct sockaddr *)&sin));
 	TZ_EXPECT(!tz_sa_host_is("::1", 3, (struct sockaddr *)&sin));
+	/* the IPv4 fast path and the sockaddr path agree on the rest */
+	TZ_EXPECT(tz_sa_host_is("[192.0.2.10]", 12, (struct sockaddr *)&sin));
+	TZ_EXPECT(!tz_sa_host_is("192.0.2.10.", 11, (struct sockaddr *)&sin));
+	TZ_EXPECT(!tz_sa_host_is("", 0, (struct sockaddr *)&sin));
+	{
+		struct sockaddr_in other = sin;
+		struct sockaddr_in6 six;
+
+		other.sin_port = htons(5070); /* ports aside */
+		TZ_EXPECT(tz_sa_same_ip((struct sockaddr *)&sin,
+		                        (struct sockaddr *)&other));
+		other.sin_addr.s_addr = htonl(0xc000020b);
+		TZ_EXPECT(!tz_sa_same_ip((struct sockaddr *)&sin,
+		                         (struct sockaddr *)&other));
+		memset(&six, 0, sizeof(six));
+		six.sin6_family = AF_INET6;
+		six.sin6_addr.s6_addr[15] = 1; /* ::1 */
+		TZ_EXPECT(!tz_sa_same_ip((struct sockaddr *)&sin,
+		                         (struct sockaddr *)&six));
+		TZ_EXPECT(tz_sa_host_is("::1", 3, (struct sockaddr *)&six));
+		TZ_EXPECT(tz_sa_host_is("[::1]", 5, (struct sockaddr *)&six));
+		TZ_EXPECT(!tz_sa_host_is("127.0.0.1", 9,
+		                         (struct sockaddr *)&six));
+	}
 	return 0;
 }
 
