@@ -13,37 +13,32 @@
 #include "srv_int.h"
 #include "tz/tz_hdr.h"
 
-/* The rport and received params of the top Via, if any. */
-struct via_marks {
-	struct tz_param rport, received;
-	bool has_rport, has_received;
-};
+/* RFC3581 4: the top Via asks for rport and gives no value (as the parse
+ * decoded its params). */
+static bool rport_bare(const struct tz_via *v)
+{
+	return (v->has & TZ_VIA_RPORT) && !(v->has & TZ_VIA_RPORT_VALUE);
+}
 
-static void via_marks(const struct tz_msg *m, struct via_marks *vm)
+/* Where the value of the top Via's bare "rport" goes: after its name. */
+static uint32_t rport_name_end(const struct tz_msg *m)
 {
 	const struct tz_via *v = &m->via1;
 	uint32_t pos = v->params.off, end = v->params.off + v->params.len;
 	struct tz_param p;
 
-	memset(vm, 0, sizeof(*vm));
-	while (pos < end && tz_param_next(m->buf, &pos, end, &p) == 0) {
-		if (tz_span_eqi(m->buf, p.name, "rport")) {
-			vm->rport = p;
-			vm->has_rport = true;
-		} else if (tz_span_eqi(m->buf, p.name, "received")) {
-			vm->received = p;
-			vm->has_received = true;
-		}
-	}
+	while (pos < end && tz_param_next(m->buf, &pos, end, &p) == 0)
+		if (tz_span_eqi(m->buf, p.name, "rport"))
+			return p.name.off + p.name.len;
+	return end; /* not reached: rport_bare() said there is one */
 }
 
 int via_needs_fix(const struct tz_msg *m, const struct tz_tp_dest *src)
 {
 	const struct tz_via *v = &m->via1;
 
-	/* the params as the parse decoded them (no second walk) */
 	/* RFC3581 4: rport: fill in the port, and add received always */
-	if ((v->has & TZ_VIA_RPORT) && !(v->has & TZ_VIA_RPORT_VALUE))
+	if (rport_bare(v))
 		return 1;
 	/* RFC3261 18.2.1: received when sent-by is not the source IP */
 	if (!tz_sa_host_is(m->buf + v->host.off, v->host.len,
@@ -86,23 +81,22 @@ static uint32_t params_end(const struct tz_msg *m)
 static unsigned fix_splices(const struct tz_msg *m,
                             const struct tz_tp_dest *src, struct splice sp[2])
 {
-	struct via_marks vm;
+	const struct tz_via *v = &m->via1;
 	unsigned nsp = 0, port = tz_sa_port(&src->addr);
 	char ip[TZ_SA_STRLEN];
 
-	via_marks(m, &vm);
 	tz_sa_print(&src->addr, false, ip, sizeof(ip));
-	if (vm.has_rport && !vm.rport.has_value) {
-		sp[nsp].off = vm.rport.name.off + vm.rport.name.len;
+	if (rport_bare(v)) {
+		sp[nsp].off = rport_name_end(m);
 		sp[nsp].del = 0;
 		sp[nsp].ins[0] = '=';
 		sp[nsp].ins[1 + srv_put_dec(sp[nsp].ins + 1, port)] = '\0';
 		nsp++;
 	}
-	if (vm.has_received) {
+	if (v->has & TZ_VIA_RECEIVED) {
 		/* a wrong received= is replaced */
-		sp[nsp].off = vm.received.value.off;
-		sp[nsp].del = vm.received.value.len;
+		sp[nsp].off = v->received.off;
+		sp[nsp].del = v->received.len;
 		memcpy(sp[nsp].ins, ip, strlen(ip) + 1);
 	} else {
 		sp[nsp].off = params_end(m);

@@ -136,6 +136,7 @@ int udp_listen(struct tz_transport *t, const struct sockaddr *addr,
 int udp_send(struct tz_transport *t, const char *buf, size_t len,
              const struct tz_tp_dest *dst);
 void udp_close_all(struct tz_transport *t);
+/* Set up the recvmmsg headers of t->rxmm over t->rxbuf, once. */
 void udp_rx_init(struct tz_transport *t);
 
 /* tcp.c */

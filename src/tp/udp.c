@@ -150,10 +150,10 @@ static void udp_readable(int fd, unsigned events, void *arg)
 			src.addrlen = h->msg_namelen;
 			src.tp = TZ_TP_UDP;
 			src.conn = idx + 1;
-			/* ready for the next receive (which the kernel
-			 * wrote: the address length, the flags) */
+			/* ready for the next receive: the kernel wrote the
+			 * address length over the room it had (msg_flags
+			 * and msg_len are outputs only) */
 			h->msg_namelen = sizeof(t->rxfrom[i]);
-			h->msg_flags = 0;
 			t->st.rx_msgs++;
 			t->rx(t->rxiov[i].iov_base, t->rxmm[i].msg_len, flags,
 			      &src, t->arg);

@@ -10,13 +10,6 @@
 #include "tz/tz_hdr.h"
 #include "tz/tz_tsx.h"
 
-/* The top Via carries an rport param (with or without a value), as the
- * parse decoded it. */
-static bool has_rport(const struct tz_msg *req)
-{
-	return (req->via1.has & TZ_VIA_RPORT) != 0;
-}
-
 void tz_resp_dest(const struct tz_msg *req, const struct tz_tp_dest *src,
                   struct tz_tp_dest *out)
 {
@@ -39,7 +32,7 @@ void tz_resp_dest(const struct tz_msg *req, const struct tz_tp_dest *src,
 		                    &m, &mlen) == 0 &&
 		    m.ss_family == out->addr.ss_family)
 			memcpy(&out->addr, &m, mlen);
-	} else if (has_rport(req)) {
+	} else if (v->has & TZ_VIA_RPORT) {
 		/* RFC3581 4: to the source IP and port, from the socket
 		 * the request came in on */
 		return;
